@@ -1,0 +1,5 @@
+export * from './quorum'
+export * from './config'
+export * from './byzantine'
+export * from './outcome'
+export * from './rng'
