@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest'
+import { configFromEnv } from '../src/config'
+
+describe('configFromEnv', () => {
+  it('uses PORT, HOST and DATA_DIR from the environment', () => {
+    const config = configFromEnv({ PORT: '4321', HOST: '127.0.0.1', DATA_DIR: '/tmp/x' })
+    expect(config).toMatchObject({ PORT: 4321, HOST: '127.0.0.1', DATA_DIR: '/tmp/x' })
+  })
+
+  it('defaults to port 3000 on every interface, so phones on the LAN can reach it', () => {
+    expect(configFromEnv({})).toMatchObject({ PORT: 3000, HOST: '0.0.0.0', DATA_DIR: './data' })
+  })
+
+  it('refuses a port that is not a port', () => {
+    expect(() => configFromEnv({ PORT: 'eighty' })).toThrow(/PORT/)
+    expect(() => configFromEnv({ PORT: '70000' })).toThrow(/PORT/)
+  })
+})

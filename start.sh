@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# One entry point for a fresh machine.
+#   ./start.sh         install what is missing, build, and serve the app on one port (PORT, HOST)
+#   ./start.sh test    install what is missing, then type-check, lint and run every test
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PNPM_VERSION=10.34.9
+MODE=${1:-serve}
+
+log() { printf '\033[1m[start.sh]\033[0m %s\n' "$*" >&2; }
+
+require_node() {
+  if ! command -v node >/dev/null 2>&1; then
+    log "Node.js 20.19 or newer is required (https://nodejs.org); it was not found."; exit 1
+  fi
+  local major minor
+  IFS=. read -r major minor _ <<<"$(node -p 'process.versions.node')"
+  if (( major < 20 || (major == 20 && minor < 19) )); then
+    log "Node.js 20.19 or newer is required; found $(node --version)."; exit 1
+  fi
+}
+
+ensure_pnpm() {
+  if command -v pnpm >/dev/null 2>&1 && [[ "$(pnpm --version)" == "$PNPM_VERSION" ]]; then return; fi
+  # corepack fails on signature checks on some machines; npm's global install is dependable.
+  log "installing pnpm $PNPM_VERSION"
+  npm install --global "pnpm@$PNPM_VERSION" >&2
+}
+
+install_dependencies() {
+  log "installing dependencies from the lockfile"
+  pnpm install --frozen-lockfile --reporter=default >&2
+}
+
+require_node
+ensure_pnpm
+install_dependencies
+
+case "$MODE" in
+  test)
+    pnpm test
+    ;;
+  serve)
+    log "building"
+    pnpm build >&2
+    log "serving on http://${HOST:-0.0.0.0}:${PORT:-3000}"
+    exec pnpm start
+    ;;
+  *)
+    log "usage: ./start.sh [test]"; exit 2
+    ;;
+esac
