@@ -1,7 +1,7 @@
 import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js'
-import { canonicalEncoding, digestOf, type Message, type MessageDraft } from './message'
+import { canonicalEncoding, digestOf, type AuthenticatedFields, type Message, type MessageDraft } from './message'
 
 /** A keyed HMAC-SHA256 state, cloned for every message so the key is hashed only once. */
 type KeyedMac = ReturnType<typeof hmac.create>
@@ -59,7 +59,7 @@ export class Authenticator {
     return constantTimeEqual(this.mac(message), message.mac)
   }
 
-  private mac(message: Omit<Message, 'value' | 'mac'>): string {
+  private mac(message: AuthenticatedFields): string {
     const keyed = this.linkMac(message.from, message.to).clone()
     return bytesToHex(keyed.update(canonicalEncoding(message)).digest())
   }
