@@ -62,13 +62,15 @@ function mixSeed(seed: number, stream: number[]): number {
   return h
 }
 
+const float = new Float64Array(1)
+const words = new Uint32Array(float.buffer)
+
 function hashNumber(h: number, value: number): number {
-  // Hash both 32-bit halves of the number so seeds above 2^32 and fractions still differ.
-  const lo = value >>> 0
-  const hi = Math.floor(value / 4294967296) >>> 0
-  h = Math.imul(h ^ lo, 0x9e3779b1)
+  // Hash the number's IEEE-754 bits, so seeds above 2^32 and fractional seeds all differ.
+  float[0] = value
+  h = Math.imul(h ^ (words[0] as number), 0x9e3779b1)
   h = Math.imul((h << 13) | (h >>> 19), 0x85ebca77)
-  h = Math.imul(h ^ hi, 0xc2b2ae3d)
+  h = Math.imul(h ^ (words[1] as number), 0xc2b2ae3d)
   return (h ^ (h >>> 15)) | 0
 }
 

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError } from '../../src/config'
+import { createChunkRunner, planSimulation, finishSimulation, simulate, type SimulateOptions } from '../../src/simulation/simulate'
+import { mergeTallies } from '../../src/simulation/tally'
+import { wilson } from '../../src/simulation/wilson'
+import { CHECK_PERCENT, expectConsistent, PRECISE_AT_09, ROUNDING } from './checkValues'
+
+describe('simulate', () => {
+  it('is deterministic: the same seed gives the same result, another seed another one', () => {
+    const options = { nodes: 7, p: 0.9, rounds: 150_000, seed: 42 }
+    const first = simulate(options)
+    expect(simulate(options)).toEqual(first)
+    expect(simulate({ ...options, seed: 43 }).successes).not.toBe(first.successes)
+    expect(first.rounds).toBe(150_000)
+    expect(first.successes + Object.values(first.failures).reduce((a, b) => a + b, 0)).toBe(150_000)
+  })
+
+  it('does not depend on the order chunks are played in (what makes threads safe)', () => {
+    for (const options of [
+      { nodes: 10, p: 0.9, rounds: 200_000, seed: 7 },
+      { nodes: 16, p: 0.95, rounds: 40_000, seed: 8, faults: { 5: 'silent' as const } },
+    ]) {
+      const plan = planSimulation(options)
+      expect(plan.chunks).toBeGreaterThan(1)
+      const runChunk = createChunkRunner(plan)
+      const backwards = Array.from({ length: plan.chunks }, (_, c) => plan.chunks - 1 - c).map((c) => runChunk(c))
+      expect(finishSimulation(plan, mergeTallies(backwards))).toEqual(simulate(options))
+    }
+  })
+
+  it('takes the fast path only when every replica is honest and p is homogeneous', () => {
+    expect(simulate({ nodes: 4, p: 0.9, rounds: 10, seed: 1 }).path).toBe('fast')
+    expect(simulate({ nodes: 4, p: 0.9, rounds: 10, seed: 1, faults: ['honest', 'honest', 'honest', 'honest'] }).path).toBe('fast')
+    expect(simulate({ nodes: 4, p: 0.9, rounds: 10, seed: 1, faults: { 2: 'silent' } }).path).toBe('message')
+    const links = [0, 1, 2, 3].map(() => [0.9, 0.9, 0.9, 0.9])
+    const linked = simulate({ nodes: 4, links, rounds: 10, seed: 1 })
+    expect(linked).toMatchObject({ path: 'message', p: null })
+    expect(() => simulate({ nodes: 4, links, rounds: 10, seed: 1, path: 'fast' })).toThrow(ConfigError)
+    expect(() => simulate({ nodes: 4, rounds: 10, seed: 1, path: 'fast', faults: { 1: 'tamper' } })).toThrow(ConfigError)
+  })
+
+  it('on the message-level path reproduces the check values of MODEL.md', () => {
+    for (const [nodes, exact] of Object.entries(PRECISE_AT_09)) {
+      expectConsistent(simulate({ nodes: Number(nodes), p: 0.9, rounds: 200_000, seed: 3, path: 'message' }), exact)
+    }
+    for (const nodes of [4, 5, 6, 7, 10]) {
+      for (const p of [0.8, 0.9, 0.95]) {
+        const percent = CHECK_PERCENT[nodes]?.[p] ?? Number.NaN
+        expectConsistent(simulate({ nodes, p, rounds: 30_000, seed: 4, path: 'message' }), percent / 100, ROUNDING)
+      }
+    }
+  })
+
+  it('with faults matches the exact value of a case small enough to work out by hand', () => {
+    // N = 4, f = 1, replica 3 silent: the round needs 0, 1, 2 all to commit. Backups 1 and 2
+    // hear only each other's PREPARE (1 < 2f), so no backup ever prepares: success is impossible.
+    const silent = simulate({ nodes: 4, p: 0.9, rounds: 5000, seed: 1, faults: { 3: 'silent' } })
+    expect(silent.successes).toBe(0)
+    // N = 4 with f = 0: success needs all four to accept, i.e. p³.
+    const f0 = simulate({ nodes: 4, f: 0, p: 0.8, rounds: 100_000, seed: 2, path: 'message' })
+    const [low, high] = wilson(f0.successes, f0.rounds, 4)
+    expect(0.8 ** 3).toBeGreaterThanOrEqual(low)
+    expect(0.8 ** 3).toBeLessThanOrEqual(high)
+  })
+
+  it('counts safety violations and rejected messages', () => {
+    const split = simulate({ nodes: 4, p: 1, rounds: 100, seed: 1, faults: { 0: 'equivocate', 1: 'equivocate' } })
+    expect(split.safetyViolations).toBe(100)
+    const tampered = simulate({ nodes: 4, p: 1, rounds: 100, seed: 1, faults: { 0: 'tamper' } })
+    expect(tampered.meanMessages).toEqual({ sent: 3, delivered: 3, dropped: 0, rejected: 3 })
+  })
+
+  it('reports progress after every chunk, ending at the total', () => {
+    const seen: [number, number][] = []
+    simulate({ nodes: 4, p: 0.9, rounds: 200_000, seed: 1, onProgress: (done, total) => seen.push([done, total]) })
+    expect(seen).toEqual([
+      [65_536, 200_000],
+      [131_072, 200_000],
+      [196_608, 200_000],
+      [200_000, 200_000],
+    ])
+  })
+
+  it('stops between chunks when aborted', () => {
+    const controller = new AbortController()
+    let calls = 0
+    const run = () =>
+      simulate({
+        nodes: 4,
+        p: 0.9,
+        rounds: 1_000_000,
+        seed: 1,
+        signal: controller.signal,
+        onProgress: () => {
+          calls++
+          controller.abort()
+        },
+      })
+    expect(run).toThrow(expect.objectContaining({ name: 'AbortError' }))
+    expect(calls).toBe(1)
+  })
+
+  it('rejects bad rounds, seeds and paths with a ConfigError', () => {
+    const base: SimulateOptions = { nodes: 4, p: 0.9, rounds: 10, seed: 1 }
+    const bad: Partial<SimulateOptions>[] = [
+      { rounds: 0 },
+      { rounds: 1.5 },
+      { rounds: 1e9 + 1 },
+      { rounds: Number.NaN },
+      { seed: Number.NaN },
+      { seed: Number.POSITIVE_INFINITY },
+      { path: 'quick' as 'fast' },
+      { p: 1.5 },
+      { nodes: 0 },
+    ]
+    for (const change of bad) expect(() => simulate({ ...base, ...change }), JSON.stringify(change)).toThrow(ConfigError)
+  })
+})

@@ -1,0 +1,189 @@
+import { ConfigError, normalizeRound, type NormalizedRound, type RoundConfig } from '../config'
+import { PHASES, type MessageCounts, type Phase } from '../outcome'
+import { Rng } from '../rng'
+import { FastPath } from './fastPath'
+import { createKernel } from './kernel'
+import { emptyTally, mergeTallies, type SimulationTally } from './tally'
+import { wilson95 } from './wilson'
+
+export type SimulationPath = 'fast' | 'message'
+
+export interface SimulateOptions extends RoundConfig {
+  rounds: number
+  seed: number
+  /** 'auto' (default): the fast path when every replica is honest and there is no link matrix. */
+  path?: 'auto' | SimulationPath
+  /** Called after every chunk with the rounds done so far. */
+  onProgress?: (done: number, total: number) => void
+  /** Checked between chunks. */
+  signal?: AbortSignal
+}
+
+export interface SimulationResult {
+  nodes: number
+  f: number
+  /** The homogeneous delivery probability, or null with a link matrix. */
+  p: number | null
+  rounds: number
+  seed: number
+  successes: number
+  successRate: number
+  ci95: [number, number]
+  failures: Record<Phase, number>
+  safetyViolations: number
+  /** Mean messages per round (the fast path counts PREPARE/COMMIT deliveries at their expectation). */
+  meanMessages: MessageCounts
+  path: SimulationPath
+}
+
+/** Everything needed to play any chunk of a simulation, on any thread. */
+export interface SimulationPlan {
+  round: NormalizedRound
+  path: SimulationPath
+  rounds: number
+  seed: number
+  /** Rounds per chunk (the last chunk may be shorter). */
+  chunkRounds: number
+  chunks: number
+}
+
+export const MAX_ROUNDS = 1e9
+/** Fast-path chunk: about 0.02 s of work at N = 10, so progress and cancellation stay responsive. */
+const FAST_CHUNK_ROUNDS = 1 << 16
+/** Message-level chunks hold about this many messages (a round sends about N² of them). */
+const MESSAGE_CHUNK_WORK = 1 << 22
+
+/** Validates the options and fixes how the run is cut into chunks. */
+export function planSimulation(options: SimulateOptions): SimulationPlan {
+  const { rounds, seed } = options
+  if (!Number.isInteger(rounds) || rounds < 1 || rounds > MAX_ROUNDS) {
+    throw new ConfigError(`rounds must be an integer in [1, ${MAX_ROUNDS}], got ${rounds}`)
+  }
+  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new ConfigError(`seed must be a finite number, got ${seed}`)
+  const round = normalizeRound(options)
+  const path = choosePath(round, options.path ?? 'auto')
+  const chunkRounds = path === 'fast' ? FAST_CHUNK_ROUNDS : messageChunkRounds(round.nodes)
+  return { round, path, rounds, seed, chunkRounds, chunks: Math.ceil(rounds / chunkRounds) }
+}
+
+function choosePath(round: NormalizedRound, requested: string): SimulationPath {
+  const fastApplies = round.byzantineCount === 0 && round.p !== null
+  switch (requested) {
+    case 'auto':
+      return fastApplies ? 'fast' : 'message'
+    case 'fast':
+      if (!fastApplies) {
+        throw new ConfigError('the fast path needs every replica honest and one delivery probability p (no links matrix)')
+      }
+      return 'fast'
+    case 'message':
+      return 'message'
+    default:
+      throw new ConfigError(`path must be 'auto', 'fast' or 'message', got "${requested}"`)
+  }
+}
+
+/** A power of two, so that chunk boundaries stay simple to reason about. */
+function messageChunkRounds(nodes: number): number {
+  let chunk = 1 << 16
+  while (chunk > 1 && chunk * nodes * nodes > MESSAGE_CHUNK_WORK) chunk >>= 1
+  return chunk
+}
+
+/** Rounds in chunk `chunk` of the plan. */
+export function chunkSize(plan: SimulationPlan, chunk: number): number {
+  return Math.min(plan.chunkRounds, plan.rounds - chunk * plan.chunkRounds)
+}
+
+/** About how many PRNG draws the plan takes: what deciding to use worker threads is based on. */
+export function estimatedDraws(plan: SimulationPlan): number {
+  const n = plan.round.nodes
+  return plan.rounds * (plan.path === 'fast' ? 3 * n : 2 * n * n)
+}
+
+/**
+ * A function playing one chunk of the plan. Chunk c always draws from its own `new Rng(seed, c)`
+ * and plays its rounds in order, so its tally depends on nothing but (plan, c): chunks can run
+ * in any order, on any thread, and their sum is the same.
+ */
+export function createChunkRunner(plan: SimulationPlan): (chunk: number) => SimulationTally {
+  if (plan.path === 'fast') {
+    const { nodes, f, p } = plan.round
+    const fast = new FastPath(nodes, f, p ?? 1)
+    return (chunk) => {
+      const tally = emptyTally()
+      fast.playRounds(new Rng(plan.seed, chunk), chunkSize(plan, chunk), tally)
+      return tally
+    }
+  }
+  const kernel = createKernel(plan.round)
+  return (chunk) => {
+    const rng = new Rng(plan.seed, chunk)
+    const rounds = chunkSize(plan, chunk)
+    const tally = emptyTally()
+    for (let r = 0; r < rounds; r++) {
+      const round = kernel.playRound(rng)
+      if (round.success) tally.successes++
+      else if (round.failurePhase !== null) {
+        const phase = PHASES.indexOf(round.failurePhase)
+        tally.failures[phase] = (tally.failures[phase] ?? 0) + 1
+      }
+      if (round.safetyViolation) tally.safetyViolations++
+      tally.sent += round.sent
+      tally.delivered += round.delivered
+      tally.rejected += round.rejected
+    }
+    tally.rounds = rounds
+    return tally
+  }
+}
+
+/** The result of a plan from the sum of all its chunks' tallies. */
+export function finishSimulation(plan: SimulationPlan, tally: SimulationTally): SimulationResult {
+  const { round, rounds, seed, path } = plan
+  if (tally.rounds !== rounds) throw new Error(`tally covers ${tally.rounds} rounds, the plan ${rounds}`)
+  const failures = Object.fromEntries(PHASES.map((phase, i) => [phase, tally.failures[i] ?? 0])) as Record<Phase, number>
+  const delivered = tally.delivered + (round.p ?? 0) * tally.undrawnSent
+  return {
+    nodes: round.nodes,
+    f: round.f,
+    p: round.p,
+    rounds,
+    seed,
+    successes: tally.successes,
+    successRate: tally.successes / rounds,
+    ci95: wilson95(tally.successes, rounds),
+    failures,
+    safetyViolations: tally.safetyViolations,
+    meanMessages: {
+      sent: tally.sent / rounds,
+      delivered: delivered / rounds,
+      dropped: (tally.sent - delivered) / rounds,
+      rejected: tally.rejected / rounds,
+    },
+    path,
+  }
+}
+
+/** Plays every chunk of a plan in this thread, in order; `onChunk` gets each chunk's round count. */
+export function runPlan(plan: SimulationPlan, signal?: AbortSignal, onChunk?: (rounds: number) => void): SimulationResult {
+  const runChunk = createChunkRunner(plan)
+  const tallies: SimulationTally[] = []
+  for (let chunk = 0; chunk < plan.chunks; chunk++) {
+    signal?.throwIfAborted()
+    const tally = runChunk(chunk)
+    tallies.push(tally)
+    onChunk?.(tally.rounds)
+  }
+  return finishSimulation(plan, mergeTallies(tallies))
+}
+
+/** Plays `rounds` rounds in this thread (see `simulateParallel` in `@pbft/engine/node` for threads). */
+export function simulate(options: SimulateOptions): SimulationResult {
+  const plan = planSimulation(options)
+  let done = 0
+  return runPlan(plan, options.signal, (rounds) => {
+    done += rounds
+    options.onProgress?.(done, plan.rounds)
+  })
+}
