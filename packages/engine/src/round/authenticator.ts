@@ -1,10 +1,30 @@
 import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js'
-import { canonicalEncoding, digestOf, type AuthenticatedFields, type Message, type MessageDraft } from './message'
+import {
+  CANONICAL_LENGTH,
+  canonicalEncoding,
+  digestBytesOf,
+  type AuthenticatedFields,
+  type Message,
+  type MessageDraft,
+} from './message'
 
-/** A keyed HMAC-SHA256 state, cloned for every message so the key is hashed only once. */
-type KeyedMac = ReturnType<typeof hmac.create>
+/**
+ * The part of noble's keyed HMAC-SHA256 state used here. A keyed state is copied into a
+ * scratch state for every message, so each key is hashed into its state only once; noble's
+ * own HKDF and PBKDF2 reuse keyed states the same way.
+ */
+interface KeyedMac {
+  _cloneInto(to?: KeyedMac): KeyedMac
+  update(bytes: Uint8Array): KeyedMac
+  digestInto(out: Uint8Array): void
+}
+
+interface Digest {
+  hex: string
+  bytes: Uint8Array
+}
 
 /** Digests kept at most; values come from humans in the live demo, so the cache must stay bounded. */
 const DIGEST_CACHE_LIMIT = 256
@@ -24,29 +44,31 @@ export function deriveRoundSecret(seed: number): string {
  * matching MAC without the link key, whether or not it also fixes the digest.
  */
 export class Authenticator {
-  private readonly secret: Uint8Array
+  private readonly secretMac: KeyedMac
   private readonly links = new Map<string, KeyedMac>()
-  private readonly digests = new Map<string, string>()
+  private readonly digests = new Map<string, Digest>()
+  // Reused for every MAC: a round authenticates thousands of short messages, and allocating
+  // fresh hash states and buffers for each costs more than the hashing itself.
+  private scratch: KeyedMac | undefined
+  private readonly encoding = new Uint8Array(CANONICAL_LENGTH)
+  private readonly tag = new Uint8Array(32)
 
   constructor(secret: string) {
-    this.secret = utf8ToBytes(secret)
+    this.secretMac = hmac.create(sha256, utf8ToBytes(secret))
   }
 
   /** Hex SHA-256 of a value, computed once per distinct value. */
   digest(value: string): string {
-    let digest = this.digests.get(value)
-    if (digest === undefined) {
-      if (this.digests.size >= DIGEST_CACHE_LIMIT) this.digests.clear()
-      digest = digestOf(value)
-      this.digests.set(value, digest)
-    }
-    return digest
+    return this.digestOf(value).hex
   }
 
   /** Adds the value's digest and the link MAC to a draft. */
   sign(draft: MessageDraft): Message {
-    const withDigest = { ...draft, digest: this.digest(draft.value) }
-    return { ...withDigest, mac: this.mac(withDigest) }
+    const { phase, view, sequence, value, from, to } = draft
+    const digest = this.digestOf(value)
+    const mac = this.mac({ phase, view, sequence, digest: digest.hex, from, to }, digest.bytes)
+    if (mac === null) throw new RangeError(`cannot authenticate ${JSON.stringify(draft)}`)
+    return { phase, view, sequence, value, digest: digest.hex, from, to, mac }
   }
 
   /**
@@ -55,24 +77,45 @@ export class Authenticator {
    * checked with the key of the link it claims to travel on.
    */
   verify(message: Message): boolean {
-    if (this.digest(message.value) !== message.digest) return false
-    return constantTimeEqual(this.mac(message), message.mac)
+    const digest = this.digestOf(message.value)
+    if (digest.hex !== message.digest) return false
+    const expected = this.mac(message, digest.bytes)
+    return expected !== null && constantTimeEqual(expected, message.mac)
   }
 
-  private mac(message: AuthenticatedFields): string {
-    const keyed = this.linkMac(message.from, message.to).clone()
-    return bytesToHex(keyed.update(canonicalEncoding(message)).digest())
+  private digestOf(value: string): Digest {
+    let digest = this.digests.get(value)
+    if (digest === undefined) {
+      if (this.digests.size >= DIGEST_CACHE_LIMIT) this.digests.clear()
+      const bytes = digestBytesOf(value)
+      digest = { hex: bytesToHex(bytes), bytes }
+      this.digests.set(value, digest)
+    }
+    return digest
+  }
+
+  private mac(fields: AuthenticatedFields, digestBytes: Uint8Array): string | null {
+    const encoding = canonicalEncoding(fields, this.encoding, digestBytes)
+    if (encoding === null) return null
+    this.macInto(this.linkMac(fields.from, fields.to), encoding)
+    return bytesToHex(this.tag)
+  }
+
+  /** HMAC of `bytes` under a keyed state, into `this.tag`. */
+  private macInto(state: KeyedMac, bytes: Uint8Array): void {
+    this.scratch = state._cloneInto(this.scratch)
+    this.scratch.update(bytes).digestInto(this.tag)
   }
 
   private linkMac(from: number, to: number): KeyedMac {
     const link = `${from}->${to}`
-    let keyed = this.links.get(link)
-    if (keyed === undefined) {
-      const key = hmac(sha256, this.secret, utf8ToBytes(`link:${link}`))
-      keyed = hmac.create(sha256, key)
-      this.links.set(link, keyed)
+    let state = this.links.get(link)
+    if (state === undefined) {
+      this.macInto(this.secretMac, utf8ToBytes(`link:${link}`))
+      state = hmac.create(sha256, this.tag)
+      this.links.set(link, state)
     }
-    return keyed
+    return state
   }
 }
 

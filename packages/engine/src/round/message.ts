@@ -1,5 +1,5 @@
 import { sha256 } from '@noble/hashes/sha2.js'
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js'
+import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js'
 import type { Phase } from '../outcome'
 
 /**
@@ -28,14 +28,56 @@ export type AuthenticatedFields = Omit<Message, 'value' | 'mac'>
 
 /** Hex SHA-256 of a value, as carried in `Message.digest`. */
 export function digestOf(value: string): string {
-  return bytesToHex(sha256(utf8ToBytes(value)))
+  return bytesToHex(digestBytesOf(value))
 }
 
+/** The raw 32 bytes of SHA-256 of a value. */
+export function digestBytesOf(value: string): Uint8Array {
+  return sha256(utf8ToBytes(value))
+}
+
+/** Length of `canonicalEncoding`: short enough for a single SHA-256 block inside the HMAC. */
+export const CANONICAL_LENGTH = 1 + 4 * 4 + 32
+
+const HEX_DIGEST = /^[0-9a-f]{64}$/
+
+const PHASE_CODE: Record<Phase, number> = { 'pre-prepare': 1, prepare: 2, commit: 3 }
+
 /**
- * The bytes a MAC is computed over. A JSON array is unambiguous whatever the fields contain,
- * so two different messages can never encode to the same bytes.
+ * The bytes a MAC is computed over: the phase code, then view, sequence, from and to as
+ * big-endian uint32, then the 32 digest bytes. Every field has a fixed width, so two different
+ * messages never encode alike, and 49 bytes fit one hash block (authenticating is the hot path
+ * of a round). Returns null for fields no honest sender produces (non-uint32 numbers, a
+ * malformed digest), which therefore cannot be authentic. Writes into `into` when given;
+ * a caller that already holds the decoded digest passes it as `digestBytes` (it must be the
+ * decoding of `message.digest`) to skip parsing the hex.
  */
-export function canonicalEncoding(message: AuthenticatedFields): Uint8Array {
+export function canonicalEncoding(
+  message: AuthenticatedFields,
+  into: Uint8Array = new Uint8Array(CANONICAL_LENGTH),
+  digestBytes?: Uint8Array,
+): Uint8Array | null {
   const { phase, view, sequence, digest, from, to } = message
-  return utf8ToBytes(JSON.stringify(['pbft/1', phase, view, sequence, digest, from, to]))
+  const code = PHASE_CODE[phase]
+  if (code === undefined) return null
+  if (digestBytes === undefined) {
+    if (!HEX_DIGEST.test(digest)) return null
+    digestBytes = hexToBytes(digest)
+  }
+  into[0] = code
+  if (!writeUint32(into, 1, view) || !writeUint32(into, 5, sequence)) return null
+  if (!writeUint32(into, 9, from) || !writeUint32(into, 13, to)) return null
+  into.set(digestBytes, 17)
+  return into
+}
+
+/** Writes a big-endian uint32; false when the number is not one. */
+function writeUint32(into: Uint8Array, offset: number, value: number): boolean {
+  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) return false
+  // Uint8Array stores each byte modulo 256, so shifting is all the masking needed.
+  into[offset] = value >>> 24
+  into[offset + 1] = value >>> 16
+  into[offset + 2] = value >>> 8
+  into[offset + 3] = value
+  return true
 }
