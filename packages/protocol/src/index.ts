@@ -1,1 +1,3 @@
 export * from './health'
+export * from './ranges'
+export * from './experiment'

@@ -1,7 +1,7 @@
 import { PHASES } from '../outcome'
 import { quorumFromOthers } from '../quorum'
 import { deliveryThreshold, type Rng } from '../rng'
-import { binomialTail, logFactorialTable } from './binomial'
+import { binomialTails } from '../theory/binomial'
 import type { SimulationTally } from './tally'
 import { VerdictCache } from './verdicts'
 
@@ -32,10 +32,11 @@ export class FastPath {
     this.p = p
     this.deliver = deliveryThreshold(p)
     const quorum = quorumFromOthers(f)
-    const logFactorials = logFactorialTable(nodes)
     this.quorumThreshold = new Float64Array(nodes)
+    // Only the binomial tail is shared with the theory, never its closed form, and the
+    // message-level path (which draws every message) checks this path statistically.
     for (let m = 0; m < nodes; m++) {
-      this.quorumThreshold[m] = deliveryThreshold(binomialTail(m, quorum, p, logFactorials))
+      this.quorumThreshold[m] = deliveryThreshold(binomialTails(m, quorum, p).upper)
     }
     this.verdicts = new VerdictCache(nodes, f)
   }

@@ -1,0 +1,78 @@
+import { availableParallelism } from 'node:os'
+import { z } from 'zod'
+import { SweepParams } from '@pbft/protocol'
+import { readFlags, validateFlags, type FlagSpec } from '../arguments'
+import { EXIT, UsageError, type CliIo } from '../cliIo'
+import { runSweep, successProbability } from '../engine'
+import { createProgress } from '../output/progress'
+import { CSV_HEADER, toCsvRow, toSimulationRecord, type SimulationRecord } from '../output/simulationRecord'
+import { formatRate, renderTable } from '../output/table'
+import { WorkersFlag } from './simulate'
+
+const FLAGS: FlagSpec = {
+  nodes: { type: 'string' },
+  p: { type: 'string' },
+  rounds: { type: 'string' },
+  seed: { type: 'string' },
+  workers: { type: 'string' },
+  csv: { type: 'boolean' },
+  json: { type: 'boolean' },
+}
+
+const OutputFlags = z.object({ workers: WorkersFlag.optional(), csv: z.boolean().optional(), json: z.boolean().optional() })
+
+function table(records: readonly SimulationRecord[]): string {
+  const rows = records.map((r) => [
+    String(r.nodes),
+    String(r.f),
+    String(r.p),
+    String(r.rounds),
+    formatRate(r.successRate),
+    `[${formatRate(r.ci95[0])}, ${formatRate(r.ci95[1])}]`,
+    r.theoreticalSuccessRate === null ? 'n/a' : formatRate(r.theoreticalSuccessRate),
+    String(r.failures['pre-prepare']),
+    String(r.failures.prepare),
+    String(r.failures.commit),
+  ])
+  const headers = ['nodes', 'f', 'p', 'rounds', 'success rate', '95% interval', 'theory', 'pre-prepare', 'prepare', 'commit']
+  return renderTable(
+    headers.map((header) => ({ header })),
+    rows,
+  )
+}
+
+/** `pbft sweep`: one all-honest Monte-Carlo run per (nodes, p) pair, on worker threads. */
+export async function sweepCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const values = readFlags('sweep', argv, FLAGS)
+  const params = validateFlags('sweep', SweepParams, values)
+  const output = validateFlags('sweep', OutputFlags, values)
+  if (output.csv === true && output.json === true) throw new UsageError('--csv and --json exclude each other', 'sweep')
+
+  const progress = createProgress(io, 'sweep')
+  let results
+  try {
+    results = await runSweep({
+      nodes: params.nodes,
+      ps: params.p,
+      rounds: params.rounds,
+      seed: params.seed,
+      workers: output.workers ?? availableParallelism(),
+      onProgress: progress.update,
+      signal: io.signal,
+    })
+  } finally {
+    progress.finish()
+  }
+  // Points of a sweep run interleaved on the workers, so none has a wall time of its own.
+  const records = results.map((result) =>
+    toSimulationRecord(result, result.p === null ? null : successProbability(result.nodes, result.p, result.f), null),
+  )
+  if (output.csv === true) {
+    io.stdout.write([CSV_HEADER, ...records.map(toCsvRow)].join('\n') + '\n')
+  } else if (output.json === true) {
+    io.stdout.write(records.map((record) => `${JSON.stringify(record)}\n`).join(''))
+  } else {
+    io.stdout.write(table(records))
+  }
+  return EXIT.ok
+}

@@ -1,0 +1,91 @@
+import type { SimulationResult } from '../engine'
+
+/**
+ * The machine-readable result of one Monte-Carlo run. Other tools read these keys in this
+ * order (simulate --json, sweep --json, the CSV columns): new keys go at the end only.
+ */
+export interface SimulationRecord {
+  nodes: number
+  f: number
+  p: number | null
+  rounds: number
+  seed: number
+  successes: number
+  successRate: number
+  ci95: [number, number]
+  theoreticalSuccessRate: number | null
+  failures: { 'pre-prepare': number; prepare: number; commit: number }
+  elapsedMs: number | null
+  safetyViolations: number
+  meanMessages: { sent: number; delivered: number; dropped: number; rejected: number }
+  path: 'fast' | 'message'
+}
+
+export function toSimulationRecord(
+  result: SimulationResult,
+  theoreticalSuccessRate: number | null,
+  elapsedMs: number | null,
+): SimulationRecord {
+  // Built key by key (not spread from the result) so the order is ours, whatever the engine's.
+  return {
+    nodes: result.nodes,
+    f: result.f,
+    p: result.p,
+    rounds: result.rounds,
+    seed: result.seed,
+    successes: result.successes,
+    successRate: result.successRate,
+    ci95: [result.ci95[0], result.ci95[1]],
+    theoreticalSuccessRate,
+    failures: {
+      'pre-prepare': result.failures['pre-prepare'],
+      prepare: result.failures.prepare,
+      commit: result.failures.commit,
+    },
+    elapsedMs,
+    safetyViolations: result.safetyViolations,
+    meanMessages: {
+      sent: result.meanMessages.sent,
+      delivered: result.meanMessages.delivered,
+      dropped: result.meanMessages.dropped,
+      rejected: result.meanMessages.rejected,
+    },
+    path: result.path,
+  }
+}
+
+export const CSV_HEADER = [
+  'nodes',
+  'f',
+  'p',
+  'rounds',
+  'seed',
+  'successes',
+  'successRate',
+  'ci95Low',
+  'ci95High',
+  'theoreticalSuccessRate',
+  'failuresPrePrepare',
+  'failuresPrepare',
+  'failuresCommit',
+].join(',')
+
+/** One CSV row under CSV_HEADER; a missing value (null) is an empty cell. */
+export function toCsvRow(record: SimulationRecord): string {
+  const cells = [
+    record.nodes,
+    record.f,
+    record.p,
+    record.rounds,
+    record.seed,
+    record.successes,
+    record.successRate,
+    record.ci95[0],
+    record.ci95[1],
+    record.theoreticalSuccessRate,
+    record.failures['pre-prepare'],
+    record.failures.prepare,
+    record.failures.commit,
+  ]
+  return cells.map((cell) => (cell === null ? '' : String(cell))).join(',')
+}

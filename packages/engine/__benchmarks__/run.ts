@@ -1,0 +1,17 @@
+/**
+ * `pnpm bench`: prints throughput figures of the Monte-Carlo paths and the time of the exact
+ * formula. Figures, not assertions: speed targets are read from this output, never timed in tests.
+ */
+import { availableParallelism, cpus } from 'node:os'
+import { runSimulationBench } from './simulation'
+import { runTheoryBench } from './theory'
+
+const print = (line: string): void => console.log(line)
+
+print(`pbft bench · node ${process.version} · ${cpus()[0]?.model ?? 'unknown cpu'} · ${availableParallelism()} cores · one core used`)
+print('')
+print('Monte-Carlo, p = 0.9, all honest')
+runSimulationBench(print)
+print('')
+print('Exact theory successProbability(N, p)')
+runTheoryBench(print)
