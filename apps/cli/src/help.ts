@@ -99,14 +99,14 @@ Options:
   --workers K   worker threads for long sweeps (default: one per CPU core)
   --csv         CSV with a header row: nodes,f,p,rounds,seed,successes,successRate,
                 ci95Low,ci95High,theoreticalSuccessRate,failuresPrePrepare,
-                failuresPrepare,failuresCommit
+                failuresPrepare,failuresCommit,pointSeed
   --json        one JSON object per point, with the fields of simulate --json
                 (elapsedMs is null: points run interleaved, so they have no own time)
   -h, --help    this help
 
-Points run over nodes, then p. The seed reported for a point is its own, derived
-from --seed, N and p: 'pbft simulate' with that N, p, --rounds and --seed
-reproduces the point exactly.
+Points run over nodes, then p. 'seed' is the sweep's --seed; each point runs on
+its own seed derived from --seed, N and p, reported as 'pointSeed': 'pbft simulate'
+with that N, p, --rounds and --seed <pointSeed> reproduces the point exactly.
 
 ${RANGES}
 

@@ -8,3 +8,4 @@ export { EXACT_MAX_NODES, successProbability } from './theory/successProbability
 export * from './simulation/simulate'
 export * from './simulation/sweep'
 export * from './simulation/wilson'
+export * from './live/liveRound'

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { runCli } from '../support/captureIo'
 
 const HEADER =
-  'nodes,f,p,rounds,seed,successes,successRate,ci95Low,ci95High,theoreticalSuccessRate,failuresPrePrepare,failuresPrepare,failuresCommit'
+  'nodes,f,p,rounds,seed,successes,successRate,ci95Low,ci95High,theoreticalSuccessRate,failuresPrePrepare,failuresPrepare,failuresCommit,pointSeed'
 
 describe('pbft sweep', () => {
   it('prints a CSV header and one row per (nodes, p) point, nodes outer', async () => {
@@ -13,9 +13,9 @@ describe('pbft sweep', () => {
     expect(header).toBe(HEADER)
     expect(rows).toHaveLength(15)
     const cells = rows.map((row) => row.split(','))
-    expect(cells.every((row) => row.length === 13)).toBe(true)
+    expect(cells.every((row) => row.length === 14)).toBe(true)
     expect(cells.map((row) => `${row[0]}@${row[2]}`).slice(0, 6)).toEqual(['4@0.8', '4@0.85', '4@0.9', '4@0.95', '4@1', '7@0.8'])
-    expect(rows[2]).toMatch(/^4,1,0\.9,300,\d+,\d+,[\d.]+,[\d.]+,[\d.]+,0\.52146124111251\d*,\d+,\d+,\d+$/)
+    expect(rows[2]).toMatch(/^4,1,0\.9,300,1,\d+,[\d.]+,[\d.]+,[\d.]+,0\.5214612411125161,\d+,\d+,\d+,\d+$/)
   })
 
   it('prints one JSON object per point with the simulate keys', async () => {
@@ -38,10 +38,11 @@ describe('pbft sweep', () => {
     expect(records[1]).toMatchObject({ nodes: 4, p: 1, successRate: 1, theoreticalSuccessRate: 1, elapsedMs: null })
   })
 
-  it('reports each point with its own seed, which simulate reproduces', async () => {
+  it("reports the sweep seed, and each point's own seed, which simulate reproduces", async () => {
     const { stdout } = await runCli('sweep --nodes 7 --p 0.9 --rounds 400 --seed 3 --json')
-    const point = JSON.parse(stdout) as { seed: number; successes: number; failures: unknown }
-    const again = await runCli(`simulate --nodes 7 --p 0.9 --rounds 400 --seed ${point.seed} --json`)
+    const point = JSON.parse(stdout) as { seed: number; pointSeed: number; successes: number; failures: unknown }
+    expect(point.seed).toBe(3)
+    const again = await runCli(`simulate --nodes 7 --p 0.9 --rounds 400 --seed ${point.pointSeed} --json`)
     expect(JSON.parse(again.stdout)).toMatchObject({ successes: point.successes, failures: point.failures })
   })
 

@@ -64,11 +64,16 @@ export async function sweepCommand(argv: readonly string[], io: CliIo): Promise<
     progress.finish()
   }
   // Points of a sweep run interleaved on the workers, so none has a wall time of its own.
-  const records = results.map((result) =>
-    toSimulationRecord(result, result.p === null ? null : successProbability(result.nodes, result.p, result.f), null),
-  )
+  // `seed` is the sweep's seed, as typed; each point ran on its own seed derived from it,
+  // appended as `pointSeed` so that `pbft simulate --seed <pointSeed>` reproduces the row.
+  const records = results.map((result) => ({
+    ...toSimulationRecord(result, result.p === null ? null : successProbability(result.nodes, result.p, result.f), null),
+    seed: params.seed,
+    pointSeed: result.seed,
+  }))
   if (output.csv === true) {
-    io.stdout.write([CSV_HEADER, ...records.map(toCsvRow)].join('\n') + '\n')
+    const rows = records.map((record) => `${toCsvRow(record)},${record.pointSeed}`)
+    io.stdout.write([`${CSV_HEADER},pointSeed`, ...rows].join('\n') + '\n')
   } else if (output.json === true) {
     io.stdout.write(records.map((record) => `${JSON.stringify(record)}\n`).join(''))
   } else {

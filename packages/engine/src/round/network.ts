@@ -10,7 +10,7 @@ import type { Message } from './message'
  */
 export class Network {
   private readonly nodes: number
-  private readonly thresholds: number[]
+  private thresholds: number[]
   private readonly tampers: boolean[]
   private readonly tamperedValue: string
 
@@ -26,14 +26,26 @@ export class Network {
   }
 
   /**
+   * Replaces the delivery probabilities (row-major N×N, as `NormalizedRound.linkProb`) for
+   * messages transmitted from now on: a live session's host may change p mid-round.
+   */
+  setLinkProbabilities(linkProb: ArrayLike<number>): void {
+    if (linkProb.length !== this.nodes * this.nodes) {
+      throw new RangeError(`expected ${this.nodes * this.nodes} link probabilities, got ${linkProb.length}`)
+    }
+    this.thresholds = Array.from(linkProb, deliveryThreshold)
+  }
+
+  /**
    * Sends one message: exactly one PRNG draw, whatever the outcome, so that runs stay
    * reproducible message for message. Returns the message as the recipient gets it, or null
-   * when the link dropped it.
+   * when the link dropped it. `tamper` overrides the sender's fault kind for this message
+   * (a human Byzantine replica decides per act whether to tamper).
    */
-  transmit(message: Message): Message | null {
+  transmit(message: Message, tamper: boolean = this.tampers[message.from] ?? false): Message | null {
     const draw = this.rng.nextU32()
     if (!(draw < (this.thresholds[message.from * this.nodes + message.to] ?? 0))) return null
-    if (!this.tampers[message.from]) return message
+    if (!tamper) return message
     // The tamperer even fixes the digest: only the MAC, made with a key it lacks, can tell.
     const value = this.tamperedValue
     return { ...message, value, digest: this.authenticator.digest(value) }

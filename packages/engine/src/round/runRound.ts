@@ -1,10 +1,7 @@
-import { normalizeRound, type RoundConfig } from '../config'
-import { judgeRound, PHASES, type MessageCounts, type Phase, type RoundFailure } from '../outcome'
-import { Rng } from '../rng'
-import { Authenticator, deriveRoundSecret } from './authenticator'
-import type { Message } from './message'
-import { Network } from './network'
-import { Replica, type IgnoreReason, type ReplicaSnapshot } from './replica'
+import type { RoundConfig } from '../config'
+import { LiveRound } from '../live/liveRound'
+import type { MessageCounts, Phase, RoundFailure } from '../outcome'
+import type { IgnoreReason, ReplicaSnapshot } from './replica'
 
 export { Authenticator, deriveRoundSecret } from './authenticator'
 export { canonicalEncoding, digestOf, type AuthenticatedFields, type Message, type MessageDraft } from './message'
@@ -83,94 +80,16 @@ export interface RoundResult {
 
 /**
  * Plays one whole round synchronously, every replica a bot: honest ones follow the protocol,
- * Byzantine ones their fault kind. Phases run in order; in each, senders go in ascending id and
- * each sends to its recipients in ascending id, one PRNG draw per message (the README's round
- * semantics, to the letter). Since who sends to whom is fixed at the start of a phase and a
- * phase's messages only change counts that the next phase reads, handling each message as it
- * is sent is the same as sending all of them and then counting.
+ * Byzantine ones their fault kind. It is the live driver with nobody human: in each phase
+ * every sender acts in ascending id, then the phase closes, which is the README's send order
+ * to the letter (one PRNG draw per message, recipients ascending). Keeping a single driver
+ * means a live session and a replayed seed can never disagree.
  */
 export function runRound(config: RoundConfig, options: RunRoundOptions): RoundResult {
-  const round = normalizeRound(config)
-  const { nodes, f, view, sequence, proposal, authentication } = round
-  const authenticator = new Authenticator(options.secret ?? deriveRoundSecret(options.seed))
-  const network = new Network(round, new Rng(options.seed), authenticator)
-  const replicas = round.faults.map(
-    (fault, id) => new Replica({ id, nodes, f, view, sequence, fault, proposal, authenticator, authentication }),
-  )
-  const messages: MessageCounts = { sent: 0, delivered: 0, dropped: 0, rejected: 0 }
-  const trace: TracedMessage[] | undefined = options.trace === false ? undefined : []
-
-  const deliver = (message: Message): void => {
-    const arrived = network.transmit(message)
-    messages.sent++
-    let status: MessageStatus = 'dropped'
-    let counted = false
-    let ignoredReason: IgnoreReason | null = null
-    if (arrived === null) {
-      messages.dropped++
-    } else {
-      messages.delivered++
-      const outcome = replicaAt(replicas, message.to).receive(arrived)
-      if (outcome.status === 'rejected') {
-        messages.rejected++
-        status = 'rejected'
-      } else {
-        status = 'delivered'
-        counted = outcome.status === 'accepted'
-        if (outcome.status === 'ignored') ignoredReason = outcome.reason
-      }
-    }
-    trace?.push({
-      index: trace.length,
-      phase: message.phase,
-      from: message.from,
-      to: message.to,
-      value: message.value,
-      deliveredValue: arrived?.value ?? null,
-      digest: message.digest,
-      mac: message.mac,
-      status,
-      counted,
-      ignoredReason,
-    })
+  const round = new LiveRound({ config, seed: options.seed, secret: options.secret, trace: options.trace !== false })
+  while (round.phase !== 'done') {
+    for (const id of round.pending()) round.act(id)
+    round.closePhase()
   }
-
-  for (const phase of PHASES) {
-    const senders = replicas.filter((replica) => replica.sends(phase))
-    const inPhase = replicas.filter((replica) => replica.receives(phase)).map((replica) => replica.id)
-    for (const sender of senders) {
-      const recipients = inPhase.filter((id) => id !== sender.id)
-      for (const message of sender.outgoing(phase, recipients)) deliver(message)
-    }
-  }
-
-  const honest = replicas.filter((replica) => replica.isHonest)
-  const sets: RoundSets = {
-    prePrepared: honest.filter((replica) => replica.acceptedValue !== null).length,
-    prepared: honest.filter((replica) => replica.prepared).length,
-    committed: honest.filter((replica) => replica.committed).length,
-  }
-  const decidedValues = [...new Set(honest.flatMap((replica) => replica.decidedValue ?? []))]
-  const verdict = judgeRound(nodes, f, sets.prePrepared, sets.prepared, sets.committed)
-  const result: RoundResult = {
-    nodes,
-    f,
-    seed: options.seed,
-    success: verdict.success,
-    failure: verdict.failure,
-    decidedValue: decidedValues.length === 1 ? (decidedValues[0] ?? null) : null,
-    decidedValues,
-    sets,
-    safetyViolation: decidedValues.length > 1,
-    messages,
-    replicas: replicas.map((replica) => replica.snapshot()),
-  }
-  if (trace) result.trace = trace
-  return result
-}
-
-function replicaAt(replicas: readonly Replica[], id: number): Replica {
-  const replica = replicas[id]
-  if (!replica) throw new RangeError(`no replica ${id}`)
-  return replica
+  return round.result()
 }
