@@ -33,12 +33,27 @@ install_dependencies() {
   pnpm install --frozen-lockfile --reporter=default >&2
 }
 
+# Debian packages the browser tests need (Chromium for playwright-core: its own browser
+# download cannot work offline). Installed only when missing, only where we may (root).
+ensure_test_packages() {
+  local missing=()
+  [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+  [[ ${#missing[@]} -eq 0 ]] && return
+  if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
+    log "missing ${missing[*]}: install them (e.g. sudo apt-get install -y ${missing[*]}) and run again"; exit 1
+  fi
+  log "installing ${missing[*]} from Debian's packages"
+  apt-get update -q >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >&2
+}
+
 require_node
 ensure_pnpm
 install_dependencies
 
 case "$MODE" in
   test)
+    ensure_test_packages
     pnpm test
     ;;
   serve)
