@@ -75,7 +75,13 @@ export function runChunkTasks(tasks: readonly ChunkTask[], run: PoolRun): Promis
       const task = tasks[index]
       if (task === undefined) return
       const request: ChunkRequest = { index, jobId: task.jobId, options: task.options, chunk: task.chunk }
-      thread.postMessage(request)
+      // A task that cannot be cloned (a function in its options, say) must still end the run
+      // and terminate the threads already started, not leak them.
+      try {
+        thread.postMessage(request)
+      } catch (error) {
+        settle(error)
+      }
     }
 
     const onReply = (thread: Worker, reply: ChunkReply): void => {
