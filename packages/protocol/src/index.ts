@@ -1,3 +1,4 @@
 export * from './health'
 export * from './ranges'
 export * from './experiment'
+export * from './experimentApi'

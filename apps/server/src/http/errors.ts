@@ -9,12 +9,32 @@ export function errorBody(code: string, message: string): ErrorBody {
   return { error: { code, message } }
 }
 
+/** Fastify names the request parts after its schema keys; our messages use the shorter names. */
+const PART_NAMES: Record<string, string> = { querystring: 'query', body: 'body', params: 'params', headers: 'headers' }
+
+/**
+ * Schema validation failed (the zod type provider or Ajv): one line naming the first bad
+ * field, e.g. `query.p: 1.5 is not a probability in [0, 1]`, like `parseOr400` says it.
+ */
+function validationMessage(error: FastifyError): string {
+  const part = PART_NAMES[error.validationContext ?? ''] ?? error.validationContext ?? 'request'
+  const first = error.validation?.[0]
+  if (!first) return `${part}: ${error.message}`
+  const path = first.instancePath.split('/').filter((segment) => segment !== '')
+  return `${[part, ...path].join('.')}: ${first.message ?? 'is invalid'}`
+}
+
 /**
  * Fastify's own errors (bad JSON, body too large, …) carry a statusCode; keep it for 4xx so
- * clients learn what they did wrong, and never leak internals for anything else.
+ * clients learn what they did wrong, and never leak internals for anything else. Every
+ * schema validation failure has the code VALIDATION, whichever validator found it.
  */
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.validation) {
+      void reply.status(400).send(errorBody('VALIDATION', validationMessage(error)))
+      return
+    }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500
     if (status === 500) request.log.error(error)
     const code = status === 500 ? 'INTERNAL' : (error.code ?? 'BAD_REQUEST')

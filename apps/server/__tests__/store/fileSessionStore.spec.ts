@@ -1,0 +1,139 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import * as fsPromises from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { FileSessionStore } from '../../src/store/fileSessionStore'
+import { StoreError } from '../../src/store/sessionStore'
+
+// Counts renames (one per completed write) without changing what they do.
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:fs/promises')>()
+  return { ...actual, rename: vi.fn(actual.rename) }
+})
+
+
+describe('FileSessionStore', () => {
+  let dataDir: string
+  let store: FileSessionStore
+
+  beforeEach(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'pbft-store-'))
+    store = await FileSessionStore.open(dataDir)
+  })
+
+  afterEach(async () => {
+    await store.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  const filesIn = (dir: string): string[] => readdirSync(join(dataDir, dir)).sort()
+
+  it('creates its directories and round-trips sessions and experiments', async () => {
+    await store.saveSession('s1', { v: 1, name: 'demo' })
+    await store.saveExperiment('e1', { v: 1, status: 'done' })
+    expect(filesIn('sessions')).toEqual(['s1.json'])
+    expect(filesIn('experiments')).toEqual(['e1.json'])
+    expect(await store.loadSessions()).toEqual([{ v: 1, name: 'demo' }])
+    expect(await store.loadExperiments()).toEqual([{ v: 1, status: 'done' }])
+  })
+
+  it('deletes sessions, and deleting a missing one is fine', async () => {
+    await store.saveSession('s1', { v: 1 })
+    await store.deleteSession('s1')
+    await store.deleteSession('never-saved')
+    expect(await store.loadSessions()).toEqual([])
+  })
+
+  it('leaves no temp files behind', async () => {
+    await Promise.all(Array.from({ length: 20 }, (_, i) => store.saveSession(`s${i % 4}`, { v: 1, i })))
+    expect(filesIn('sessions')).toEqual(['s0.json', 's1.json', 's2.json', 's3.json'])
+  })
+
+  it('coalesces a burst of saves: every promise resolves and the newest document is on disk', async () => {
+    const rename = vi.mocked(fsPromises.rename)
+    rename.mockClear()
+    const saves = Array.from({ length: 100 }, (_, i) => store.saveSession('hot', { v: 1, i }))
+    await expect(Promise.all(saves)).resolves.toHaveLength(100)
+    expect(JSON.parse(readFileSync(join(dataDir, 'sessions', 'hot.json'), 'utf8'))).toEqual({ v: 1, i: 99 })
+    // The first write starts at once; the 99 saves queued behind it become one more write.
+    expect(rename.mock.calls.length).toBeGreaterThanOrEqual(1)
+    expect(rename.mock.calls.length).toBeLessThanOrEqual(2)
+  })
+
+  it('snapshots a document when it is saved, not when it is written', async () => {
+    const document = { v: 1, count: 1 }
+    const first = store.saveSession('snap', document)
+    const second = store.saveSession('snap', { ...document })
+    document.count = 2
+    await Promise.all([first, second])
+    expect(await store.loadSessions()).toEqual([{ v: 1, count: 1 }])
+  })
+
+  it('keeps call order between saves and deletes of one id', async () => {
+    const writes = [store.saveSession('x', { v: 1 }), store.deleteSession('x'), store.saveSession('x', { v: 2 })]
+    await Promise.all(writes)
+    expect(await store.loadSessions()).toEqual([{ v: 2 }])
+    await Promise.all([store.saveSession('y', { v: 1 }), store.deleteSession('y')])
+    expect(filesIn('sessions')).toEqual(['x.json'])
+  })
+
+  it('skips corrupt and unreadable documents with a warning instead of failing', async () => {
+    await store.saveSession('good', { v: 1 })
+    writeFileSync(join(dataDir, 'sessions', 'torn.json'), '{"v": 1, "na')
+    mkdirSync(join(dataDir, 'sessions', 'folder.json'))
+    writeFileSync(join(dataDir, 'sessions', 'notes.txt'), 'not a document')
+    expect(await store.loadSessions()).toEqual([{ v: 1 }])
+    expect(store.warnings).toHaveLength(2)
+    expect(store.warnings.join('\n')).toContain(join(dataDir, 'sessions', 'torn.json'))
+  })
+
+  it('removes temp files a crash left behind when it opens', async () => {
+    writeFileSync(join(dataDir, 'experiments', 'e1.json.123.4.tmp'), '{"half')
+    const reopened = await FileSessionStore.open(dataDir)
+    expect(filesIn('experiments')).toEqual([])
+    await reopened.close()
+  })
+
+  it('rejects ids that are not safe file names', async () => {
+    await expect(store.saveSession('../escape', {})).rejects.toThrow(/invalid document id/)
+    await expect(store.saveExperiment('', {})).rejects.toThrow(RangeError)
+    await expect(store.deleteSession('a'.repeat(65))).rejects.toThrow(RangeError)
+  })
+
+  it('waits for pending writes on close, then refuses new ones', async () => {
+    const pending = store.saveExperiment('late', { v: 1 })
+    await store.close()
+    await expect(pending).resolves.toBeUndefined()
+    expect(filesIn('experiments')).toEqual(['late.json'])
+    await expect(store.saveExperiment('after', { v: 1 })).rejects.toBeInstanceOf(StoreError)
+  })
+})
+
+describe('FileSessionStore.open on a bad DATA_DIR', () => {
+  let root: string
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'pbft-store-bad-'))
+  })
+
+  afterEach(() => {
+    rmSync(root, { recursive: true, force: true })
+  })
+
+  it('fails with a StoreError naming the path when a parent is a regular file (even for root)', async () => {
+    const file = join(root, 'plain-file')
+    writeFileSync(file, 'x')
+    const dataDir = join(file, 'data')
+    const error = await FileSessionStore.open(dataDir).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(StoreError)
+    expect((error as StoreError).code).toBe('UNWRITABLE')
+    expect((error as StoreError).message).toContain(dataDir)
+  })
+
+  it('fails with a StoreError when DATA_DIR is itself a file', async () => {
+    const file = join(root, 'data')
+    writeFileSync(file, 'x')
+    await expect(FileSessionStore.open(file)).rejects.toMatchObject({ name: 'StoreError', code: 'UNWRITABLE' })
+  })
+})

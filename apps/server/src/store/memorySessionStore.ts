@@ -1,0 +1,53 @@
+import { checkDocumentId } from './fileSessionStore'
+import { StoreError, type SessionStore } from './sessionStore'
+
+/**
+ * The store for tests and throw-away demos: the same contract as the file store, in memory.
+ * Documents are cloned on the way in and out, so a caller mutating its object after a save
+ * (or a loaded one) cannot change what is stored, exactly as with files.
+ */
+export class MemorySessionStore implements SessionStore {
+  /** Always empty: nothing can be corrupt in memory; kept for parity with FileSessionStore. */
+  readonly warnings: string[] = []
+  private readonly sessions = new Map<string, unknown>()
+  private readonly experiments = new Map<string, unknown>()
+  private closed = false
+
+  async loadSessions(): Promise<unknown[]> {
+    return [...this.sessions.values()].map((document) => structuredClone(document))
+  }
+
+  async saveSession(id: string, document: unknown): Promise<void> {
+    this.put(this.sessions, id, document)
+  }
+
+  async deleteSession(id: string): Promise<void> {
+    this.checkOpen(id)
+    this.sessions.delete(id)
+  }
+
+  async loadExperiments(): Promise<unknown[]> {
+    return [...this.experiments.values()].map((document) => structuredClone(document))
+  }
+
+  async saveExperiment(id: string, document: unknown): Promise<void> {
+    this.put(this.experiments, id, document)
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+  }
+
+  private put(documents: Map<string, unknown>, id: string, document: unknown): void {
+    this.checkOpen(id)
+    // A JSON round trip, as a file would do: undefined fields vanish, Dates become strings.
+    const json = JSON.stringify(document)
+    if (json === undefined) throw new TypeError('a stored document must be JSON (got undefined or a function)')
+    documents.set(id, JSON.parse(json) as unknown)
+  }
+
+  private checkOpen(id: string): void {
+    checkDocumentId(id)
+    if (this.closed) throw new StoreError('the memory store is closed', 'IO')
+  }
+}

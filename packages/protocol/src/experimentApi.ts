@@ -1,0 +1,232 @@
+import { z } from 'zod'
+import { DEFAULT_SEED, EXPERIMENT_LIMITS } from './experiment'
+import { integerDomain, PROBABILITY, rangeSchema, type RangeDomain } from './ranges'
+
+/**
+ * The experiment REST API (`/api/experiments`, `/api/theory`) and the socket events that report
+ * an experiment's progress. Request schemas turn JSON or query text into values; response
+ * schemas have no transforms, so the server can encode them and OpenAPI can describe them.
+ */
+
+/** What one request may ask of a server shared by a whole classroom. */
+export const EXPERIMENT_API_LIMITS = {
+  /**
+   * (nodes, p) points of one experiment. Below the CLI's 100,000 pairs: a record is sent whole,
+   * and encoding 100,000 points takes about a second of the event loop.
+   */
+  maxPoints: 10_000,
+  /**
+   * Σ over points of rounds × N²: the messages a message-level run would send. All-honest
+   * sweeps take the fast path, far cheaper than that; the cap keeps huge N honest.
+   */
+  maxWork: 1e12,
+  /** Rounds over the whole grid: about a minute of one core at N = 10. */
+  maxTotalRounds: 1e9,
+  /** Σ over (nodes, p) pairs of 10^5 + N^1.5, about 10^-6 ms each: a theory table of ~2 s. */
+  maxTheoryWork: 2e9,
+  /** Rows of `GET /api/experiments`. */
+  maxListed: 200,
+} as const
+
+/** Message-equivalents of a sweep: what `maxWork` bounds. */
+export function experimentWork(nodes: readonly number[], ps: readonly number[], rounds: number): number {
+  return nodes.reduce((sum, n) => sum + n * n, 0) * ps.length * rounds
+}
+
+/** The cost model of the exact formula: a fixed part per point plus its O(N^1.5) sum. */
+export function theoryWork(nodes: readonly number[], ps: readonly number[]): number {
+  return nodes.reduce((sum, n) => sum + 1e5 + n ** 1.5, 0) * ps.length
+}
+
+const RANGE_HINT = 'a list of numbers like [4, 7] or range text like "4,7,10" or "0.5:1:0.05"'
+
+/** JSON input for a range: an array of numbers, or the same text the CLI and query strings take. */
+function rangeInput(domain: RangeDomain) {
+  return z
+    .union([z.array(z.number()).transform((values) => values.join(',')), z.string()], {
+      error: (issue) => (issue.input === undefined ? `required (${RANGE_HINT})` : `expected ${RANGE_HINT}`),
+    })
+    .pipe(rangeSchema(domain))
+}
+
+function integerField(min: number, max: number) {
+  return z
+    .int({ error: (issue) => (issue.input === undefined ? 'required (an integer)' : `${String(issue.input)} is not an integer`) })
+    .min(min, { error: (issue) => `${String(issue.input)} is not an integer >= ${min}` })
+    .max(max, { error: (issue) => `${String(issue.input)} is above the limit of ${max}` })
+}
+
+/** `POST /api/experiments` body: an all-honest Monte-Carlo sweep over nodes × p. */
+export const ExperimentRequest = z
+  .strictObject(
+    {
+      nodes: rangeInput(integerDomain(1, EXPERIMENT_LIMITS.maxSimulationNodes)).describe('replica counts N, e.g. [4, 7] or "4:40:3"'),
+      p: rangeInput(PROBABILITY).describe('delivery probabilities, e.g. [0.9, 1] or "0.5:1:0.05"'),
+      rounds: integerField(1, EXPERIMENT_LIMITS.maxRounds).describe('Monte-Carlo rounds per (N, p) point'),
+      seed: integerField(0, Number.MAX_SAFE_INTEGER).default(DEFAULT_SEED).describe('the sweep seed; each point derives its own'),
+    },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}: an experiment is an all-honest sweep of nodes, p, rounds and seed`
+          : issue.input === undefined || issue.input === null
+            ? 'required (a JSON object)'
+            : 'expected a JSON object',
+    },
+  )
+  .superRefine((request, ctx) => {
+    const points = request.nodes.length * request.p.length
+    if (points > EXPERIMENT_API_LIMITS.maxPoints) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: `nodes × p gives ${points} points, more than the ${EXPERIMENT_API_LIMITS.maxPoints} one experiment may have (use the CLI for bigger sweeps)`,
+      })
+      return
+    }
+    const rounds = request.nodes.length * request.p.length * request.rounds
+    if (rounds > EXPERIMENT_API_LIMITS.maxTotalRounds) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rounds'],
+        message: `nodes × p × rounds gives ${rounds} rounds, more than the ${EXPERIMENT_API_LIMITS.maxTotalRounds} allowed`,
+      })
+      return
+    }
+    const work = experimentWork(request.nodes, request.p, request.rounds)
+    if (work > EXPERIMENT_API_LIMITS.maxWork) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: `the sweep is too large: Σ rounds × N² = ${work.toExponential(2)} messages, more than the ${EXPERIMENT_API_LIMITS.maxWork.toExponential(0)} allowed (use the CLI for bigger runs)`,
+      })
+    }
+  })
+export type ExperimentRequest = z.input<typeof ExperimentRequest>
+
+/** A validated sweep, as stored and echoed back. */
+export const ExperimentConfig = z.object({
+  nodes: z.array(z.int()),
+  p: z.array(z.number()),
+  rounds: z.int(),
+  seed: z.int(),
+})
+export type ExperimentConfig = z.output<typeof ExperimentConfig>
+
+export const EXPERIMENT_STATUSES = ['running', 'done', 'cancelled', 'failed'] as const
+export const ExperimentStatus = z.enum(EXPERIMENT_STATUSES)
+export type ExperimentStatus = z.output<typeof ExperimentStatus>
+
+/** Ids are URL- and file-name-safe (the file store names documents after them). */
+export const ExperimentId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'is not an experiment id' })
+export const ExperimentIdParams = z.object({ id: ExperimentId })
+
+export const ExperimentProgress = z.object({ done: z.int().nonnegative(), total: z.int().nonnegative() })
+export type ExperimentProgress = z.output<typeof ExperimentProgress>
+
+/** One (nodes, p) point of a finished sweep, next to the exact theory. */
+export const ExperimentPoint = z.object({
+  nodes: z.int(),
+  f: z.int(),
+  p: z.number(),
+  rounds: z.int(),
+  /** The sweep's seed, as given. */
+  seed: z.int(),
+  /** The point's own seed: `pbft simulate --seed <pointSeed>` reproduces the row. */
+  pointSeed: z.int(),
+  successes: z.int(),
+  successRate: z.number(),
+  ci95: z.tuple([z.number(), z.number()]),
+  theoreticalSuccessRate: z.number(),
+  failures: z.object({ 'pre-prepare': z.int(), prepare: z.int(), commit: z.int() }),
+  meanMessages: z.object({ sent: z.number(), delivered: z.number(), dropped: z.number(), rejected: z.number() }),
+})
+export type ExperimentPoint = z.output<typeof ExperimentPoint>
+
+/** `GET /api/experiments/:id`; also the payload of `experiment:finished`. */
+export const ExperimentRecord = z.object({
+  id: ExperimentId,
+  status: ExperimentStatus,
+  config: ExperimentConfig,
+  progress: ExperimentProgress,
+  /** ISO 8601 times. */
+  createdAt: z.string(),
+  finishedAt: z.string().optional(),
+  elapsedMs: z.number().nonnegative().optional(),
+  results: z.array(ExperimentPoint).optional(),
+  error: z.string().optional(),
+  /** Versions that produced the numbers, for exports. */
+  appVersion: z.string(),
+  engineVersion: z.string(),
+})
+export type ExperimentRecord = z.output<typeof ExperimentRecord>
+
+/** The stored form of a record: the same fields plus the document's schema version. */
+export const EXPERIMENT_DOCUMENT_VERSION = 1
+export const ExperimentDocument = ExperimentRecord.extend({ v: z.literal(EXPERIMENT_DOCUMENT_VERSION) })
+export type ExperimentDocument = z.output<typeof ExperimentDocument>
+
+/** `202` answer of `POST /api/experiments`. */
+export const ExperimentCreated = z.object({
+  id: ExperimentId,
+  status: z.literal('running'),
+  /** Rounds over the whole grid: what `progress.done` counts up to. */
+  total: z.int(),
+  createdAt: z.string(),
+})
+export type ExperimentCreated = z.output<typeof ExperimentCreated>
+
+/** A row of `GET /api/experiments`: enough to pick one, not its results. */
+export const ExperimentSummary = z.object({
+  id: ExperimentId,
+  status: ExperimentStatus,
+  createdAt: z.string(),
+  finishedAt: z.string().optional(),
+  progress: ExperimentProgress,
+  summary: z.object({
+    points: z.int(),
+    nodes: z.tuple([z.int(), z.int()]).describe('smallest and largest N'),
+    p: z.tuple([z.number(), z.number()]).describe('smallest and largest p'),
+    rounds: z.int(),
+    seed: z.int(),
+  }),
+})
+export type ExperimentSummary = z.output<typeof ExperimentSummary>
+
+export const ExperimentListQuery = z.object({
+  limit: z.coerce
+    .number({ error: 'is not a number' })
+    .int({ error: 'is not an integer' })
+    .min(1, { error: 'must be >= 1' })
+    .max(EXPERIMENT_API_LIMITS.maxListed, { error: `must be <= ${EXPERIMENT_API_LIMITS.maxListed}` })
+    .default(50),
+})
+
+/** `GET /api/experiments`: newest first. */
+export const ExperimentList = z.object({ experiments: z.array(ExperimentSummary) })
+export type ExperimentList = z.output<typeof ExperimentList>
+
+/** `GET /api/theory` answer (the query is `TheoryParams`). */
+export const TheoryPoint = z.object({ nodes: z.int(), f: z.int(), p: z.number(), successRate: z.number() })
+export type TheoryPoint = z.output<typeof TheoryPoint>
+export const TheoryResponse = z.object({ points: z.array(TheoryPoint) })
+export type TheoryResponse = z.output<typeof TheoryResponse>
+
+/** Every 4xx/5xx answer: `{ "error": { "code", "message" } }`. */
+export const ApiErrorResponse = z.object({ error: z.object({ code: z.string(), message: z.string() }) })
+export type ApiErrorResponse = z.output<typeof ApiErrorResponse>
+
+/** Socket.IO: clients in room `experimentRoom(id)` receive these. */
+export const EXPERIMENT_EVENTS = { progress: 'experiment:progress', finished: 'experiment:finished' } as const
+
+export function experimentRoom(id: string): string {
+  return `experiment:${id}`
+}
+
+/** `experiment:progress`: rounds done so far, monotone, the last one equal to `total`. */
+export const ExperimentProgressEvent = z.object({ id: ExperimentId, done: z.int(), total: z.int() })
+export type ExperimentProgressEvent = z.output<typeof ExperimentProgressEvent>
+
+/** `experiment:finished`: the final record, whatever the outcome (done, cancelled, failed). */
+export const ExperimentFinishedEvent = ExperimentRecord
+export type ExperimentFinishedEvent = ExperimentRecord
