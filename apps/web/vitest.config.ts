@@ -6,6 +6,7 @@ export default defineProject({
   test: {
     name: 'web',
     include: ['__tests__/**/*.spec.ts'],
-    environment: 'node',
+    // Components and composables touch window, localStorage and the DOM.
+    environment: 'happy-dom',
   },
 })

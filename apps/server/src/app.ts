@@ -1,20 +1,63 @@
 import Fastify, { type FastifyInstance } from 'fastify'
+import { registerExperiments } from './experiments'
 import { installErrorHandlers } from './http/errors'
 import { registerHealthRoute } from './http/health'
+import { registerOpenApi } from './http/openapi'
+import { registerSessionRoutes } from './http/sessionRoutes'
+import { registerTheoryRoute } from './http/theory'
 import { registerWebApp } from './http/webApp'
+import { attachSocketServer, type SocketServerOptions } from './realtime/socketServer'
+import { socketExperimentEvents } from './realtime/socketSink'
+import { SessionService, type SessionServiceOptions } from './sessions/sessionService'
+import { MemorySessionStore } from './store/memorySessionStore'
+import type { SessionStore } from './store/sessionStore'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The live classroom sessions (see sessions/sessionService.ts). */
+    sessions: SessionService
+  }
+}
 
 export interface AppOptions {
   webRoot: string
   logger?: boolean
+  /** Where sessions and experiments live (default: in memory). The app closes it when it closes. */
+  store?: SessionStore
+  /** Base URL of join links, e.g. http://192.168.1.20:3000; default: the request's origin. */
+  publicUrl?: string
+  /** Session service tuning (clock, view interval, …), for tests. */
+  sessions?: Omit<SessionServiceOptions, 'store' | 'sink'>
+  socket?: SocketServerOptions
 }
 
 export const VERSION = '0.1.0'
 
-/** Builds the HTTP app without listening, so tests and main.ts share one wiring. */
+/** Builds the HTTP + Socket.IO app without listening, so tests and main.ts share one wiring. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 256 * 1024 })
+  const store = options.store ?? new MemorySessionStore()
   installErrorHandlers(app)
+  // Before any route: @fastify/swagger only documents routes registered after it.
+  await registerOpenApi(app, { version: VERSION })
   registerHealthRoute(app, VERSION)
+
+  const sessions = await SessionService.open({ log: app.log, ...options.sessions, store })
+  app.decorate('sessions', sessions)
+  await registerSessionRoutes(app, sessions, { publicUrl: options.publicUrl })
+
+  // ---- experiments and theory (registered as their helper's index.ts documents) ----------
+  const experiments = await registerExperiments(app, { store, appVersion: VERSION, log: app.log })
+  await registerTheoryRoute(app)
+  // ----------------------------------------------------------------------------------------
+
   await registerWebApp(app, options.webRoot)
+  const io = attachSocketServer(app, sessions, { log: app.log, ...options.socket })
+  experiments.events = socketExperimentEvents(io)
+
+  // preClose hooks run in order: the sockets are gone (socket server) before timers stop and
+  // the last saves are written here; the store closes after every preClose.
+  app.addHook('preClose', async () => sessions.close())
+  app.addHook('onClose', async () => store.close())
   return app
 }

@@ -1,4 +1,7 @@
 import { createApp } from 'vue'
+import 'element-plus/theme-chalk/base.css'
+import './styles/app.css'
 import App from './App.vue'
+import { createAppRouter } from './router'
 
-createApp(App).mount('#app')
+createApp(App).use(createAppRouter()).mount('#app')

@@ -1,0 +1,209 @@
+import {
+  ApiErrorResponse,
+  AssignNodeBody,
+  AssignNodeResponse,
+  BatchExperimentQuery,
+  BatchExperimentResponse,
+  ConnectedNodesResponse,
+  CreateSessionBody,
+  CreateSessionResponse,
+  HistoryQuery,
+  HistoryResponse,
+  RoundTraceResponse,
+  SessionInfo,
+  SessionParams,
+  SessionStatus,
+  SessionStatusResponse,
+  StartRoundPayload,
+} from '@pbft/protocol'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import type { SessionService } from '../sessions/sessionService'
+import { connectedNodes, sessionInfo, sessionStatus } from '../sessions/views'
+import { useZodCompilers } from './openapi'
+
+export interface SessionRoutesOptions {
+  /** Base of join links (PUBLIC_URL); the request's own origin when unset. */
+  publicUrl?: string
+}
+
+const TAGS = ['sessions']
+const HOST_ONLY = 'Host only: `Authorization: Bearer <hostToken>` (401 without it, 403 with a wrong one).'
+const errors = { 400: ApiErrorResponse, 401: ApiErrorResponse, 403: ApiErrorResponse, 404: ApiErrorResponse, 409: ApiErrorResponse }
+
+/** The host token from `Authorization: Bearer <token>`, or undefined. */
+export function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization
+  const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null
+  return match?.[1]
+}
+
+function origin(request: FastifyRequest, publicUrl: string | undefined): string {
+  if (publicUrl) return publicUrl.replace(/\/+$/, '')
+  return `${request.protocol}://${request.host}`
+}
+
+/**
+ * `/api/sessions…`: the original system's routes with its field names, plus `POST …/rounds` for
+ * scripts. Each handler parses (by schema), checks the host token where needed, and makes one
+ * call on the session service.
+ */
+export async function registerSessionRoutes(app: FastifyInstance, service: SessionService, options: SessionRoutesOptions = {}): Promise<void> {
+  await app.register(async (scope) => {
+    useZodCompilers(scope)
+    const api = scope.withTypeProvider<ZodTypeProvider>()
+    const params = SessionParams
+
+    api.post(
+      '/api/sessions',
+      {
+        schema: {
+          tags: TAGS,
+          summary: 'Create a live session',
+          description: 'Returns the host token once: keep it. `warnings` explains configurations that are not textbook PBFT.',
+          body: CreateSessionBody,
+          response: { 201: CreateSessionResponse, 400: ApiErrorResponse },
+        },
+      },
+      async (request, reply) => {
+        const { session, hostToken, warnings } = await service.create(request.body)
+        const info = sessionInfo(session)
+        return reply.status(201).send({
+          sessionId: session.id,
+          config: info.config,
+          status: info.status,
+          createdAt: info.createdAt,
+          hostToken,
+          joinUrl: `${origin(request, options.publicUrl)}/join/${session.id}`,
+          warnings,
+        })
+      },
+    )
+
+    api.get(
+      '/api/sessions/:id',
+      { schema: { tags: TAGS, summary: 'Public information about a session (never tokens)', params, response: { 200: SessionInfo, ...errors } } },
+      async (request) => sessionInfo(service.get(request.params.id)),
+    )
+
+    api.delete(
+      '/api/sessions/:id',
+      {
+        schema: {
+          tags: TAGS,
+          summary: 'Delete a session',
+          description: HOST_ONLY,
+          params,
+          response: { 200: z.object({ sessionId: z.string(), deleted: z.literal(true) }), ...errors },
+        },
+      },
+      async (request) => {
+        const session = service.checkHost(request.params.id, bearerToken(request))
+        await service.delete(session.id)
+        return { sessionId: session.id, deleted: true as const }
+      },
+    )
+
+    api.get(
+      '/api/sessions/:id/status',
+      { schema: { tags: TAGS, summary: 'Status, round, phase and who is online', params, response: { 200: SessionStatusResponse, ...errors } } },
+      async (request) => sessionStatus(service.get(request.params.id)),
+    )
+
+    api.post(
+      '/api/sessions/:id/rounds',
+      {
+        schema: {
+          tags: TAGS,
+          summary: 'Start a round (as socket host:start-round)',
+          description: `${HOST_ONLY} Optional body { seed } replays a known round.`,
+          params,
+          body: StartRoundPayload,
+          response: { 201: z.object({ sessionId: z.string(), round: z.int(), seed: z.number() }), ...errors },
+        },
+      },
+      async (request, reply) => {
+        const session = service.checkHost(request.params.id, bearerToken(request))
+        const started = await service.startRound(session.id, request.body?.seed)
+        return reply.status(201).send({ sessionId: session.id, ...started })
+      },
+    )
+
+    api.post(
+      '/api/sessions/:id/reset-round',
+      {
+        schema: {
+          tags: TAGS,
+          summary: 'Abort the running round (kept in the history as aborted)',
+          description: HOST_ONLY,
+          params,
+          response: { 200: z.object({ sessionId: z.string(), aborted: z.int().nullable(), status: SessionStatus }), ...errors },
+        },
+      },
+      async (request) => {
+        const session = service.checkHost(request.params.id, bearerToken(request))
+        const aborted = await service.resetRound(session.id)
+        return { sessionId: session.id, aborted, status: session.status }
+      },
+    )
+
+    api.post(
+      '/api/sessions/:id/assign-node',
+      {
+        schema: {
+          tags: TAGS,
+          summary: 'Claim a seat (the one asked for, or the lowest free one)',
+          description: '409 when the session is locked, every seat is taken, or the asked seat is. Keep `seatToken`: it gets the seat back after a reload.',
+          params,
+          body: AssignNodeBody,
+          response: { 200: AssignNodeResponse, ...errors },
+        },
+      },
+      async (request) => service.claimSeat(request.params.id, request.body),
+    )
+
+    api.get(
+      '/api/sessions/:id/connected-nodes',
+      { schema: { tags: TAGS, summary: 'Seats and who is online', params, response: { 200: ConnectedNodesResponse, ...errors } } },
+      async (request) => connectedNodes(service.get(request.params.id)),
+    )
+
+    api.get(
+      '/api/sessions/:id/history',
+      {
+        schema: {
+          tags: TAGS,
+          summary: 'Finished and aborted rounds with their outcomes; ?round=r: that round with its full message trace',
+          params,
+          querystring: HistoryQuery,
+          response: { 200: z.union([RoundTraceResponse, HistoryResponse]), ...errors },
+        },
+      },
+      async (request) => {
+        const session = service.get(request.params.id)
+        const { round } = request.query
+        if (round !== undefined) return service.roundTrace(session.id, round)
+        return { sessionId: session.id, rounds: session.rounds.map(({ log: _log, ...record }) => record) }
+      },
+    )
+
+    api.post(
+      '/api/sessions/:id/run-batch-experiment',
+      {
+        schema: {
+          tags: TAGS,
+          summary: "Monte-Carlo rounds with the session's N, p and faults (the original system's batch endpoint)",
+          description: 'Rates are percentages rounded to 2 decimals; theoreticalSuccessRate is null unless every replica is honest. 1 ≤ rounds ≤ 100000.',
+          params,
+          querystring: BatchExperimentQuery,
+          response: { 200: BatchExperimentResponse, ...errors },
+        },
+        // Up to 100,000 result rows built by our own code: checking each against the schema
+        // would block the event loop for a few hundred milliseconds, so it is only documented.
+        serializerCompiler: () => (data) => JSON.stringify(data),
+      },
+      async (request) => service.runBatch(request.params.id, request.query.rounds, request.query.seed),
+    )
+  })
+}

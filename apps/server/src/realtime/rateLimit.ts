@@ -1,0 +1,28 @@
+/**
+ * A token bucket per socket: `ratePerSecond` events on average, bursts of up to `burst`.
+ * A phone tapping is a few events a second; a script flooding the gateway is refused early,
+ * before any parsing or session work.
+ */
+export class TokenBucket {
+  private tokens: number
+  private last: number
+
+  constructor(
+    private readonly ratePerSecond: number,
+    private readonly burst: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.tokens = burst
+    this.last = now()
+  }
+
+  /** Takes one token; false when the bucket is empty. */
+  take(): boolean {
+    const now = this.now()
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond)
+    this.last = now
+    if (this.tokens < 1) return false
+    this.tokens -= 1
+    return true
+  }
+}

@@ -1,0 +1,47 @@
+import { SOCKET_PATH } from '@pbft/protocol'
+import type { FastifyInstance } from 'fastify'
+import { Server } from 'socket.io'
+import type { SessionService } from '../sessions/sessionService'
+import { attachGateway, type GatewayOptions, type IoServer } from './gateway'
+import { socketSink } from './socketSink'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The Socket.IO server sharing the HTTP server (see realtime/socketServer.ts). */
+    io: IoServer
+  }
+}
+
+export interface SocketServerOptions extends GatewayOptions {
+  /** Largest socket message in bytes (default 64 KiB: payloads are a few hundred bytes). */
+  maxHttpBufferSize?: number
+}
+
+/**
+ * Socket.IO on Fastify's own HTTP server, as a plain function rather than a plugin package
+ * (`fastify-socket.io` is unmaintained and Fastify-4 only). Sockets are disconnected in
+ * `preClose`: otherwise `app.close()` would wait for every connected phone forever.
+ *
+ * Connection-state recovery is off on purpose: it would skip the handshake middleware on
+ * reconnection (so a kicked seat's socket could come back), and a returning phone is sent its
+ * whole view on connect anyway.
+ */
+export function attachSocketServer(app: FastifyInstance, service: SessionService, options: SocketServerOptions = {}): IoServer {
+  const io: IoServer = new Server(app.server, {
+    path: SOCKET_PATH,
+    serveClient: false,
+    maxHttpBufferSize: options.maxHttpBufferSize ?? 64 * 1024,
+    // Phones on classroom Wi-Fi stall: about half a minute of silence before a seat counts as away.
+    pingInterval: 10_000,
+    pingTimeout: 20_000,
+  })
+  attachGateway(io, service, options)
+  service.setSink(socketSink(io))
+  app.decorate('io', io)
+  app.addHook('preClose', async () => {
+    io.disconnectSockets(true)
+    // Also drops engine.io connections that never joined a namespace (long-polling ones).
+    io.engine.close()
+  })
+  return io
+}

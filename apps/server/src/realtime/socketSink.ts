@@ -1,0 +1,33 @@
+import type { ClientToServerEvents, ServerToClientEvents } from '@pbft/protocol'
+import { experimentRoom } from '@pbft/protocol'
+import type { Server } from 'socket.io'
+import type { ExperimentEvents } from '../experiments'
+import type { SessionSink } from '../sessions/sink'
+import { hostRoom, seatRoom, sessionRoom } from './rooms'
+
+type IoServer = Server<ClientToServerEvents, ServerToClientEvents>
+
+/** The session service's output, as Socket.IO room emits. */
+export function socketSink(io: IoServer): SessionSink {
+  return {
+    sessionInfo: (id, info) => io.to(sessionRoom(id)).emit('session:update', info),
+    hostView: (id, view) => io.to(hostRoom(id)).emit('host:view', view),
+    replicaView: (id, nodeId, view) => io.to(seatRoom(id, nodeId)).emit('replica:view', view),
+    roundOutcome: (id, outcome) => io.to(sessionRoom(id)).emit('round:outcome', outcome),
+    seatKicked: (id, nodeId, reason) => {
+      const room = seatRoom(id, nodeId)
+      io.to(room).emit('seat:kicked', { sessionId: id, nodeId, reason })
+      // Pending packets are flushed before the connection closes, so the phone reads why.
+      io.in(room).disconnectSockets(true)
+    },
+    sessionClosed: (id) => io.in(sessionRoom(id)).disconnectSockets(true),
+  }
+}
+
+/** Experiment progress, to the sockets that asked to watch the experiment (`experiment:watch`). */
+export function socketExperimentEvents(io: IoServer): ExperimentEvents {
+  return {
+    progress: (id, done, total) => io.to(experimentRoom(id)).emit('experiment:progress', { id, done, total }),
+    finished: (id, record) => io.to(experimentRoom(id)).emit('experiment:finished', record),
+  }
+}

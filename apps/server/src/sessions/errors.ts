@@ -1,0 +1,54 @@
+import { ConfigError, LiveRoundError, type LiveRoundErrorCode } from '@pbft/engine'
+
+/** Machine codes a client may see from the session service, with their HTTP status. */
+export const SESSION_ERROR_STATUS = {
+  VALIDATION: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_BYZANTINE: 403,
+  NOT_FOUND: 404,
+  LOCKED: 409,
+  NO_FREE_SEAT: 409,
+  SEAT_TAKEN: 409,
+  NO_ROUND: 409,
+  ROUND_RUNNING: 409,
+  ROUND_OVER: 409,
+  NOT_PENDING: 409,
+  BUSY: 409,
+  RATE_LIMITED: 429,
+} as const
+export type SessionErrorCode = keyof typeof SESSION_ERROR_STATUS
+
+/**
+ * A refused request, whoever made it (REST or socket). It carries `statusCode` and `code`, so
+ * the HTTP error handler answers it as `{ error: { code, message } }` like any other 4xx, and
+ * the socket gateway acknowledges it as `{ ok: false, error }`.
+ */
+export class SessionError extends Error {
+  override name = 'SessionError'
+  readonly statusCode: number
+
+  constructor(
+    readonly code: SessionErrorCode,
+    message: string,
+  ) {
+    super(message)
+    this.statusCode = SESSION_ERROR_STATUS[code]
+  }
+}
+
+const LIVE_ROUND_CODES: Record<LiveRoundErrorCode, SessionErrorCode> = {
+  'not-pending': 'NOT_PENDING',
+  'round-over': 'ROUND_OVER',
+  'not-byzantine': 'NOT_BYZANTINE',
+  'bad-value': 'VALIDATION',
+  'unknown-replica': 'VALIDATION',
+  'round-not-over': 'ROUND_RUNNING',
+}
+
+/** The engine refuses misuse with its own errors; clients get them as session errors. */
+export function asSessionError(error: unknown): unknown {
+  if (error instanceof LiveRoundError) return new SessionError(LIVE_ROUND_CODES[error.code], error.message)
+  if (error instanceof ConfigError) return new SessionError('VALIDATION', error.message)
+  return error
+}

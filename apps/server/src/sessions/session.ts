@@ -1,0 +1,344 @@
+import type { RoundResult } from '@pbft/engine'
+import {
+  SESSION_LIMITS,
+  type ByzantineChoice,
+  type FaultKind,
+  type LivePhase,
+  type LiveRoundRecord,
+  type PlayedBy,
+  type RoundOutcome,
+  type RoundRecord,
+  type SeatRecord,
+  type SessionDocument,
+  type SessionSettings,
+  type SessionStatus,
+} from '@pbft/protocol'
+import type { Clock } from './clock'
+import { SessionError } from './errors'
+import { RoundRunner, type RoundChange } from './roundRunner'
+import { botDelayMs } from './sessionConfig'
+import { releaseSeat, seatByTokenHash, seatToClaim } from './seats'
+import { hashToken, newToken, sameHash } from './tokens'
+
+/** What a session needs from its owner: time, and to hear about what changed. */
+export interface SessionEnv {
+  clock: Clock
+  /** Called after the session applied the change (a finished round is already in the history). */
+  roundChanged(session: Session, change: RoundChange): void
+  onError(error: unknown): void
+}
+
+/** The outcome of a finished round, as clients see it. */
+export function outcomeOf(round: number, result: RoundResult): RoundOutcome {
+  const { seed, nodes, f, success, failure, decidedValue, decidedValues, safetyViolation, sets, messages } = result
+  return {
+    round,
+    seed,
+    nodes,
+    f,
+    success,
+    failure,
+    failureReason: failure?.reason ?? null,
+    decidedValue,
+    decidedValues,
+    safetyViolation,
+    sets: { ...sets },
+    messages: { ...messages },
+  }
+}
+
+/**
+ * One classroom session: its seats and who holds them, its settings, the round being played
+ * and the history of finished ones. Transport-free and storage-free: the service persists it
+ * and tells the audiences. Rules of PBFT stay in the engine's LiveRound, driven by `run`.
+ */
+export class Session {
+  readonly id: string
+  readonly createdAt: number
+  readonly hostTokenHash: string
+  readonly settings: SessionSettings
+  readonly seats: SeatRecord[]
+  locked: boolean
+  nextRound: number
+  readonly rounds: RoundRecord[]
+  /** The round being played, or the last one played (kept after it finished for the views). */
+  run: RoundRunner | null = null
+  /** A batch experiment is running for this session. */
+  batchRunning = false
+  /** Socket connection ids per seat: a human is online while one of their sockets is connected. */
+  private readonly connections = new Map<number, Set<string>>()
+  /** A round was running when the document was saved: `resume` restarts its timers. */
+  private interrupted: boolean
+
+  constructor(
+    document: SessionDocument,
+    private readonly env: SessionEnv,
+  ) {
+    this.id = document.id
+    this.createdAt = document.createdAt
+    this.hostTokenHash = document.hostTokenHash
+    this.settings = document.settings
+    this.seats = document.seats
+    this.locked = document.locked
+    this.nextRound = document.nextRound
+    this.rounds = document.rounds
+    this.interrupted = document.current !== null
+    if (document.current !== null) {
+      this.run = this.runner(document.current)
+    } else {
+      // After a restart the last finished round is still on everyone's screen.
+      const last = this.rounds.at(-1)
+      if (last && !last.aborted) this.run = this.runner(last)
+    }
+  }
+
+  /** Schedules the timers of a restored round: call once the owner can take changes. */
+  resume(): void {
+    // A round whose log already ends the commit phase finishes now and enters the history.
+    if (this.interrupted) this.run?.start()
+    this.interrupted = false
+  }
+
+  get nodeCount(): number {
+    return this.seats.length
+  }
+
+  get running(): boolean {
+    return this.run !== null && !this.run.done
+  }
+
+  get status(): SessionStatus {
+    if (this.running) return 'running'
+    return this.rounds.some((round) => !round.aborted) ? 'finished' : 'waiting'
+  }
+
+  /** Rounds started so far (round numbers are never reused). */
+  get currentRound(): number {
+    return this.nextRound - 1
+  }
+
+  get phase(): LivePhase | null {
+    return this.run?.live.phase ?? null
+  }
+
+  /** The outcome shown with the last round (null while it runs or after a reset). */
+  get outcome(): RoundOutcome | null {
+    if (!this.run?.done) return null
+    return this.rounds.find((round) => round.round === this.run?.record.round)?.outcome ?? null
+  }
+
+  get lastOutcome(): RoundOutcome | null {
+    for (let i = this.rounds.length - 1; i >= 0; i--) {
+      const outcome = this.rounds[i]?.outcome
+      if (outcome) return outcome
+    }
+    return null
+  }
+
+  faults(): FaultKind[] {
+    return this.seats.map((seat) => seat.fault)
+  }
+
+  seat(nodeId: number): SeatRecord {
+    const seat = Number.isInteger(nodeId) ? this.seats[nodeId] : undefined
+    if (!seat) throw new SessionError('VALIDATION', `no seat ${nodeId}: seats are 0..${this.nodeCount - 1}`)
+    return seat
+  }
+
+  isOnline(nodeId: number): boolean {
+    return (this.connections.get(nodeId)?.size ?? 0) > 0
+  }
+
+  onlineSeats(): number[] {
+    return this.seats.filter((seat) => seat.holder === 'human' && this.isOnline(seat.id)).map((seat) => seat.id)
+  }
+
+  /** A human plays a claimed seat while online; away, a bot does if the host allows it, else nobody. */
+  playedBy(nodeId: number): PlayedBy {
+    const seat = this.seat(nodeId)
+    if (seat.holder === 'bot') return 'bot'
+    if (this.isOnline(nodeId)) return 'human'
+    return this.settings.botTakeover ? 'bot' : 'nobody'
+  }
+
+  // ---- seats ------------------------------------------------------------------------------
+
+  claim(request: { nodeId?: number; name?: string }): { seat: SeatRecord; token: string } {
+    if (this.locked) throw new SessionError('LOCKED', 'the host locked this session: nobody new can join')
+    const seat = seatToClaim(this.seats, this.settings.robotNodes, request.nodeId)
+    const token = newToken()
+    seat.holder = 'human'
+    seat.name = request.name ?? null
+    seat.tokenHash = hashToken(token)
+    seat.claimedAt = this.env.clock.now()
+    this.run?.reschedule()
+    return { seat, token }
+  }
+
+  /** The seat a token belongs to, or null (revoked, or another session's). */
+  seatByToken(token: string): SeatRecord | null {
+    return seatByTokenHash(this.seats, hashToken(token))
+  }
+
+  /** Throws FORBIDDEN unless `tokenHash` still holds seat `nodeId` (a kick revokes it at once). */
+  checkSeat(nodeId: number, tokenHash: string): void {
+    const seat = this.seats[nodeId]
+    if (!seat || seat.tokenHash === null || !sameHash(seat.tokenHash, tokenHash)) {
+      throw new SessionError('FORBIDDEN', `this seat token does not hold seat ${nodeId}`)
+    }
+  }
+
+  /** Returns whether the seat's presence changed. */
+  connect(nodeId: number, connection: string): boolean {
+    const wasOnline = this.isOnline(nodeId)
+    let set = this.connections.get(nodeId)
+    if (!set) this.connections.set(nodeId, (set = new Set()))
+    set.add(connection)
+    if (!wasOnline) this.run?.reschedule()
+    return !wasOnline
+  }
+
+  disconnect(nodeId: number, connection: string): boolean {
+    const set = this.connections.get(nodeId)
+    if (!set?.delete(connection) || set.size > 0) return false
+    this.run?.reschedule()
+    return true
+  }
+
+  kick(nodeId: number): void {
+    const seat = this.seat(nodeId)
+    if (seat.holder !== 'human') throw new SessionError('VALIDATION', `seat ${nodeId} is played by a bot already`)
+    releaseSeat(seat)
+    this.connections.delete(nodeId)
+    this.run?.reschedule()
+  }
+
+  /**
+   * A round keeps the faults it started with (its LiveRound fixed them), so a change made
+   * while a round runs takes effect from the next round.
+   */
+  setFault(nodeId: number, fault: FaultKind): 'now' | 'next-round' {
+    const seat = this.seat(nodeId)
+    if (fault !== 'honest' && this.seats.every((other) => other === seat || other.fault !== 'honest')) {
+      throw new SessionError('VALIDATION', 'at least one replica must stay honest')
+    }
+    seat.fault = fault
+    return this.running ? 'next-round' : 'now'
+  }
+
+  setBotTakeover(botTakeover: boolean): void {
+    this.settings.botTakeover = botTakeover
+    this.run?.reschedule()
+  }
+
+  /** Percent; a running round uses it for every message sent from now on. */
+  setDeliveryRate(rate: number): void {
+    this.settings.messageDeliveryRate = rate
+    if (this.running) this.run?.setDeliveryProbability(rate / 100)
+  }
+
+  // ---- rounds -----------------------------------------------------------------------------
+
+  startRound(seed: number): number {
+    if (this.running) throw new SessionError('ROUND_RUNNING', `round ${this.run?.record.round} is still running: reset it first`)
+    const round = this.nextRound++
+    this.run = this.runner({
+      round,
+      seed,
+      startedAt: this.env.clock.now(),
+      faults: this.faults(),
+      p: this.settings.messageDeliveryRate / 100,
+      proposal: this.settings.proposalContent,
+      authentication: this.settings.authentication,
+      log: [],
+    })
+    this.run.start()
+    return round
+  }
+
+  nextPhase(): LivePhase {
+    const run = this.runningRound()
+    run.closePhase('host')
+    return run.live.phase
+  }
+
+  /** Aborts the running round (kept in the history as aborted); returns its number, or null. */
+  resetRound(): number | null {
+    const run = this.run
+    this.run = null
+    if (!run || run.done) return null
+    run.stop()
+    this.remember({ ...run.record, finishedAt: this.env.clock.now(), aborted: true, outcome: null })
+    return run.record.round
+  }
+
+  act(nodeId: number, choice: ByzantineChoice | undefined): number {
+    const run = this.runningRound()
+    if (choice?.tamper === true && !this.settings.allowTampering && run.record.faults[nodeId] !== 'tamper') {
+      throw new SessionError('FORBIDDEN', 'tampering is not allowed in this session')
+    }
+    return run.act(nodeId, choice, 'human').length
+  }
+
+  skip(nodeId: number): void {
+    const run = this.runningRound()
+    if (run.record.faults[nodeId] === 'honest') {
+      throw new SessionError('NOT_BYZANTINE', `replica ${nodeId} is honest: honest replicas always send`)
+    }
+    run.skip(nodeId, 'human')
+  }
+
+  /** Cancels every timer (the session is deleted or the server stops). */
+  stop(): void {
+    this.run?.stop()
+  }
+
+  document(): SessionDocument {
+    return {
+      v: 1,
+      id: this.id,
+      createdAt: this.createdAt,
+      hostTokenHash: this.hostTokenHash,
+      settings: this.settings,
+      seats: this.seats,
+      locked: this.locked,
+      nextRound: this.nextRound,
+      rounds: this.rounds,
+      current: this.running && this.run ? this.run.record : null,
+    }
+  }
+
+  private runningRound(): RoundRunner {
+    if (!this.run || this.run.done) throw new SessionError('NO_ROUND', 'no round is running: start one first')
+    return this.run
+  }
+
+  private runner(record: LiveRoundRecord): RoundRunner {
+    const runner: RoundRunner = new RoundRunner(record, {
+      clock: this.env.clock,
+      timing: {
+        phaseTimeoutMs: this.settings.phaseTimeoutMs,
+        phaseGapMs: this.settings.phaseGapMs,
+        botDelayMs: (seat) => botDelayMs(this.settings, seat),
+      },
+      playedBy: (seat) => this.playedBy(seat),
+      onChange: (change) => {
+        // A runner replaced by a reset may still be unwinding a callback: ignore it.
+        if (this.run !== runner) return
+        if (change.kind === 'finished') {
+          const outcome = outcomeOf(runner.record.round, change.result)
+          this.remember({ ...runner.record, finishedAt: this.env.clock.now(), aborted: false, outcome })
+        }
+        this.env.roundChanged(this, change)
+      },
+      onError: (error) => this.env.onError(error),
+    })
+    return runner
+  }
+
+  /** Appends to the history, keeping the last `historyRounds` rounds. */
+  private remember(record: RoundRecord): void {
+    this.rounds.push(record)
+    if (this.rounds.length > SESSION_LIMITS.historyRounds) this.rounds.splice(0, this.rounds.length - SESSION_LIMITS.historyRounds)
+  }
+}

@@ -1,0 +1,421 @@
+import {
+  parseSessionDocument,
+  type AssignNodeResponse,
+  type ByzantineChoice,
+  type CreateSessionInput,
+  type FaultKind,
+  type HostView,
+  type LivePhase,
+  type ReplicaView,
+  type RoundTraceResponse,
+  type SessionDocument,
+} from '@pbft/protocol'
+import type { SessionStore } from '../store/sessionStore'
+import { runBatchExperiment, type BatchResult } from './batchExperiment'
+import { systemClock, type Clock } from './clock'
+import { asSessionError, SessionError } from './errors'
+import { replay, type RoundChange } from './roundRunner'
+import { SaveQueue } from './saveQueue'
+import { Session, type SessionEnv } from './session'
+import { newSessionId, newRoundSeed } from './sessionId'
+import { botSeats } from './seats'
+import { newSessionConfig } from './sessionConfig'
+import { NO_SINK, type SessionSink } from './sink'
+import { hashToken, newToken, tokenMatches } from './tokens'
+import { hostView, replicaView } from './views'
+import { ViewPublisher } from './viewPublisher'
+
+export interface SessionServiceOptions {
+  store: SessionStore
+  clock?: Clock
+  sink?: SessionSink
+  /**
+   * Least time between two view emissions to one session's audiences (default 80 ms); sessions
+   * of N replicas use at least 2.5·N ms, so a 100-replica round sends each phone ~4 views a second.
+   */
+  viewIntervalMs?: number
+  /** How long a bot's move may wait to be saved (default 250 ms); humans' moves are saved at once. */
+  relaxedSaveMs?: number
+  log?: { info(message: string): void; warn(message: string): void; error(message: string): void }
+  /** Round seeds (default: crypto-random). */
+  newSeed?: () => number
+}
+
+/** Who a seat call comes from: the seat and the hash of the token presented for it. */
+export interface SeatCredential {
+  nodeId: number
+  tokenHash: string
+}
+
+const CONSOLE_LOG = {
+  info: (message: string) => console.info(message),
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+}
+
+/**
+ * The classroom sessions: creation, seats, live rounds with humans and bots, views, history
+ * and persistence. Transports (REST routes, the socket gateway) parse input and check who
+ * is calling, then call one method here; everything an audience may see leaves through the
+ * sink, coalesced by the view publisher.
+ */
+export class SessionService {
+  private readonly sessions = new Map<string, Session>()
+  private readonly clock: Clock
+  private sink: SessionSink
+  private readonly publisher: ViewPublisher
+  private readonly saves: SaveQueue
+  private readonly log: NonNullable<SessionServiceOptions['log']>
+  private readonly env: SessionEnv
+  private closed = false
+
+  private constructor(private readonly options: SessionServiceOptions) {
+    this.clock = options.clock ?? systemClock
+    this.sink = options.sink ?? NO_SINK
+    this.log = options.log ?? CONSOLE_LOG
+    const interval = options.viewIntervalMs ?? 80
+    this.publisher = new ViewPublisher(
+      this.clock,
+      (session) => Math.max(interval, 2.5 * session.nodeCount),
+      this.forwardingSink(),
+      (id) => this.sessions.get(id),
+      (error) => this.log.error(`session views failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+    )
+    this.saves = new SaveQueue((id) => this.save(id), options.relaxedSaveMs ?? 250)
+    this.env = {
+      clock: this.clock,
+      roundChanged: (session, change) => this.roundChanged(session, change),
+      onError: (error) => this.log.error(`session timer failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+    }
+  }
+
+  /** Loads every stored session (skipping unreadable ones with a log line) and resumes running rounds. */
+  static async open(options: SessionServiceOptions): Promise<SessionService> {
+    const service = new SessionService(options)
+    for (const raw of await options.store.loadSessions()) {
+      const id = typeof raw === 'object' && raw !== null && 'id' in raw ? String(raw.id) : '?'
+      try {
+        const session = new Session(parseSessionDocument(raw), service.env)
+        service.sessions.set(session.id, session)
+      } catch (error) {
+        service.log.warn(`skipped stored session ${id}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`)
+      }
+    }
+    for (const session of service.sessions.values()) session.resume()
+    return service
+  }
+
+  /** Where views go; the gateway sets itself once Socket.IO is up. */
+  setSink(sink: SessionSink): void {
+    this.sink = sink
+  }
+
+  get size(): number {
+    return this.sessions.size
+  }
+
+  // ---- sessions ---------------------------------------------------------------------------
+
+  async create(input: CreateSessionInput): Promise<{ session: Session; hostToken: string; warnings: string[] }> {
+    this.checkOpen()
+    const { settings, faults, warnings } = newSessionConfig(input)
+    const hostToken = newToken()
+    const document: SessionDocument = {
+      v: 1,
+      id: newSessionId((id) => this.sessions.has(id)),
+      createdAt: this.clock.now(),
+      hostTokenHash: hashToken(hostToken),
+      settings,
+      seats: botSeats(faults),
+      locked: false,
+      nextRound: 1,
+      rounds: [],
+      current: null,
+    }
+    const session = new Session(document, this.env)
+    this.sessions.set(session.id, session)
+    await this.saves.request(session.id, true)
+    return { session, hostToken, warnings }
+  }
+
+  /** The session with this (case-insensitive) code, or 404 NOT_FOUND. */
+  get(sessionId: string): Session {
+    const session = this.sessions.get(sessionId.toUpperCase())
+    if (!session) throw new SessionError('NOT_FOUND', `no session ${sessionId}`)
+    return session
+  }
+
+  /** 401 without a token, 403 with a wrong one. */
+  checkHost(sessionId: string, token: string | undefined): Session {
+    const session = this.get(sessionId)
+    if (token === undefined || token === '') throw new SessionError('UNAUTHORIZED', 'this needs the host token (Authorization: Bearer <hostToken>)')
+    if (!tokenMatches(token, session.hostTokenHash)) throw new SessionError('FORBIDDEN', 'wrong host token for this session')
+    return session
+  }
+
+  /** The seat a seat token holds (403 when revoked or from another session). */
+  seatForToken(sessionId: string, token: string): SeatCredential {
+    const session = this.get(sessionId)
+    const seat = session.seatByToken(token)
+    if (!seat?.tokenHash) throw new SessionError('FORBIDDEN', 'this seat token holds no seat in this session (kicked, or from another session)')
+    return { nodeId: seat.id, tokenHash: seat.tokenHash }
+  }
+
+  async delete(sessionId: string): Promise<void> {
+    const session = this.get(sessionId)
+    session.stop()
+    this.sessions.delete(session.id)
+    this.publisher.forget(session.id)
+    this.sink.sessionClosed(session.id)
+    await this.options.store.deleteSession(session.id)
+  }
+
+  // ---- seats ------------------------------------------------------------------------------
+
+  async claimSeat(sessionId: string, request: { nodeId?: number; name?: string }): Promise<AssignNodeResponse> {
+    const session = this.get(sessionId)
+    const { seat, token } = session.claim(request)
+    this.changed(session, [seat.id])
+    await this.saves.request(session.id, true)
+    return {
+      sessionId: session.id,
+      nodeId: seat.id,
+      seatToken: token,
+      role: seat.id === 0 ? 'primary' : 'backup',
+      fault: seat.fault,
+      isByzantine: seat.fault !== 'honest',
+    }
+  }
+
+  /** A seat's socket connected (`connection` identifies it); the caller then sends it `replicaView`. */
+  seatConnected(sessionId: string, credential: SeatCredential, connection: string): void {
+    const session = this.seatSession(sessionId, credential)
+    if (session.connect(credential.nodeId, connection)) this.changed(session, [credential.nodeId])
+  }
+
+  seatDisconnected(sessionId: string, nodeId: number, connection: string): void {
+    const session = this.sessions.get(sessionId)
+    if (session?.disconnect(nodeId, connection)) this.changed(session, [nodeId])
+  }
+
+  async kick(sessionId: string, nodeId: number): Promise<void> {
+    const session = this.get(sessionId)
+    session.kick(nodeId)
+    this.sink.seatKicked(session.id, nodeId, 'the host gave your seat back to a bot')
+    this.changed(session, [nodeId])
+    await this.saves.request(session.id, true)
+  }
+
+  async setLocked(sessionId: string, locked: boolean): Promise<void> {
+    const session = this.get(sessionId)
+    session.locked = locked
+    this.changed(session, [])
+    await this.saves.request(session.id, true)
+  }
+
+  async setFault(sessionId: string, nodeId: number, fault: FaultKind): Promise<'now' | 'next-round'> {
+    const session = this.get(sessionId)
+    const effective = session.setFault(nodeId, fault)
+    this.changed(session, [nodeId])
+    await this.saves.request(session.id, true)
+    return effective
+  }
+
+  async setBotTakeover(sessionId: string, botTakeover: boolean): Promise<void> {
+    const session = this.get(sessionId)
+    session.setBotTakeover(botTakeover)
+    this.changed(session, 'all')
+    await this.saves.request(session.id, true)
+  }
+
+  async setDeliveryRate(sessionId: string, rate: number): Promise<void> {
+    const session = this.get(sessionId)
+    this.engine(() => session.setDeliveryRate(rate))
+    this.changed(session, [])
+    await this.saves.request(session.id, true)
+  }
+
+  // ---- rounds -----------------------------------------------------------------------------
+
+  async startRound(sessionId: string, seed?: number): Promise<{ round: number; seed: number }> {
+    this.checkOpen()
+    const session = this.get(sessionId)
+    const roundSeed = seed ?? (this.options.newSeed ?? newRoundSeed)()
+    const round = this.engine(() => session.startRound(roundSeed))
+    this.publisher.all(session.id)
+    await this.saves.request(session.id, true)
+    return { round, seed: roundSeed }
+  }
+
+  async nextPhase(sessionId: string): Promise<LivePhase> {
+    const session = this.get(sessionId)
+    const phase = this.engine(() => session.nextPhase())
+    await this.saves.request(session.id, true)
+    return phase
+  }
+
+  async resetRound(sessionId: string): Promise<number | null> {
+    const session = this.get(sessionId)
+    const aborted = session.resetRound()
+    this.publisher.all(session.id)
+    await this.saves.request(session.id, true)
+    return aborted
+  }
+
+  /** A human acts for its seat; resolves once the move is durable. Returns how many messages it sent. */
+  async act(sessionId: string, credential: SeatCredential, choice?: ByzantineChoice): Promise<number> {
+    const session = this.seatSession(sessionId, credential)
+    const sent = this.engine(() => session.act(credential.nodeId, choice))
+    await this.saves.request(session.id, true)
+    return sent
+  }
+
+  async skip(sessionId: string, credential: SeatCredential): Promise<void> {
+    const session = this.seatSession(sessionId, credential)
+    this.engine(() => session.skip(credential.nodeId))
+    await this.saves.request(session.id, true)
+  }
+
+  // ---- views and history ------------------------------------------------------------------
+
+  replicaView(sessionId: string, nodeId: number): ReplicaView {
+    return replicaView(this.get(sessionId), nodeId)
+  }
+
+  /** The whole host view (a newly connected dashboard gets the full trace). */
+  hostView(sessionId: string): HostView {
+    return hostView(this.get(sessionId), 0)
+  }
+
+  /** A round of the history with its full message trace, replayed from its seed and log. */
+  roundTrace(sessionId: string, round: number): RoundTraceResponse {
+    const session = this.get(sessionId)
+    const record = session.rounds.find((candidate) => candidate.round === round)
+    if (!record) {
+      const kept = session.rounds.map((r) => r.round)
+      const range = kept.length > 0 ? `rounds ${kept[0]}..${kept.at(-1)} are kept` : 'no round finished yet'
+      throw new SessionError('NOT_FOUND', `no round ${round} in the history of ${session.id} (${range})`)
+    }
+    return { sessionId: session.id, round: record, trace: [...replay(record).trace] }
+  }
+
+  /** The original system's batch experiment with this session's N, p and faults; one at a time per session. */
+  async runBatch(sessionId: string, rounds: number, seed?: number): Promise<BatchResult & { sessionId: string; durationMs: number }> {
+    const session = this.get(sessionId)
+    if (session.batchRunning) throw new SessionError('BUSY', 'a batch experiment is already running for this session')
+    session.batchRunning = true
+    const started = performance.now()
+    try {
+      const result = await runBatchExperiment({
+        nodes: session.nodeCount,
+        p: session.settings.messageDeliveryRate / 100,
+        faults: session.faults(),
+        authentication: session.settings.authentication,
+        rounds,
+        seed: seed ?? (this.options.newSeed ?? newRoundSeed)(),
+      })
+      const durationMs = Math.round((performance.now() - started) * 100) / 100
+      return { ...result, messageDeliveryRate: session.settings.messageDeliveryRate, sessionId: session.id, durationMs }
+    } finally {
+      session.batchRunning = false
+    }
+  }
+
+  /** Stops every timer and waits for pending saves (the store is closed by its owner). */
+  async close(): Promise<void> {
+    this.closed = true
+    for (const session of this.sessions.values()) session.stop()
+    this.publisher.close()
+    await this.saves.flush()
+  }
+
+  /** Waits for every pending save (tests, shutdown). */
+  flushSaves(): Promise<void> {
+    return this.saves.flush()
+  }
+
+  /** Emits every dirty view now rather than at the next interval (a host joining; tests). */
+  flushViews(sessionId: string): void {
+    this.publisher.flush(sessionId.toUpperCase())
+  }
+
+  // ---- internals --------------------------------------------------------------------------
+
+  private seatSession(sessionId: string, credential: SeatCredential): Session {
+    const session = this.get(sessionId)
+    session.checkSeat(credential.nodeId, credential.tokenHash)
+    return session
+  }
+
+  private roundChanged(session: Session, change: RoundChange): void {
+    if (this.closed || this.sessions.get(session.id) !== session) return
+    switch (change.kind) {
+      case 'messages': {
+        // The sender's view and the views of everyone something reached; dropped mail changes nothing.
+        const touched = new Set<number>([change.from])
+        for (const message of change.messages) if (message.status !== 'dropped') touched.add(message.to)
+        // Public info (phase, seats) does not change with a message; only phases and seats do.
+        this.publisher.host(session.id)
+        this.publisher.seats(session.id, touched)
+        void this.saves.request(session.id, false).catch((error: unknown) => this.saveFailed(session.id, error))
+        break
+      }
+      case 'phase':
+        this.publisher.all(session.id)
+        void this.saves.request(session.id, false).catch((error: unknown) => this.saveFailed(session.id, error))
+        break
+      case 'finished': {
+        this.publisher.all(session.id)
+        this.publisher.flush(session.id)
+        const outcome = session.outcome
+        if (outcome) this.sink.roundOutcome(session.id, outcome)
+        void this.saves.request(session.id, true).catch((error: unknown) => this.saveFailed(session.id, error))
+        break
+      }
+    }
+  }
+
+  /** Seat or settings changed: the public info, the host and the named seats. */
+  private changed(session: Session, seats: number[] | 'all'): void {
+    this.publisher.info(session.id)
+    this.publisher.host(session.id)
+    this.publisher.seats(session.id, seats)
+  }
+
+  private async save(sessionId: string): Promise<void> {
+    const session = this.sessions.get(sessionId)
+    // Deleted meanwhile: saving now would bring it back.
+    if (!session) return
+    await this.options.store.saveSession(sessionId, session.document())
+  }
+
+  private saveFailed(sessionId: string, error: unknown): void {
+    this.log.error(`could not save session ${sessionId}: ${error instanceof Error ? error.message : String(error)}`)
+  }
+
+  /** Runs a call into the engine, turning its refusals into session errors. */
+  private engine<T>(call: () => T): T {
+    try {
+      return call()
+    } catch (error) {
+      throw asSessionError(error)
+    }
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new SessionError('BUSY', 'the server is shutting down')
+  }
+
+  /** The publisher holds this wrapper, so `setSink` later redirects its output too. */
+  private forwardingSink(): SessionSink {
+    return {
+      sessionInfo: (id, info) => this.sink.sessionInfo(id, info),
+      hostView: (id, view) => this.sink.hostView(id, view),
+      replicaView: (id, nodeId, view) => this.sink.replicaView(id, nodeId, view),
+      roundOutcome: (id, outcome) => this.sink.roundOutcome(id, outcome),
+      seatKicked: (id, nodeId, reason) => this.sink.seatKicked(id, nodeId, reason),
+      sessionClosed: (id) => this.sink.sessionClosed(id),
+    }
+  }
+}
+

@@ -1,0 +1,223 @@
+import { onScopeDispose, ref, shallowRef, type Ref, type ShallowRef } from 'vue'
+import type { ExperimentPoint } from '@pbft/protocol'
+import type { ConvergenceCurve } from '../experiment/chartOptions'
+import { MAX_CURVE_POINTS } from '../experiment/convergence'
+import type { ExperimentSource } from '../experiment/exportFormats'
+import {
+  cancelExperiment,
+  createExperiment,
+  ExperimentApiError,
+  getExperiment,
+  ServerUnavailableError,
+} from '../experiment/experimentsApi'
+import { modeOf, type ExperimentInputs, type ExperimentMode } from '../experiment/inputs'
+import { createExperimentWorker, type ExperimentWorker, type ExperimentWorkerFactory } from '../workers/createExperimentWorker'
+import type { ExperimentTask, WorkerReport } from '../workers/messages'
+
+export type RunStatus = 'idle' | 'running' | 'done' | 'cancelled' | 'failed'
+
+export interface ExperimentRunOptions {
+  createWorker?: ExperimentWorkerFactory
+  fetch?: typeof fetch
+  /** How often a server run is polled. */
+  pollMs?: number
+}
+
+export interface ExperimentRun {
+  status: Ref<RunStatus>
+  mode: Ref<ExperimentMode | null>
+  source: Ref<ExperimentSource | null>
+  /** The inputs of the current (or last) run. */
+  config: ShallowRef<ExperimentInputs | null>
+  progress: Ref<{ done: number; total: number }>
+  /** Convergence runs: one curve per N, growing while it runs. */
+  curves: ShallowRef<ConvergenceCurve[]>
+  /** Finished points (table rows), in the order they finished. */
+  points: ShallowRef<ExperimentPoint[]>
+  /** Why the run failed: the server's or the engine's message. */
+  error: Ref<string | null>
+  /** The server was unreachable, so the sweep ran in the browser. */
+  fellBack: Ref<boolean>
+  experimentId: Ref<string | null>
+  start(inputs: ExperimentInputs): Promise<void>
+  cancel(): Promise<void>
+}
+
+/** Polls that may fail in a row (a Wi-Fi hiccup) before a server run is given up. */
+const MAX_POLL_FAILURES = 10
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * Runs an experiment where it belongs: one p in a Web Worker (live curve, no server needed), a
+ * range of p on the server (polled), or in the worker when the server cannot be reached.
+ * Starting a new run abandons the previous one; leaving the page stops a browser run.
+ */
+export function useExperimentRun(options: ExperimentRunOptions = {}): ExperimentRun {
+  const makeWorker = options.createWorker ?? createExperimentWorker
+  const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init))
+  const pollMs = options.pollMs ?? 300
+
+  const status = ref<RunStatus>('idle')
+  const mode = ref<ExperimentMode | null>(null)
+  const source = ref<ExperimentSource | null>(null)
+  const config = shallowRef<ExperimentInputs | null>(null)
+  const progress = ref({ done: 0, total: 0 })
+  const curves = shallowRef<ConvergenceCurve[]>([])
+  const points = shallowRef<ExperimentPoint[]>([])
+  const error = ref<string | null>(null)
+  const fellBack = ref(false)
+  const experimentId = ref<string | null>(null)
+
+  /** Bumped by every start, cancel and unmount: reports of an older run are ignored. */
+  let generation = 0
+  let worker: ExperimentWorker | null = null
+
+  function stopWorker(): void {
+    worker?.terminate()
+    worker = null
+  }
+
+  function finish(run: number, outcome: RunStatus, message: string | null = null): void {
+    if (run !== generation) return
+    stopWorker()
+    status.value = outcome
+    error.value = message
+  }
+
+  function appendCurve(nodes: number, theory: number, added: ConvergenceCurve['points']): void {
+    const existing = curves.value.find((curve) => curve.nodes === nodes)
+    const updated: ConvergenceCurve = { nodes, theory, points: [...(existing?.points ?? []), ...added] }
+    curves.value = existing ? curves.value.map((curve) => (curve === existing ? updated : curve)) : [...curves.value, updated]
+  }
+
+  function runInWorker(run: number, task: ExperimentTask): void {
+    const current = makeWorker()
+    worker = current
+    current.onmessage = (event: MessageEvent<WorkerReport>) => {
+      if (run !== generation) return
+      const report = event.data
+      switch (report.kind) {
+        case 'progress':
+          progress.value = { done: report.done, total: report.total }
+          break
+        case 'curve':
+          appendCurve(report.nodes, report.theory, report.points)
+          break
+        case 'point':
+          points.value = [...points.value, report.point]
+          break
+        case 'done':
+          finish(run, 'done')
+          break
+        case 'error':
+          finish(run, 'failed', report.message)
+          break
+      }
+    }
+    current.onerror = (event) => finish(run, 'failed', event.message || 'worker error')
+    current.postMessage(task)
+  }
+
+  async function runOnServer(run: number, inputs: ExperimentInputs): Promise<void> {
+    let id: string
+    try {
+      const created = await createExperiment(
+        { nodes: inputs.nodes, p: inputs.p, rounds: inputs.rounds, seed: inputs.seed },
+        fetchImpl,
+      )
+      id = created.id
+      if (run !== generation) {
+        // Cancelled while the request was in flight: the server must not keep working for nobody.
+        void cancelExperiment(id, fetchImpl).catch(() => undefined)
+        return
+      }
+      experimentId.value = id
+      progress.value = { done: 0, total: created.total }
+    } catch (cause) {
+      if (run !== generation) return
+      if (cause instanceof ServerUnavailableError) {
+        fellBack.value = true
+        source.value = 'browser'
+        runInWorker(run, { kind: 'sweep', nodes: inputs.nodes, ps: inputs.p, rounds: inputs.rounds, seed: inputs.seed })
+        return
+      }
+      finish(run, 'failed', cause instanceof Error ? cause.message : String(cause))
+      return
+    }
+
+    let failures = 0
+    while (run === generation) {
+      await sleep(pollMs)
+      if (run !== generation) return
+      try {
+        const record = await getExperiment(id, fetchImpl)
+        failures = 0
+        if (run !== generation) return
+        progress.value = { done: record.progress.done, total: record.progress.total }
+        if (record.results) points.value = record.results
+        if (record.status !== 'running') {
+          finish(run, record.status, record.error ?? null)
+          return
+        }
+      } catch (cause) {
+        // A 4xx is final (the experiment is gone); anything else may be a passing network problem.
+        failures++
+        const final = cause instanceof ExperimentApiError || failures >= MAX_POLL_FAILURES
+        if (final) {
+          finish(run, 'failed', cause instanceof Error ? cause.message : String(cause))
+          return
+        }
+      }
+    }
+  }
+
+  async function start(inputs: ExperimentInputs): Promise<void> {
+    generation++
+    stopWorker()
+    const run = generation
+    const runMode = modeOf(inputs)
+    status.value = 'running'
+    mode.value = runMode
+    config.value = inputs
+    progress.value = { done: 0, total: inputs.nodes.length * inputs.p.length * inputs.rounds }
+    curves.value = []
+    points.value = []
+    error.value = null
+    fellBack.value = false
+    experimentId.value = null
+    if (runMode === 'convergence') {
+      source.value = 'browser'
+      const [p = 0] = inputs.p
+      runInWorker(run, { kind: 'convergence', nodes: inputs.nodes, p, rounds: inputs.rounds, seed: inputs.seed, maxPoints: MAX_CURVE_POINTS })
+      return
+    }
+    source.value = 'server'
+    await runOnServer(run, inputs)
+  }
+
+  async function cancel(): Promise<void> {
+    if (status.value !== 'running') return
+    const run = generation
+    if (source.value === 'server' && experimentId.value !== null) {
+      // The server stops and answers the record with what it has; the poll loop reports it.
+      try {
+        await cancelExperiment(experimentId.value, fetchImpl)
+        return
+      } catch {
+        // Unreachable: stop following the run here at least.
+      }
+    }
+    if (run !== generation) return
+    generation++
+    stopWorker()
+    status.value = 'cancelled'
+  }
+
+  onScopeDispose(() => {
+    generation++
+    stopWorker()
+  })
+
+  return { status, mode, source, config, progress, curves, points, error, fellBack, experimentId, start, cancel }
+}

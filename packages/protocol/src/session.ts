@@ -1,0 +1,429 @@
+import { z } from 'zod'
+
+/**
+ * Live classroom sessions: the REST bodies and answers (compatible with the original system's
+ * field names), the public views of a session, and the versioned document a session is
+ * persisted as. Socket events live in `socket.ts`.
+ */
+
+/** Caps of a live session: beyond 100 replicas nobody can follow the dashboard. */
+export const SESSION_LIMITS = {
+  minNodes: 4,
+  maxNodes: 100,
+  /** `run-batch-experiment?rounds=R`. */
+  maxBatchRounds: 100_000,
+  /** Finished rounds kept per session for the history and replays. */
+  historyRounds: 100,
+  maxNameLength: 40,
+  /** Longest value a human may type (the engine's MAX_VALUE_LENGTH). */
+  maxValueLength: 64,
+  maxPacingMs: 60_000,
+  minPhaseTimeoutMs: 200,
+  maxPhaseTimeoutMs: 3_600_000,
+  maxPhaseGapMs: 10_000,
+} as const
+
+/** How one replica behaves (the engine's FaultKind); everything but `honest` is Byzantine. */
+export const FAULT_KINDS = ['honest', 'silent', 'wrong-value', 'equivocate', 'tamper'] as const
+export const FaultKind = z.enum(FAULT_KINDS)
+export type FaultKind = z.infer<typeof FaultKind>
+
+export const BYZANTINE_KINDS = ['silent', 'wrong-value', 'equivocate', 'tamper'] as const
+export const ByzantineKind = z.enum(BYZANTINE_KINDS)
+
+/** Drawn on the dashboard only: every replica still sends to every other one. */
+export const TOPOLOGIES = ['full', 'ring', 'star', 'tree'] as const
+export const Topology = z.enum(TOPOLOGIES)
+export type Topology = z.infer<typeof Topology>
+
+export const PHASES = ['pre-prepare', 'prepare', 'commit'] as const
+export const Phase = z.enum(PHASES)
+export type Phase = z.infer<typeof Phase>
+export const LivePhase = z.enum([...PHASES, 'done'])
+export type LivePhase = z.infer<typeof LivePhase>
+
+export const SESSION_STATUSES = ['waiting', 'running', 'finished'] as const
+export const SessionStatus = z.enum(SESSION_STATUSES)
+export type SessionStatus = z.infer<typeof SessionStatus>
+
+/**
+ * Session codes are typed by students on phones: short, upper case, from an alphabet without
+ * look-alikes (no 0/O, 1/I/L). Lookups upper-case what was typed.
+ */
+export const SESSION_ID_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789'
+export const SESSION_ID_LENGTH = 6
+export const SessionId = z
+  .string({ error: 'expected a session code' })
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z0-9]{1,32}$/, { error: 'a session code is letters and digits, like K7PX2M' })
+export const SessionParams = z.object({ id: SessionId })
+
+const nonNegativeInt = (max: number) =>
+  z
+    .int({ error: (issue) => (issue.input === undefined ? 'required (an integer)' : `expected an integer, got ${JSON.stringify(issue.input)}`) })
+    .min(0)
+    .max(max)
+
+/** A replica id as text (JSON object keys) or number. */
+export const ReplicaKey = z.string().regex(/^\d{1,3}$/, { error: 'expected a replica id' })
+export const ReplicaId = nonNegativeInt(SESSION_LIMITS.maxNodes - 1)
+
+export const ChoiceValue = z.string().min(1).max(SESSION_LIMITS.maxValueLength)
+
+/**
+ * `POST /api/sessions`. The original system's fields first (all optional but nodeCount), then
+ * ours. Unknown fields are dropped, so the original web app's requests still work.
+ */
+export const CreateSessionBody = z
+  .object(
+    {
+      nodeCount: z
+        .int({ error: (issue) => (issue.input === undefined ? 'required (an integer from 4 to 100)' : 'expected an integer') })
+        .min(SESSION_LIMITS.minNodes, { error: `a live session needs at least ${SESSION_LIMITS.minNodes} replicas (f >= 1)` })
+        .max(SESSION_LIMITS.maxNodes, { error: `a live session has at most ${SESSION_LIMITS.maxNodes} replicas` }),
+      /** Byzantine replicas when `faults` is not given: the highest ids (and 0 with maliciousProposer). */
+      faultyNodes: nonNegativeInt(SESSION_LIMITS.maxNodes).optional(),
+      /** Seats kept for bots (the highest ids): nobody can claim them. */
+      robotNodes: nonNegativeInt(SESSION_LIMITS.maxNodes).default(0),
+      topology: Topology.default('full'),
+      branchCount: z.int().min(1).max(10).default(2),
+      proposalValue: z.union([z.number().finite(), z.string().max(SESSION_LIMITS.maxValueLength)]).default(0),
+      /** What the primary proposes: the value replicas decide. */
+      proposalContent: z.string().trim().min(1).max(SESSION_LIMITS.maxValueLength).default('the proposal'),
+      /** Replica 0 (the primary) is Byzantine (it equivocates unless `faults` says otherwise). */
+      maliciousProposer: z.boolean().default(false),
+      /** Byzantine humans may tamper with their messages in transit (`tamper` replicas always do). */
+      allowTampering: z.boolean().default(false),
+      /** Per-message delivery probability, in percent. */
+      messageDeliveryRate: z.number().min(0).max(100).default(100),
+      /** Per-seat fault kinds (seat id → kind); overrides faultyNodes and maliciousProposer. */
+      faults: z.record(ReplicaKey, FaultKind).optional(),
+      /** How long a bot waits after a phase opens before it acts (plus a small per-seat stagger). */
+      pacingMs: nonNegativeInt(SESSION_LIMITS.maxPacingMs).default(800),
+      /** A phase closes after this long even if humans did not act (they count as silent). */
+      phaseTimeoutMs: z.int().min(SESSION_LIMITS.minPhaseTimeoutMs).max(SESSION_LIMITS.maxPhaseTimeoutMs).default(30_000),
+      /** Pause after everyone acted, before the next phase opens, so people can see it. */
+      phaseGapMs: nonNegativeInt(SESSION_LIMITS.maxPhaseGapMs).default(400),
+      /** A bot plays a human's seat while the human is away. */
+      botTakeover: z.boolean().default(false),
+      authentication: z.boolean().default(true),
+    },
+    { error: (issue) => (issue.input == null ? 'required (a JSON object with nodeCount)' : 'expected a JSON object') },
+  )
+  .superRefine((body, ctx) => {
+    if (body.faultyNodes !== undefined && body.faultyNodes >= body.nodeCount) {
+      ctx.addIssue({ code: 'custom', path: ['faultyNodes'], message: `faultyNodes must be less than nodeCount (${body.nodeCount})` })
+    }
+    if (body.robotNodes > body.nodeCount) {
+      ctx.addIssue({ code: 'custom', path: ['robotNodes'], message: `robotNodes must be at most nodeCount (${body.nodeCount})` })
+    }
+    for (const key of Object.keys(body.faults ?? {})) {
+      if (Number(key) >= body.nodeCount) {
+        ctx.addIssue({ code: 'custom', path: ['faults', key], message: `no replica ${key} in a session of ${body.nodeCount}` })
+      }
+    }
+  })
+export type CreateSessionBody = z.input<typeof CreateSessionBody>
+export type CreateSessionInput = z.output<typeof CreateSessionBody>
+
+/** The settings a session keeps (faults live on the seats). */
+export const SessionSettings = z.object({
+  nodeCount: z.int(),
+  robotNodes: z.int(),
+  topology: Topology,
+  branchCount: z.int(),
+  proposalValue: z.union([z.number(), z.string()]),
+  proposalContent: z.string(),
+  allowTampering: z.boolean(),
+  messageDeliveryRate: z.number(),
+  pacingMs: z.int(),
+  phaseTimeoutMs: z.int(),
+  phaseGapMs: z.int(),
+  botTakeover: z.boolean(),
+  authentication: z.boolean(),
+})
+export type SessionSettings = z.infer<typeof SessionSettings>
+
+/** A session's configuration as clients see it: the settings plus the current faults. */
+export const SessionConfig = SessionSettings.extend({
+  faultyNodes: z.int(),
+  maliciousProposer: z.boolean(),
+  /** Byzantine seats only (seat id → kind). */
+  faults: z.record(z.string(), FaultKind),
+})
+export type SessionConfig = z.infer<typeof SessionConfig>
+
+/** Who plays a seat right now. */
+export const PlayedBy = z.enum(['human', 'bot', 'nobody'])
+export type PlayedBy = z.infer<typeof PlayedBy>
+
+export const SeatInfo = z.object({
+  nodeId: z.int(),
+  role: z.enum(['primary', 'backup']),
+  /** `human` once claimed; `bot` seats are free unless reserved. */
+  holder: z.enum(['human', 'bot']),
+  /** A bot seat nobody may claim (robotNodes). */
+  reserved: z.boolean(),
+  name: z.string().nullable(),
+  /** A human holder with a connected socket; null for bot seats. */
+  online: z.boolean().nullable(),
+  /** `nobody`: the holder is away and bots may not take over, so the seat stays silent. */
+  playedBy: PlayedBy,
+  fault: FaultKind,
+  isByzantine: z.boolean(),
+})
+export type SeatInfo = z.infer<typeof SeatInfo>
+
+export const RoundSets = z.object({ prePrepared: z.int(), prepared: z.int(), committed: z.int() })
+export const MessageCounts = z.object({ sent: z.int(), delivered: z.int(), dropped: z.int(), rejected: z.int() })
+export type MessageCounts = z.infer<typeof MessageCounts>
+
+/** How a finished round ended. */
+export const RoundOutcome = z.object({
+  round: z.int(),
+  seed: z.number(),
+  nodes: z.int(),
+  f: z.int(),
+  /** Metric A: at least N - f honest replicas committed. */
+  success: z.boolean(),
+  failure: z.object({ phase: Phase, reason: z.string() }).nullable(),
+  /** As the original system words it: `prepare: Np=3 < N-f=5`; null on success. */
+  failureReason: z.string().nullable(),
+  decidedValue: z.string().nullable(),
+  decidedValues: z.array(z.string()),
+  /** Two honest replicas decided different values. */
+  safetyViolation: z.boolean(),
+  sets: RoundSets,
+  messages: MessageCounts,
+})
+export type RoundOutcome = z.infer<typeof RoundOutcome>
+
+/** Why a phase closed: everyone acted, its timeout expired, or the host forced it. */
+export const CloseReason = z.enum(['complete', 'timeout', 'host'])
+export type CloseReason = z.infer<typeof CloseReason>
+
+export const ByzantineChoice = z.object({
+  value: ChoiceValue.optional(),
+  values: z.record(ReplicaKey, ChoiceValue).optional(),
+  tamper: z.boolean().optional(),
+})
+export type ByzantineChoice = z.infer<typeof ByzantineChoice>
+
+/**
+ * One call on the round's LiveRound. A live round is deterministic given its seed and these
+ * calls, so the log is both the persisted state of a running round and the replay of a
+ * finished one. `at` is milliseconds since the round started.
+ */
+export const RoundLogEntry = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('act'), replica: z.int(), choice: ByzantineChoice.optional(), by: z.enum(['human', 'bot']), at: z.number() }),
+  z.object({ type: z.literal('skip'), replica: z.int(), by: z.enum(['human', 'bot']), at: z.number() }),
+  z.object({ type: z.literal('close'), reason: CloseReason, at: z.number() }),
+  z.object({ type: z.literal('rate'), p: z.number().min(0).max(1), at: z.number() }),
+])
+export type RoundLogEntry = z.infer<typeof RoundLogEntry>
+
+/** A round as started: everything LiveRound needs, plus the calls made on it so far. */
+export const LiveRoundRecord = z.object({
+  round: z.int().min(1),
+  seed: z.number(),
+  startedAt: z.number(),
+  faults: z.array(FaultKind),
+  /** Delivery probability (0..1) when the round started. */
+  p: z.number().min(0).max(1),
+  proposal: z.string(),
+  authentication: z.boolean(),
+  log: z.array(RoundLogEntry),
+})
+export type LiveRoundRecord = z.infer<typeof LiveRoundRecord>
+
+/** A round of the history: finished (with its outcome) or aborted by the host. */
+export const RoundRecord = LiveRoundRecord.extend({
+  finishedAt: z.number(),
+  aborted: z.boolean(),
+  outcome: RoundOutcome.nullable(),
+})
+export type RoundRecord = z.infer<typeof RoundRecord>
+
+/** Public information about a session (`GET /api/sessions/:id`, socket `session:update`); never tokens. */
+export const SessionInfo = z.object({
+  sessionId: z.string(),
+  config: SessionConfig,
+  status: SessionStatus,
+  createdAt: z.number(),
+  currentRound: z.int(),
+  phase: LivePhase.nullable(),
+  f: z.int(),
+  totalNodes: z.int(),
+  /** Seats whose human holder is online. */
+  connectedNodes: z.array(z.int()),
+  locked: z.boolean(),
+  seats: z.array(SeatInfo),
+  warnings: z.array(z.string()),
+})
+export type SessionInfo = z.infer<typeof SessionInfo>
+
+export const CreateSessionResponse = z.object({
+  sessionId: z.string(),
+  config: SessionConfig,
+  status: SessionStatus,
+  createdAt: z.number(),
+  /** Send as `Authorization: Bearer <hostToken>` or in the socket handshake; shown once. */
+  hostToken: z.string(),
+  joinUrl: z.string(),
+  warnings: z.array(z.string()),
+})
+export type CreateSessionResponse = z.infer<typeof CreateSessionResponse>
+
+export const SessionStatusResponse = z.object({
+  sessionId: z.string(),
+  status: SessionStatus,
+  currentRound: z.int(),
+  phase: LivePhase.nullable(),
+  connectedNodes: z.array(z.int()),
+  totalNodes: z.int(),
+  /** Replicas still expected to send in the current phase. */
+  pending: z.array(z.int()),
+  locked: z.boolean(),
+  messageDeliveryRate: z.number(),
+  lastOutcome: RoundOutcome.nullable(),
+})
+export type SessionStatusResponse = z.infer<typeof SessionStatusResponse>
+
+/** `POST /api/sessions/:id/assign-node` (and socket `seat:claim`): a seat, or any free one. */
+export const AssignNodeBody = z
+  .object({
+    nodeId: ReplicaId.optional(),
+    name: z.string().trim().min(1).max(SESSION_LIMITS.maxNameLength).optional(),
+  })
+  .nullish()
+  .transform((body) => body ?? {})
+export type AssignNodeBody = z.input<typeof AssignNodeBody>
+
+export const AssignNodeResponse = z.object({
+  sessionId: z.string(),
+  nodeId: z.int(),
+  /** Keep it (the browser's storage): it gets the same seat back after a reload. */
+  seatToken: z.string(),
+  role: z.enum(['primary', 'backup']),
+  fault: FaultKind,
+  isByzantine: z.boolean(),
+})
+export type AssignNodeResponse = z.infer<typeof AssignNodeResponse>
+
+export const ConnectedNodesResponse = z.object({
+  sessionId: z.string(),
+  connectedNodes: z.array(z.int()),
+  totalNodes: z.int(),
+  seats: z.array(SeatInfo),
+})
+export type ConnectedNodesResponse = z.infer<typeof ConnectedNodesResponse>
+
+export const HistoryQuery = z.object({
+  round: z.coerce.number({ error: 'expected a round number' }).int().min(1).optional(),
+})
+
+export const HistoryResponse = z.object({
+  sessionId: z.string(),
+  rounds: z.array(RoundRecord.omit({ log: true })),
+})
+export type HistoryResponse = z.infer<typeof HistoryResponse>
+
+/** A message of a round as the host (and a replay) sees it: the engine's TracedMessage. */
+export const TracedMessage = z.object({
+  index: z.int(),
+  phase: Phase,
+  from: z.int(),
+  to: z.int(),
+  value: z.string(),
+  deliveredValue: z.string().nullable(),
+  digest: z.string(),
+  mac: z.string(),
+  status: z.enum(['delivered', 'dropped', 'rejected']),
+  counted: z.boolean(),
+  ignoredReason: z.string().nullable(),
+})
+export type TracedMessage = z.infer<typeof TracedMessage>
+
+/** `GET /api/sessions/:id/history?round=r`: the round with its full message trace (replayed from its log). */
+export const RoundTraceResponse = z.object({
+  sessionId: z.string(),
+  round: RoundRecord,
+  trace: z.array(TracedMessage),
+})
+export type RoundTraceResponse = z.infer<typeof RoundTraceResponse>
+
+export const BatchExperimentQuery = z.object({
+  rounds: z.coerce
+    .number({ error: 'expected a number of rounds' })
+    .int()
+    .min(1)
+    .max(SESSION_LIMITS.maxBatchRounds, { error: `at most ${SESSION_LIMITS.maxBatchRounds} rounds` })
+    .default(30),
+  seed: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+})
+
+export const BatchRoundResult = z.object({
+  round: z.int(),
+  success: z.boolean(),
+  messageCount: z.int(),
+  failureReason: z.string().nullable(),
+  safetyViolation: z.boolean(),
+})
+
+/** Rates in percent, rounded to 2 decimals, as the original system reports them. */
+export const BatchExperimentResponse = z.object({
+  sessionId: z.string(),
+  nodes: z.int(),
+  messageDeliveryRate: z.number(),
+  seed: z.number(),
+  results: z.array(BatchRoundResult),
+  /** Null unless every replica is honest (the closed form assumes it). */
+  theoreticalSuccessRate: z.number().nullable(),
+  experimentalSuccessRate: z.number(),
+  totalRounds: z.int(),
+  successCount: z.int(),
+  failureCount: z.int(),
+  safetyViolations: z.int(),
+  durationMs: z.number(),
+})
+export type BatchExperimentResponse = z.infer<typeof BatchExperimentResponse>
+
+// ---- persistence -------------------------------------------------------------------------
+
+export const SeatRecord = z.object({
+  id: z.int(),
+  fault: FaultKind,
+  holder: z.enum(['human', 'bot']),
+  name: z.string().nullable(),
+  /** SHA-256 (hex) of the seat token; the token itself is never stored. */
+  tokenHash: z.string().nullable(),
+  claimedAt: z.number().nullable(),
+})
+export type SeatRecord = z.infer<typeof SeatRecord>
+
+export const SessionDocumentV1 = z.object({
+  v: z.literal(1),
+  id: z.string(),
+  createdAt: z.number(),
+  hostTokenHash: z.string(),
+  settings: SessionSettings,
+  seats: z.array(SeatRecord),
+  locked: z.boolean(),
+  /** Number of the next round to start (round numbers are never reused, even after an abort). */
+  nextRound: z.int().min(1),
+  rounds: z.array(RoundRecord),
+  /** The running round as seed + calls: restoring replays it. */
+  current: LiveRoundRecord.nullable(),
+})
+
+/** The latest document version; `parseSessionDocument` migrates older ones up to it. */
+export type SessionDocument = z.infer<typeof SessionDocumentV1>
+
+/**
+ * Parses a stored session of any known version and migrates it to the latest (there is only
+ * v1 so far: a v2 adds its schema to the union and an `up` from v1). Throws a ZodError.
+ */
+export function parseSessionDocument(input: unknown): SessionDocument {
+  return SessionDocumentV1.parse(input)
+}

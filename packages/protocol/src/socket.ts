@@ -1,0 +1,228 @@
+import { z } from 'zod'
+import { ExperimentId, type ExperimentFinishedEvent, type ExperimentProgressEvent } from './experimentApi'
+import {
+  ByzantineChoice,
+  FaultKind,
+  LivePhase,
+  MessageCounts,
+  Phase,
+  PlayedBy,
+  ReplicaId,
+  RoundOutcome,
+  RoundSets,
+  SeatInfo,
+  SESSION_LIMITS,
+  SessionId,
+  SessionInfo,
+  SessionStatus,
+  TracedMessage,
+  type AssignNodeResponse,
+} from './session'
+
+/**
+ * Socket.IO events of a live session, named by direction (`host:*`, `replica:*`, `seat:*`
+ * from clients; `*:view`, `session:update`, `round:outcome` from the server). Every client
+ * payload has a schema here; every client event takes an acknowledgement callback that gets
+ * `{ ok: true, ... }` or `{ ok: false, error: { code, message } }`.
+ */
+
+/** Path the Socket.IO server listens on. */
+export const SOCKET_PATH = '/socket.io'
+
+/**
+ * Handshake `auth`: a host token makes the socket the session's dashboard, a seat token
+ * makes it that seat's phone; with neither, the socket may only claim a seat or watch experiments.
+ */
+export const SocketAuth = z
+  .object({
+    sessionId: SessionId.optional(),
+    hostToken: z.string().min(1).max(200).optional(),
+    seatToken: z.string().min(1).max(200).optional(),
+  })
+  .refine((auth) => !(auth.hostToken !== undefined && auth.seatToken !== undefined), {
+    error: 'send either hostToken or seatToken, not both',
+  })
+  .refine((auth) => auth.sessionId !== undefined || (auth.hostToken === undefined && auth.seatToken === undefined), {
+    error: 'a token needs its sessionId',
+  })
+export type SocketAuth = z.input<typeof SocketAuth>
+
+/** An event without parameters; `{}`, nothing or null all do. */
+const Empty = z.object({}).nullish()
+
+export const StartRoundPayload = z
+  .object({
+    /** Replays a known round; a fresh random seed otherwise. */
+    seed: z.int().min(0).max(0xffffffff).optional(),
+  })
+  .nullish()
+export const SetDeliveryRatePayload = z.object({ messageDeliveryRate: z.number().min(0).max(100) })
+export const SetFaultPayload = z.object({ nodeId: ReplicaId, fault: FaultKind })
+export const LockPayload = z.object({ locked: z.boolean() })
+export const KickPayload = z.object({ nodeId: ReplicaId })
+export const SetBotTakeoverPayload = z.object({ botTakeover: z.boolean() })
+/** `nodeId`, when sent, must be the socket's own seat: a seat token acts for its seat only. */
+export const ActPayload = ByzantineChoice.extend({ nodeId: ReplicaId.optional() }).nullish()
+export const SkipPayload = z.object({ nodeId: ReplicaId.optional() }).nullish()
+export const ClaimPayload = z
+  .object({
+    nodeId: ReplicaId.optional(),
+    name: z.string().trim().min(1).max(SESSION_LIMITS.maxNameLength).optional(),
+  })
+  .nullish()
+export const ExperimentWatchPayload = z.object({ id: ExperimentId })
+
+export const SocketError = z.object({ code: z.string(), message: z.string() })
+export type SocketError = z.infer<typeof SocketError>
+
+/** What every acknowledgement carries. */
+export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: SocketError }
+export type AckCallback<T extends object = object> = (response: Ack<T>) => void
+
+// ---- server → client views ---------------------------------------------------------------
+
+/** The engine's ReplicaSnapshot: a replica's local state and counters. */
+export const ReplicaSnapshot = z.object({
+  id: z.int(),
+  fault: FaultKind,
+  primary: z.boolean(),
+  acceptedValue: z.string().nullable(),
+  prepareSenders: z.array(z.int()),
+  commitSenders: z.array(z.int()),
+  prepareCount: z.int(),
+  commitCount: z.int(),
+  quorum: z.int(),
+  prepared: z.boolean(),
+  committed: z.boolean(),
+  decidedValue: z.string().nullable(),
+  received: z.object({ prePrepare: z.int(), prepare: z.int(), commit: z.int() }),
+  rejected: z.object({ prePrepare: z.int(), prepare: z.int(), commit: z.int() }),
+  ignored: z.object({ prePrepare: z.int(), prepare: z.int(), commit: z.int() }),
+})
+export type ReplicaSnapshot = z.infer<typeof ReplicaSnapshot>
+
+/** A message as its recipient saw it: never a dropped one; a rejected one shows what arrived. */
+export const ReceivedMessage = z.object({
+  index: z.int(),
+  phase: Phase,
+  from: z.int(),
+  /** The value that arrived (after any tampering). */
+  value: z.string(),
+  status: z.enum(['delivered', 'rejected']),
+  counted: z.boolean(),
+  ignoredReason: z.string().nullable(),
+})
+export type ReceivedMessage = z.infer<typeof ReceivedMessage>
+
+/** A message as its sender knows it: it cannot know whether it arrived. */
+export const SentMessage = z.object({ index: z.int(), phase: Phase, to: z.int(), value: z.string() })
+export type SentMessage = z.infer<typeof SentMessage>
+
+export const ReplicaAction = z.enum(['propose', 'prepare', 'commit'])
+export type ReplicaAction = z.infer<typeof ReplicaAction>
+
+/** What a Byzantine seat may choose when it acts. */
+export const ByzantineOptions = z.object({
+  kind: FaultKind,
+  proposal: z.string(),
+  /** The conflicting value colluding replicas push. */
+  conflictingValue: z.string(),
+  /** What the fault kind sends each current recipient if the human chooses nothing (recipient id → value). */
+  defaultValues: z.record(z.string(), z.string()),
+  canTamper: z.boolean(),
+})
+export type ByzantineOptions = z.infer<typeof ByzantineOptions>
+
+/** `replica:view`: exactly what reached one replica. */
+export const ReplicaView = z.object({
+  sessionId: z.string(),
+  nodeId: z.int(),
+  name: z.string().nullable(),
+  role: z.enum(['primary', 'backup']),
+  fault: FaultKind,
+  isByzantine: z.boolean(),
+  playedBy: PlayedBy,
+  status: SessionStatus,
+  round: z.int().nullable(),
+  phase: LivePhase.nullable(),
+  /** Epoch ms at which the current phase closes anyway; null when no phase is open. */
+  phaseDeadline: z.number().nullable(),
+  snapshot: ReplicaSnapshot.nullable(),
+  received: z.array(ReceivedMessage),
+  sent: z.array(SentMessage),
+  canAct: z.boolean(),
+  action: ReplicaAction.nullable(),
+  /** Byzantine replicas may stay silent. */
+  canSkip: z.boolean(),
+  /** Who this replica's messages go to in the current phase. */
+  recipients: z.array(z.int()),
+  byzantine: ByzantineOptions.nullable(),
+  outcome: RoundOutcome.nullable(),
+})
+export type ReplicaView = z.infer<typeof ReplicaView>
+
+/**
+ * `host:view`: everything, for the dashboard. The trace comes as a delta: `messages` are the
+ * round's trace from index `from` on, so a client keeps `trace.slice(0, from)` and appends
+ * them (a new `round`, or `from` 0, starts afresh). A client whose trace is shorter than `from`
+ * missed a view and asks `session:sync`, which answers with the whole trace.
+ */
+export const HostView = z.object({
+  sessionId: z.string(),
+  status: SessionStatus,
+  round: z.int().nullable(),
+  seed: z.number().nullable(),
+  phase: LivePhase.nullable(),
+  phaseDeadline: z.number().nullable(),
+  pending: z.array(z.int()),
+  sets: RoundSets.nullable(),
+  messages: MessageCounts.nullable(),
+  replicas: z.array(ReplicaSnapshot),
+  seats: z.array(SeatInfo),
+  trace: z.object({ from: z.int(), total: z.int(), messages: z.array(TracedMessage) }),
+  outcome: RoundOutcome.nullable(),
+  messageDeliveryRate: z.number(),
+  locked: z.boolean(),
+  botTakeover: z.boolean(),
+})
+export type HostView = z.infer<typeof HostView>
+
+export const SeatKicked = z.object({ sessionId: z.string(), nodeId: z.int(), reason: z.string() })
+export type SeatKicked = z.infer<typeof SeatKicked>
+
+type Payload<S extends z.ZodType> = z.input<S>
+
+export interface ClientToServerEvents {
+  'host:start-round': (payload: Payload<typeof StartRoundPayload>, ack: AckCallback<{ round: number; seed: number }>) => void
+  'host:next-phase': (payload: Payload<typeof Empty>, ack: AckCallback<{ phase: z.infer<typeof LivePhase> | null }>) => void
+  'host:reset-round': (payload: Payload<typeof Empty>, ack: AckCallback<{ aborted: number | null }>) => void
+  'host:set-delivery-rate': (payload: Payload<typeof SetDeliveryRatePayload>, ack: AckCallback<{ messageDeliveryRate: number }>) => void
+  /** Takes effect from the next round: a running round keeps the faults it started with. */
+  'host:set-fault': (payload: Payload<typeof SetFaultPayload>, ack: AckCallback<{ nodeId: number; fault: FaultKind; effective: 'now' | 'next-round' }>) => void
+  'host:lock': (payload: Payload<typeof LockPayload>, ack: AckCallback<{ locked: boolean }>) => void
+  'host:kick': (payload: Payload<typeof KickPayload>, ack: AckCallback<{ nodeId: number }>) => void
+  'host:set-bot-takeover': (payload: Payload<typeof SetBotTakeoverPayload>, ack: AckCallback<{ botTakeover: boolean }>) => void
+  'replica:act': (payload: Payload<typeof ActPayload>, ack: AckCallback<{ nodeId: number; sent: number }>) => void
+  'replica:skip': (payload: Payload<typeof SkipPayload>, ack: AckCallback<{ nodeId: number }>) => void
+  /** Claims a seat and turns this socket into that seat's (alternative to REST assign-node). */
+  'seat:claim': (payload: Payload<typeof ClaimPayload>, ack: AckCallback<AssignNodeResponse>) => void
+  /** Re-sends this socket's full view (`host:view` with the whole trace, or `replica:view`). */
+  'session:sync': (payload: Payload<typeof Empty>, ack: AckCallback) => void
+  'experiment:watch': (payload: Payload<typeof ExperimentWatchPayload>, ack: AckCallback) => void
+  'experiment:unwatch': (payload: Payload<typeof ExperimentWatchPayload>, ack: AckCallback) => void
+}
+
+export interface ServerToClientEvents {
+  'session:update': (info: SessionInfo) => void
+  'host:view': (view: HostView) => void
+  'replica:view': (view: ReplicaView) => void
+  'seat:kicked': (info: SeatKicked) => void
+  'round:outcome': (outcome: RoundOutcome) => void
+  /** A failed event sent without an acknowledgement callback. */
+  error: (error: SocketError & { event: string }) => void
+  /** To room `experimentRoom(id)` (clients join it with `experiment:watch`). */
+  'experiment:progress': (progress: ExperimentProgressEvent) => void
+  'experiment:finished': (record: ExperimentFinishedEvent) => void
+}
+
+export const EmptyPayload = Empty
