@@ -16,3 +16,14 @@ describe('configFromEnv', () => {
     expect(() => configFromEnv({ PORT: '70000' })).toThrow(/PORT/)
   })
 })
+
+describe('PUBLIC_URL', () => {
+  it('accepts an http(s) URL and treats an empty value as unset', () => {
+    expect(configFromEnv({ PUBLIC_URL: 'https://pbft.example.edu' }).PUBLIC_URL).toBe('https://pbft.example.edu')
+    expect(configFromEnv({ PUBLIC_URL: '' }).PUBLIC_URL).toBeUndefined()
+  })
+
+  it('refuses anything else with a clear message', () => {
+    expect(() => configFromEnv({ PUBLIC_URL: 'ftp://x' })).toThrow(/PUBLIC_URL/)
+  })
+})

@@ -26,6 +26,11 @@ export interface AppOptions {
   store?: SessionStore
   /** Base URL of join links, e.g. http://192.168.1.20:3000; default: the request's origin. */
   publicUrl?: string
+  /**
+   * The LAN address that replaces `localhost` in join links when there is no publicUrl
+   * (default: the machine's first external IPv4). Tests pass null to stay on loopback.
+   */
+  lanAddress?: string | null
   /** Session service tuning (clock, view interval, …), for tests. */
   sessions?: Omit<SessionServiceOptions, 'store' | 'sink'>
   socket?: SocketServerOptions
@@ -44,7 +49,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const sessions = await SessionService.open({ log: app.log, ...options.sessions, store })
   app.decorate('sessions', sessions)
-  await registerSessionRoutes(app, sessions, { publicUrl: options.publicUrl })
+  await registerSessionRoutes(app, sessions, { publicUrl: options.publicUrl, lanAddress: options.lanAddress })
 
   // ---- experiments and theory (registered as their helper's index.ts documents) ----------
   const experiments = await registerExperiments(app, { store, appVersion: VERSION, log: app.log })

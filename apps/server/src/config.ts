@@ -9,6 +9,11 @@ const Env = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   DATA_DIR: z.string().min(1).default('./data'),
   WEB_ROOT: z.string().min(1).default(DEFAULT_WEB_ROOT),
+  /** Join links and QR codes use it when phones reach the server by another address. */
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'PUBLIC_URL must be an http(s) URL' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
 })
 
 export type ServerConfig = z.infer<typeof Env>

@@ -1,3 +1,4 @@
+import { joinOrigin, lanAddress } from './joinOrigin'
 import {
   ApiErrorResponse,
   AssignNodeBody,
@@ -26,6 +27,8 @@ import { useZodCompilers } from './openapi'
 export interface SessionRoutesOptions {
   /** Base of join links (PUBLIC_URL); the request's own origin when unset. */
   publicUrl?: string
+  /** Replaces a loopback host in join links (see joinOrigin); undefined: detect it. */
+  lanAddress?: string | null
 }
 
 const TAGS = ['sessions']
@@ -37,11 +40,6 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization
   const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null
   return match?.[1]
-}
-
-function origin(request: FastifyRequest, publicUrl: string | undefined): string {
-  if (publicUrl) return publicUrl.replace(/\/+$/, '')
-  return `${request.protocol}://${request.host}`
 }
 
 /**
@@ -75,7 +73,7 @@ export async function registerSessionRoutes(app: FastifyInstance, service: Sessi
           status: info.status,
           createdAt: info.createdAt,
           hostToken,
-          joinUrl: `${origin(request, options.publicUrl)}/join/${session.id}`,
+          joinUrl: `${joinOrigin(request, options.publicUrl, options.lanAddress === undefined ? lanAddress() : options.lanAddress)}/join/${session.id}`,
           warnings,
         })
       },

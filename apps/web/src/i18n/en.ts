@@ -3,7 +3,12 @@
  * match (see `Messages`), and a unit test checks that the key sets are identical.
  * Placeholders are written `{name}` and filled by `t(key, { name })`.
  */
+import { hostEn } from './host.en'
+import { participantEn } from './participant.en'
+
 export const en = {
+  host: hostEn,
+  participant: participantEn,
   app: {
     name: 'PBFT Classroom',
     skipToContent: 'Skip to content',
