@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { SimulationResult } from '../../src/engine'
-import { CSV_HEADER, toCsvRow, toSimulationRecord } from '../../src/output/simulationRecord'
+import { toSimulationRecord } from '../../src/output/simulationRecord'
 
 // Keys deliberately out of order: the record must impose its own.
 const result: SimulationResult = {
@@ -26,13 +26,5 @@ describe('toSimulationRecord', () => {
         '"theoreticalSuccessRate":null,"failures":{"pre-prepare":1,"prepare":2,"commit":3},"elapsedMs":12,' +
         '"safetyViolations":0,"meanMessages":{"sent":10,"delivered":9,"dropped":1,"rejected":0},"path":"message"}',
     )
-  })
-})
-
-describe('CSV', () => {
-  it('has one cell per header column, empty for null', () => {
-    const row = toCsvRow(toSimulationRecord(result, null, null))
-    expect(row).toBe('4,1,,10,5,2,0.2,0.1,0.3,,1,2,3')
-    expect(row.split(',')).toHaveLength(CSV_HEADER.split(',').length)
   })
 })

@@ -1,11 +1,11 @@
 import { availableParallelism } from 'node:os'
 import { z } from 'zod'
-import { SweepParams } from '@pbft/protocol'
+import { sweepCsv, SweepParams } from '@pbft/protocol'
 import { readFlags, validateFlags, type FlagSpec } from '../arguments'
 import { EXIT, UsageError, type CliIo } from '../cliIo'
 import { runSweep, successProbability } from '../engine'
 import { createProgress } from '../output/progress'
-import { CSV_HEADER, toCsvRow, toSimulationRecord, type SimulationRecord } from '../output/simulationRecord'
+import { toSimulationRecord, type SimulationRecord } from '../output/simulationRecord'
 import { formatRate, renderTable } from '../output/table'
 import { WorkersFlag } from './simulate'
 
@@ -72,8 +72,7 @@ export async function sweepCommand(argv: readonly string[], io: CliIo): Promise<
     pointSeed: result.seed,
   }))
   if (output.csv === true) {
-    const rows = records.map((record) => `${toCsvRow(record)},${record.pointSeed}`)
-    io.stdout.write([`${CSV_HEADER},pointSeed`, ...rows].join('\n') + '\n')
+    io.stdout.write(sweepCsv(records))
   } else if (output.json === true) {
     io.stdout.write(records.map((record) => `${JSON.stringify(record)}\n`).join(''))
   } else {

@@ -53,39 +53,3 @@ export function toSimulationRecord(
     path: result.path,
   }
 }
-
-export const CSV_HEADER = [
-  'nodes',
-  'f',
-  'p',
-  'rounds',
-  'seed',
-  'successes',
-  'successRate',
-  'ci95Low',
-  'ci95High',
-  'theoreticalSuccessRate',
-  'failuresPrePrepare',
-  'failuresPrepare',
-  'failuresCommit',
-].join(',')
-
-/** One CSV row under CSV_HEADER; a missing value (null) is an empty cell. */
-export function toCsvRow(record: SimulationRecord): string {
-  const cells = [
-    record.nodes,
-    record.f,
-    record.p,
-    record.rounds,
-    record.seed,
-    record.successes,
-    record.successRate,
-    record.ci95[0],
-    record.ci95[1],
-    record.theoreticalSuccessRate,
-    record.failures['pre-prepare'],
-    record.failures.prepare,
-    record.failures.commit,
-  ]
-  return cells.map((cell) => (cell === null ? '' : String(cell))).join(',')
-}

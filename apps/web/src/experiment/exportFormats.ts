@@ -1,49 +1,13 @@
-import type { ExperimentPoint } from '@pbft/protocol'
+import { SWEEP_CSV_COLUMNS, sweepCsv, type ExperimentPoint } from '@pbft/protocol'
 import type { CurvePoint } from './convergence'
 import type { ExperimentInputs, ExperimentMode } from './inputs'
 
-/**
- * The columns of `pbft sweep --csv`, in its order: a file exported here opens in the same
- * scripts as one the CLI wrote.
- */
-export const EXPERIMENT_CSV_COLUMNS = [
-  'nodes',
-  'f',
-  'p',
-  'rounds',
-  'seed',
-  'successes',
-  'successRate',
-  'ci95Low',
-  'ci95High',
-  'theoreticalSuccessRate',
-  'failuresPrePrepare',
-  'failuresPrepare',
-  'failuresCommit',
-  'pointSeed',
-] as const
+/** The columns of `pbft sweep --csv`, in its order (one definition, in the protocol). */
+export const EXPERIMENT_CSV_COLUMNS = SWEEP_CSV_COLUMNS
 
-/** One row per point; numbers as JavaScript prints them (full precision, like the CLI). */
+/** One row per point: a file exported here opens in the same scripts as one the CLI wrote. */
 export function toCsv(points: readonly ExperimentPoint[]): string {
-  const rows = points.map((point) =>
-    [
-      point.nodes,
-      point.f,
-      point.p,
-      point.rounds,
-      point.seed,
-      point.successes,
-      point.successRate,
-      point.ci95[0],
-      point.ci95[1],
-      point.theoreticalSuccessRate,
-      point.failures['pre-prepare'],
-      point.failures.prepare,
-      point.failures.commit,
-      point.pointSeed,
-    ].join(','),
-  )
-  return [EXPERIMENT_CSV_COLUMNS.join(','), ...rows].join('\n') + '\n'
+  return sweepCsv(points)
 }
 
 /** Where the numbers were computed. */
