@@ -1,0 +1,160 @@
+import { flushPromises, mount } from '@vue/test-utils'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createMemoryHistory } from 'vue-router'
+import type { SocketAuth } from '@pbft/protocol'
+import NodePage from '../../src/pages/NodePage.vue'
+import { useTerms } from '../../src/composables/useTerms'
+import { createAppRouter } from '../../src/router'
+import { loadSeat, saveSeat } from '../../src/session/seatToken'
+import { FakeSocket, replicaView } from './fakeSocket'
+
+const sockets: FakeSocket[] = []
+vi.mock('../../src/session/sessionSocket', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../src/session/sessionSocket')>()
+  return {
+    ...actual,
+    connectSession: (auth: SocketAuth) => {
+      const socket = new FakeSocket(auth)
+      sockets.push(socket)
+      return socket.asSocket()
+    },
+  }
+})
+
+async function mountAt(path: string) {
+  const router = createAppRouter(createMemoryHistory())
+  await router.push(path)
+  const wrapper = mount(NodePage, { global: { plugins: [router] } })
+  await flushPromises()
+  return { wrapper, router }
+}
+
+beforeEach(() => {
+  sockets.length = 0
+  localStorage.clear()
+})
+afterEach(() => {
+  useTerms().terms.value = 'plain'
+})
+
+describe('the node page', () => {
+  it('sends a browser without a seat back to the join page', async () => {
+    const { router } = await mountAt('/node/K7PX2M/2')
+    await flushPromises()
+    expect(sockets).toHaveLength(0)
+    await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe('/join/K7PX2M?reason=no-seat'), { timeout: 5000 })
+  })
+
+  it('connects with the stored seat token and renders the view: role, counters, rejected messages, the action', async () => {
+    saveSeat({ sessionId: 'K7PX2M', nodeId: 2, seatToken: 'token-2' })
+    const { wrapper } = await mountAt('/node/K7PX2M/2')
+    expect(sockets[0]?.auth).toEqual({ sessionId: 'K7PX2M', seatToken: 'token-2' })
+    expect(wrapper.get('[data-testid=connection]').attributes('data-state')).toBe('connecting')
+    sockets[0]!.serverEmit('connect')
+    sockets[0]!.serverEmit('replica:view', replicaView())
+    await flushPromises()
+    expect(wrapper.find('[data-testid=connection]').exists()).toBe(false)
+    expect(wrapper.get('[data-testid=role]').text()).toBe('Participant')
+    expect(wrapper.get('[data-testid=prepare-counter]').text()).toContain('2 of 2 prepares needed')
+    expect(wrapper.get('[data-testid=commit-counter]').text()).toContain('0 of 2 confirms needed')
+    expect(wrapper.get('[data-testid=rejected]').text()).toBe('⚠ tampering detected: rejected')
+    expect(wrapper.get('[data-testid=act]').text()).toBe('Prepare')
+
+    await wrapper.get('[data-testid=terms-pbft]').trigger('click')
+    expect(wrapper.get('[data-testid=node-heading]').text()).toBe('Replica 2')
+    expect(wrapper.get('[data-testid=role]').text()).toBe('Backup')
+
+    sockets[0]!.answer = (event, payload) => {
+      expect(event).toBe('replica:act')
+      expect(payload).toEqual({})
+      return { ok: true, nodeId: 2, sent: 3 }
+    }
+    await wrapper.get('[data-testid=act]').trigger('click')
+    await flushPromises()
+    expect(wrapper.find('[data-testid=act]').exists()).toBe(false)
+    expect(wrapper.find('[data-testid=waiting-others]').exists()).toBe(true)
+  })
+
+  it('lets a Byzantine participant equivocate or stay silent', async () => {
+    saveSeat({ sessionId: 'K7PX2M', nodeId: 2, seatToken: 'token-2' })
+    const { wrapper } = await mountAt('/node/K7PX2M/2')
+    const byzantine = {
+      kind: 'equivocate' as const,
+      proposal: 'the proposal',
+      conflictingValue: 'evil',
+      defaultValues: { '0': 'the proposal', '1': 'evil', '3': 'evil' },
+      canTamper: false,
+    }
+    sockets[0]!.serverEmit('replica:view', replicaView({ fault: 'equivocate', isByzantine: true, canSkip: true, byzantine }))
+    await flushPromises()
+    expect(wrapper.get('[data-testid=byzantine]').text()).toContain('equivocating')
+    await wrapper.get('[data-testid=byz-mode-per-recipient]').setValue(true)
+    await wrapper.get('#byz-value-1').setValue('X')
+    const sent: unknown[] = []
+    sockets[0]!.answer = (event, payload) => {
+      sent.push({ event, payload })
+      return { ok: true, nodeId: 2, sent: 3 }
+    }
+    await wrapper.get('[data-testid=act]').trigger('click')
+    await flushPromises()
+    expect(sent).toEqual([{ event: 'replica:act', payload: { values: { '0': 'the proposal', '1': 'X', '3': 'evil' } } }])
+    sockets[0]!.serverEmit('replica:view', replicaView({ phase: 'commit', action: 'commit', fault: 'equivocate', isByzantine: true, canSkip: true, byzantine }))
+    await flushPromises()
+    await wrapper.get('[data-testid=skip]').trigger('click')
+    await flushPromises()
+    expect(sent[1]).toEqual({ event: 'replica:skip', payload: {} })
+  })
+
+  it('shows the outcome, the reconnecting state and leaves when kicked', async () => {
+    saveSeat({ sessionId: 'K7PX2M', nodeId: 2, seatToken: 'token-2' })
+    const { wrapper, router } = await mountAt('/node/K7PX2M/2')
+    const socket = sockets[0]!
+    socket.serverEmit('connect')
+    const outcome = {
+      round: 1,
+      seed: 1,
+      nodes: 4,
+      f: 1,
+      success: false,
+      failure: { phase: 'commit' as const, reason: 'commit: Nc=2 < N-f=3' },
+      failureReason: 'commit: Nc=2 < N-f=3',
+      decidedValue: null,
+      decidedValues: ['a', 'b'],
+      safetyViolation: true,
+      sets: { prePrepared: 4, prepared: 3, committed: 2 },
+      messages: { sent: 30, delivered: 30, dropped: 0, rejected: 0 },
+    }
+    socket.serverEmit('replica:view', replicaView({ status: 'finished', phase: 'done', canAct: false, action: null, outcome }))
+    await flushPromises()
+    expect(wrapper.get('[data-testid=outcome]').attributes('data-success')).toBe('false')
+    expect(wrapper.get('[data-testid=outcome-verdict]').text()).toContain('No consensus')
+    expect(wrapper.find('[data-testid=safety-violation]').exists()).toBe(true)
+    socket.serverEmit('disconnect', 'transport close')
+    await flushPromises()
+    expect(wrapper.get('[data-testid=connection]').text()).toBe('Connection lost: reconnecting…')
+    socket.serverEmit('seat:kicked', { sessionId: 'K7PX2M', nodeId: 2, reason: 'kicked by the host' })
+    await flushPromises()
+    expect(loadSeat('K7PX2M')).toBeNull()
+    await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe('/join/K7PX2M?reason=kicked'), { timeout: 5000 })
+  })
+
+  it('forgets a revoked seat and goes back to joining', async () => {
+    saveSeat({ sessionId: 'K7PX2M', nodeId: 2, seatToken: 'stale' })
+    const { router } = await mountAt('/node/K7PX2M/2')
+    const socket = sockets[0]!
+    socket.active = false
+    socket.serverEmit('connect_error', Object.assign(new Error('revoked'), { data: { code: 'FORBIDDEN', message: 'revoked' } }))
+    await flushPromises()
+    expect(loadSeat('K7PX2M')).toBeNull()
+    await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe('/join/K7PX2M?reason=revoked'), { timeout: 5000 })
+  })
+
+  it('keeps reconnecting quietly while the server is away', async () => {
+    saveSeat({ sessionId: 'K7PX2M', nodeId: 2, seatToken: 'token-2' })
+    const { wrapper } = await mountAt('/node/K7PX2M/2')
+    sockets[0]!.serverEmit('connect_error', new Error('xhr poll error'))
+    await flushPromises()
+    expect(wrapper.get('[data-testid=connection]').attributes('data-state')).toBe('reconnecting')
+    expect(loadSeat('K7PX2M')).not.toBeNull()
+  })
+})

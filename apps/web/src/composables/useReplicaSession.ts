@@ -1,0 +1,125 @@
+import { computed, onBeforeUnmount, onMounted, ref, shallowRef } from 'vue'
+import type { ByzantineChoice, ReplicaView, RoundOutcome, SeatKicked } from '@pbft/protocol'
+import { command, connectSession, SessionCommandError, type SessionSocket } from '../session/sessionSocket'
+import { forgetSeat } from '../session/seatToken'
+
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'refused'
+
+export interface UseReplicaSessionOptions {
+  sessionId: string
+  seatToken: string
+  connect?: typeof connectSession
+  /** Epoch ms, for the countdown (a fake clock in tests). */
+  now?: () => number
+}
+
+/**
+ * One seat's phone: the socket (authenticated by the seat token), the latest `replica:view`
+ * (everything shown comes from it: it is exactly what reached this replica), and the two
+ * commands a seat has. Socket.IO reconnects by itself and the server re-sends the full view
+ * on every connection, so a reload or a phone waking up shows the round where it is.
+ */
+export function useReplicaSession(options: UseReplicaSessionOptions) {
+  const connect = options.connect ?? connectSession
+  const now = options.now ?? Date.now
+  const view = shallowRef<ReplicaView | null>(null)
+  const connection = ref<ConnectionState>('connecting')
+  /** Why the server refused the handshake (FORBIDDEN: the token was revoked; NOT_FOUND). */
+  const refusedCode = ref<string | null>(null)
+  const kicked = shallowRef<SeatKicked | null>(null)
+  /** The latest `round:outcome` broadcast (the view carries it too). */
+  const lastOutcome = shallowRef<RoundOutcome | null>(null)
+  const sending = ref(false)
+  const commandError = shallowRef<SessionCommandError | null>(null)
+  const clock = ref(now())
+  let timer: ReturnType<typeof setInterval> | null = null
+
+  const socket: SessionSocket = connect({ sessionId: options.sessionId, seatToken: options.seatToken })
+  socket.on('connect', () => {
+    connection.value = 'connected'
+  })
+  socket.on('disconnect', (reason) => {
+    // Our own disconnect (leaving the page) is not a connection problem.
+    if (reason !== 'io client disconnect') connection.value = 'reconnecting'
+  })
+  socket.on('connect_error', (error: Error & { data?: { code?: string } }) => {
+    if (socket.active) {
+      connection.value = 'reconnecting'
+      return
+    }
+    // The server refused the handshake: Socket.IO does not retry.
+    connection.value = 'refused'
+    refusedCode.value = error.data?.code ?? 'UNKNOWN'
+    if (refusedCode.value === 'FORBIDDEN' || refusedCode.value === 'NOT_FOUND') forgetSeat(options.sessionId)
+  })
+  socket.on('replica:view', (next) => {
+    if (view.value?.round !== next.round || view.value?.phase !== next.phase) commandError.value = null
+    view.value = next
+  })
+  socket.on('round:outcome', (outcome) => {
+    lastOutcome.value = outcome
+  })
+  socket.on('seat:kicked', (info) => {
+    kicked.value = info
+    forgetSeat(options.sessionId)
+  })
+
+  onMounted(() => {
+    timer = setInterval(() => {
+      clock.value = now()
+    }, 250)
+  })
+  onBeforeUnmount(() => {
+    if (timer !== null) clearInterval(timer)
+    socket.removeAllListeners()
+    socket.disconnect()
+  })
+
+  /** Whole seconds until the phase closes anyway; null without a deadline (or a clock far off). */
+  const secondsLeft = computed(() => {
+    const deadline = view.value?.phaseDeadline
+    if (deadline == null || view.value?.phase === 'done') return null
+    const seconds = Math.ceil((deadline - clock.value) / 1000)
+    if (seconds > 3600) return null
+    return Math.max(0, seconds)
+  })
+
+  /** The outcome of the round this view shows: the view's own, else the broadcast one. */
+  const outcome = computed(() => {
+    const current = view.value
+    if (current?.outcome) return current.outcome
+    if (current && lastOutcome.value && lastOutcome.value.round === current.round) return lastOutcome.value
+    return null
+  })
+
+  async function run(send: () => Promise<unknown>): Promise<boolean> {
+    if (sending.value) return false
+    sending.value = true
+    commandError.value = null
+    try {
+      await send()
+      return true
+    } catch (error) {
+      commandError.value = error instanceof SessionCommandError ? error : new SessionCommandError('UNKNOWN', String(error))
+      return false
+    } finally {
+      sending.value = false
+    }
+  }
+
+  return {
+    socket,
+    view,
+    connection,
+    refusedCode,
+    kicked,
+    outcome,
+    secondsLeft,
+    sending,
+    commandError,
+    /** Sends this phase's messages; `choice` only for Byzantine seats. */
+    act: (choice: ByzantineChoice = {}) => run(() => command(socket, 'replica:act', choice)),
+    /** A Byzantine seat stays silent this phase. */
+    skip: () => run(() => command(socket, 'replica:skip', {})),
+  }
+}

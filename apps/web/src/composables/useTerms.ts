@@ -1,0 +1,74 @@
+import { computed, ref, watch, type ComputedRef, type Ref } from 'vue'
+import type { LivePhase, Phase, ReplicaAction } from '@pbft/protocol'
+import { useI18n, type MessageKey } from '../i18n'
+
+/**
+ * The words of the node page: plain language by default (participant, propose, prepare,
+ * confirm, proposal content), or the PBFT terms (replica, pre-prepare, prepare, commit).
+ */
+export const TERMS = ['plain', 'pbft'] as const
+export type Terms = (typeof TERMS)[number]
+
+export const TERMS_STORAGE_KEY = 'pbft.terms'
+
+/** The dictionary keys of one set of terms; pure, so it is unit-tested without a DOM. */
+export function termKeys(terms: Terms) {
+  const base = `participant.terms.${terms}` as const
+  return {
+    replica: `${base}.replica` as MessageKey,
+    you: `${base}.you` as MessageKey,
+    role: (role: 'primary' | 'backup') => `${base}.${role}` as MessageKey,
+    value: `${base}.value` as MessageKey,
+    phase: (phase: LivePhase) => `${base}.phases.${phase}` as MessageKey,
+    action: (action: ReplicaAction) => `${base}.actions.${action}` as MessageKey,
+    message: (phase: Phase) => `${base}.messages.${phase}` as MessageKey,
+    counter: (phase: 'prepare' | 'commit') => `${base}.counters.${phase}` as MessageKey,
+    heading: (terms === 'plain' ? 'participant.node.heading' : 'participant.node.headingPbft') as MessageKey,
+  }
+}
+
+function readTerms(): Terms {
+  try {
+    return globalThis.localStorage?.getItem(TERMS_STORAGE_KEY) === 'pbft' ? 'pbft' : 'plain'
+  } catch {
+    return 'plain'
+  }
+}
+
+/** One choice for the whole app, remembered across reloads. */
+const current: Ref<Terms> = ref(readTerms())
+watch(current, (value) => {
+  try {
+    globalThis.localStorage?.setItem(TERMS_STORAGE_KEY, value)
+  } catch {
+    // Storage disabled: the choice lasts until the page closes.
+  }
+})
+
+export interface UseTerms {
+  terms: Ref<Terms>
+  keys: ComputedRef<ReturnType<typeof termKeys>>
+  /** "participant 2" / "replica 2", or "you" for `self`. */
+  who: (id: number, self?: number | null) => string
+  role: (role: 'primary' | 'backup') => string
+  phase: (phase: LivePhase) => string
+  action: (action: ReplicaAction) => string
+  message: (phase: Phase) => string
+  /** "2 of 2 prepares needed": the count stops at the quorum (more than enough is enough). */
+  counter: (phase: 'prepare' | 'commit', count: number, needed: number) => string
+}
+
+export function useTerms(): UseTerms {
+  const { t } = useI18n()
+  const keys = computed(() => termKeys(current.value))
+  return {
+    terms: current,
+    keys,
+    who: (id, self) => (self === id ? t(keys.value.you) : t(keys.value.replica, { id })),
+    role: (role) => t(keys.value.role(role)),
+    phase: (phase) => t(keys.value.phase(phase)),
+    action: (action) => t(keys.value.action(action)),
+    message: (phase) => t(keys.value.message(phase)),
+    counter: (phase, count, needed) => t(keys.value.counter(phase), { count: Math.min(count, needed), needed }),
+  }
+}
