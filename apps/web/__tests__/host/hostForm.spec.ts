@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest'
+import { CreateSessionBody } from '@pbft/protocol'
+import { defaultHostForm, faultySeats, formNotes, toCreateBody, useHostForm, validateHostForm } from '../../src/composables/useHostForm'
+
+const form = (patch: Partial<ReturnType<typeof defaultHostForm>> = {}) => ({ ...defaultHostForm(), ...patch })
+
+describe('validateHostForm', () => {
+  it('accepts the defaults, and the body they make passes the server schema', () => {
+    expect(validateHostForm(form())).toEqual({})
+    expect(CreateSessionBody.safeParse(toCreateBody(form())).success).toBe(true)
+  })
+
+  it('checks the node count range and whole numbers', () => {
+    expect(validateHostForm(form({ nodeCount: 3 })).nodeCount).toEqual({ key: 'range', params: { min: 4, max: 100 } })
+    expect(validateHostForm(form({ nodeCount: 101 })).nodeCount?.key).toBe('range')
+    expect(validateHostForm(form({ nodeCount: 4.5 })).nodeCount?.key).toBe('integer')
+    expect(validateHostForm(form({ nodeCount: Number.NaN })).nodeCount?.key).toBe('integer')
+  })
+
+  it('wants fewer faulty replicas than replicas, and one honest one', () => {
+    expect(validateHostForm(form({ nodeCount: 4, faultyNodes: 4 })).faultyNodes).toEqual({ key: 'faultyTooMany', params: { nodes: 4 } })
+    expect(validateHostForm(form({ nodeCount: 4, faultyNodes: 3 })).faultyNodes).toBeUndefined()
+    expect(validateHostForm(form({ nodeCount: 4, faultyNodes: 2, maliciousProposer: true })).faultyNodes).toBeUndefined()
+  })
+
+  it('refuses timings in which bots cannot act before the phase times out, like the server', () => {
+    // 800 + 400 = 1200 > 2000 / 2.
+    expect(validateHostForm(form({ pacingMs: 800, phaseTimeoutMs: 2000 })).timing).toEqual({
+      key: 'timing',
+      params: { slowest: 1200, timeout: 2000, needed: 2400 },
+    })
+    expect(validateHostForm(form({ pacingMs: 800, phaseTimeoutMs: 2400 })).timing).toBeUndefined()
+    expect(validateHostForm(form({ pacingMs: 50, phaseTimeoutMs: 200 })).timing).toBeUndefined()
+    expect(validateHostForm(form({ phaseTimeoutMs: 100 })).phaseTimeoutMs?.key).toBe('range')
+  })
+
+  it('checks the other ranges and the proposal', () => {
+    const problems = validateHostForm(form({ robotNodes: 5, branchCount: 11, messageDeliveryRate: 101, phaseGapMs: -1, proposalContent: '  ' }))
+    expect(Object.keys(problems).sort()).toEqual(['branchCount', 'messageDeliveryRate', 'phaseGapMs', 'proposalContent', 'robotNodes'])
+    expect(validateHostForm(form({ proposalContent: 'x'.repeat(65) })).proposalContent?.key).toBe('length')
+  })
+})
+
+describe('faultySeats and the body', () => {
+  it('picks seats like the server: the primary when malicious, then the highest ids', () => {
+    expect(faultySeats(7, 2, false)).toEqual([5, 6])
+    expect(faultySeats(7, 2, true)).toEqual([0, 6])
+    expect(faultySeats(7, 0, true)).toEqual([0])
+    expect(faultySeats(4, 0, false)).toEqual([])
+  })
+
+  it('spells out each faulty seat’s kind in `faults`, consistent with faultyNodes', () => {
+    const body = toCreateBody(form({ nodeCount: 7, faultyNodes: 2, maliciousProposer: true, kinds: { 0: 'silent' }, proposalValue: '42' }))
+    expect(body).toMatchObject({ nodeCount: 7, faultyNodes: 2, maliciousProposer: true, faults: { '0': 'silent', '6': 'equivocate' }, proposalValue: 42 })
+    expect(CreateSessionBody.safeParse(body).success).toBe(true)
+    expect(toCreateBody(form({ proposalValue: 'alpha' })).proposalValue).toBe('alpha')
+    expect(toCreateBody(form())).not.toHaveProperty('faults')
+  })
+
+  it('explains f, more than f and N ≠ 3f + 1 before the server warns', () => {
+    expect(formNotes(form({ nodeCount: 4 }))).toEqual([{ key: 'tolerates', params: { nodes: 4, f: 1, quorum: 2 } }])
+    expect(formNotes(form({ nodeCount: 5, faultyNodes: 2 })).map((note) => note.key)).toEqual(['tolerates', 'moreThanF', 'not3f1'])
+    expect(formNotes(form({ nodeCount: 2 }))).toEqual([])
+  })
+
+  it('useHostForm gives new Byzantine seats a default kind and drops seats that are no longer faulty', () => {
+    const host = useHostForm()
+    host.values.faultyNodes = 2
+    expect(host.seats.value).toEqual([2, 3])
+    expect(host.values.kinds).toEqual({ 2: 'equivocate', 3: 'equivocate' })
+    host.values.kinds[3] = 'tamper'
+    host.values.faultyNodes = 1
+    expect(host.values.kinds).toEqual({ 3: 'tamper' })
+    expect(host.valid.value).toBe(true)
+    host.values.nodeCount = 3
+    expect(host.valid.value).toBe(false)
+  })
+})

@@ -1,0 +1,132 @@
+import jsQR from 'jsqr'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DESKTOP, fitsViewport, launchBrowser, openPage, PHONE, screenshot } from './support/browser'
+import { startServer, type RunningServer } from './support/server'
+
+let server: RunningServer
+let browser: Browser
+
+beforeAll(async () => {
+  // Join links on the test server's own origin (127.0.0.1), never the machine's LAN address.
+  server = await startServer({ lanAddress: null })
+  browser = await launchBrowser()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+})
+
+/** Decodes the QR code drawn on the page's canvas. */
+async function decodeQr(page: Page): Promise<string | null> {
+  const pixels = await page.locator('[data-testid=join-qr-code]').evaluate((canvas: HTMLCanvasElement) => {
+    const context = canvas.getContext('2d')
+    if (!context) return null
+    const image = context.getImageData(0, 0, canvas.width, canvas.height)
+    return { data: Array.from(image.data), width: image.width, height: image.height }
+  })
+  if (!pixels) return null
+  return jsQR(Uint8ClampedArray.from(pixels.data), pixels.width, pixels.height)?.data ?? null
+}
+
+let sessionId = ''
+let decidedRound = 0
+
+describe('the host dashboard', () => {
+  it(
+    'creates a session (N = 4, all bots), shows its QR code, runs a round to a decided outcome and survives a reload',
+    async () => {
+      const { page, close } = await openPage(browser, `${server.url}/`, DESKTOP)
+      await page.locator('[data-testid=host-form]').waitFor()
+
+      // Inline validation mirrors the server: pacing too slow for the timeout is refused here.
+      await page.fill('#host-pacingMs', '800')
+      await page.fill('#host-phaseTimeoutMs', '1000')
+      expect(await page.textContent('[data-testid=problem-timing]')).toMatch(/at least 2400 ms/)
+      expect(await page.isDisabled('[data-testid=create-session]')).toBe(true)
+
+      await page.fill('#host-nodeCount', '4')
+      await page.fill('#host-robotNodes', '4')
+      await page.fill('#host-pacingMs', '50')
+      await page.fill('#host-phaseTimeoutMs', '2000')
+      await page.fill('#host-phaseGapMs', '50')
+      await page.fill('#host-proposalContent', 'blue')
+      expect(await page.locator('[data-testid=problem-timing]').count()).toBe(0)
+      const created = page.waitForResponse((r) => r.url().endsWith('/api/sessions') && r.request().method() === 'POST')
+      await page.click('[data-testid=create-session]')
+      expect((await created).status()).toBe(201)
+
+      const qr = page.locator('[data-testid=join-qr-code]')
+      await qr.waitFor()
+      sessionId = (await page.textContent('[data-testid=session-code]'))?.trim() ?? ''
+      expect(sessionId).toMatch(/^[A-Z2-9]{6}$/)
+      expect(page.url()).toContain(`session=${sessionId}`)
+      const joinUrl = await qr.getAttribute('data-join-url')
+      expect(joinUrl).toBe(`${server.url}/join/${sessionId}`)
+      await expect.poll(() => decodeQr(page), { timeout: 5000 }).toBe(joinUrl)
+      // "seats kept for bots" is a warning the server sends with the session.
+      expect(await page.textContent('[data-testid=session-warnings]')).toMatch(/kept for bots/)
+
+      // Seat grid: four bot seats, replica 0 the primary.
+      await expect.poll(() => page.locator('[data-testid=seat-grid] [data-seat]').count()).toBe(4)
+      expect(await page.getAttribute('[data-seat="0"]', 'data-holder')).toBe('bot')
+      await page.locator('[data-testid=host-dashboard][data-connection=connected]').waitFor({ timeout: 10_000 })
+
+      await page.click('[data-testid=start-round]')
+      const outcome = page.locator('[data-testid=round-outcome]')
+      await outcome.waitFor({ timeout: 20_000 })
+      expect(await outcome.getAttribute('data-success')).toBe('true')
+      decidedRound = Number(await outcome.getAttribute('data-round'))
+      expect(await page.textContent('[data-testid=decided-value]')).toContain('blue')
+      // Counters: every replica committed with its 2/2 quorum (the primary counts the 3 prepares it got).
+      expect(await page.textContent('[data-testid=commits-1]')).toMatch(/^\s*3\/2\s*$/)
+      expect(await page.locator('[data-testid=replica-counters] tr[data-committed=true]').count()).toBe(4)
+      // The message table holds the round's messages, by phase.
+      await page.click('#messages-tab-commit')
+      expect(await page.locator('[data-testid=message-table] tbody tr').count()).toBe(12)
+      await expect.poll(() => page.locator('[data-testid=round-history] [data-round]').count()).toBe(1)
+      await screenshot(page, 'host-dashboard')
+
+      // Live control: p goes to the server and comes back in the view.
+      await page.evaluate(() => window.scrollTo(0, 0))
+      await page.locator('[data-testid=rate-slider] [role=slider]').focus()
+      await page.keyboard.press('ArrowLeft')
+      await expect.poll(() => page.textContent('[data-testid=rate-value]'), { timeout: 5000 }).toMatch(/99/)
+
+      // Reload: the token in localStorage brings the dashboard back with the full view.
+      await page.reload()
+      await page.locator('[data-testid=host-dashboard][data-connection=connected]').waitFor({ timeout: 10_000 })
+      await page.locator('[data-testid=round-outcome][data-success=true]').waitFor({ timeout: 10_000 })
+      expect(await page.getAttribute('[data-testid=join-qr-code]', 'data-join-url')).toBe(joinUrl)
+      // The new p was applied by the server (it comes back with the view).
+      expect(await page.textContent('[data-testid=rate-value]')).toMatch(/99/)
+      // Usable on a small screen too: nothing wider than the viewport.
+      await page.setViewportSize(PHONE)
+      await expect.poll(() => fitsViewport(page)).toBe(true)
+      await close()
+    },
+    30_000,
+  )
+
+  it(
+    'replays that round on the history page: play to the end, with counters and the outcome',
+    async () => {
+      expect(sessionId).not.toBe('')
+      const { page, close } = await openPage(browser, `${server.url}/history/${sessionId}`, DESKTOP)
+      await page.locator(`[data-testid=pick-round-${decidedRound}][aria-pressed=true]`).waitFor({ timeout: 10_000 })
+      await page.locator('[data-testid=replay-play]').waitFor()
+      expect(await page.textContent('[data-testid=replay-state]')).toMatch(/Message 0 of 24/)
+      await page.click('[data-testid=replay-step]')
+      expect(await page.textContent('[data-testid=replay-state]')).toMatch(/Message 1 of 24/)
+      await page.selectOption('[data-testid=replay-speed]', '4')
+      await page.click('[data-testid=replay-play]')
+      await page.locator('[data-testid=replay-state][data-state=finished]').waitFor({ timeout: 15_000 })
+      expect(await page.locator('[data-testid=replica-counters] tr[data-committed=true]').count()).toBe(4)
+      expect(await page.textContent('[data-testid=decided-value]')).toContain('blue')
+      await screenshot(page, 'history-replay')
+      await close()
+    },
+    30_000,
+  )
+})

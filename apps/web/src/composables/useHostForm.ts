@@ -1,0 +1,182 @@
+import { computed, reactive, watch } from 'vue'
+import { BYZANTINE_KINDS, SESSION_LIMITS, TOPOLOGIES, type CreateSessionBody, type FaultKind, type Topology } from '@pbft/protocol'
+import { defaultFaultBound } from '@pbft/engine'
+
+/**
+ * The session form: its values, the checks the server makes (mirrored so that the host sees a
+ * problem while typing, not after a 400), and the body it becomes.
+ */
+
+export type ByzantineKind = (typeof BYZANTINE_KINDS)[number]
+
+export interface HostFormValues {
+  nodeCount: number
+  faultyNodes: number
+  maliciousProposer: boolean
+  /** Kind per Byzantine seat (seat id → kind); seats not listed default to equivocate. */
+  kinds: Record<number, ByzantineKind>
+  robotNodes: number
+  topology: Topology
+  branchCount: number
+  proposalValue: string
+  proposalContent: string
+  allowTampering: boolean
+  /** Percent. */
+  messageDeliveryRate: number
+  pacingMs: number
+  phaseTimeoutMs: number
+  phaseGapMs: number
+  botTakeover: boolean
+}
+
+export type HostFormField = Exclude<keyof HostFormValues, 'kinds'> | 'timing'
+
+/** A problem: a message key of `host.form.problems` and its parameters. */
+export interface FormProblem {
+  key: string
+  params?: Record<string, number | string>
+}
+
+export function defaultHostForm(): HostFormValues {
+  return {
+    nodeCount: 4,
+    faultyNodes: 0,
+    maliciousProposer: false,
+    kinds: {},
+    robotNodes: 0,
+    topology: 'full',
+    branchCount: 2,
+    proposalValue: '0',
+    proposalContent: 'the proposal',
+    allowTampering: false,
+    messageDeliveryRate: 100,
+    pacingMs: 800,
+    phaseTimeoutMs: 30_000,
+    phaseGapMs: 400,
+    botTakeover: false,
+  }
+}
+
+/**
+ * The Byzantine seats faultyNodes and maliciousProposer make, as the server picks them: the
+ * primary first when malicious, then the highest ids down.
+ */
+export function faultySeats(nodeCount: number, faultyNodes: number, maliciousProposer: boolean): number[] {
+  const n = Number.isInteger(nodeCount) ? Math.max(0, Math.min(nodeCount, SESSION_LIMITS.maxNodes)) : 0
+  let count = Math.max(0, Number.isInteger(faultyNodes) ? faultyNodes : 0)
+  const seats: number[] = []
+  if (maliciousProposer && n > 0) {
+    seats.push(0)
+    count = Math.max(count - 1, 0)
+  }
+  for (let id = n - 1; id > 0 && count > 0; id--, count--) seats.push(id)
+  return seats.sort((a, b) => a - b)
+}
+
+/** The slowest bot acts this long after a phase opens (pacing plus the per-seat stagger). */
+export function slowestBotMs(pacingMs: number): number {
+  return pacingMs + Math.floor(pacingMs / 2)
+}
+
+function intProblem(value: number, min: number, max: number): FormProblem | null {
+  if (!Number.isFinite(value) || !Number.isInteger(value)) return { key: 'integer' }
+  if (value < min || value > max) return { key: 'range', params: { min, max } }
+  return null
+}
+
+/** Every problem of the form, per field; an empty object when the server would accept it. */
+export function validateHostForm(values: HostFormValues): Partial<Record<HostFormField, FormProblem>> {
+  const problems: Partial<Record<HostFormField, FormProblem>> = {}
+  const set = (field: HostFormField, problem: FormProblem | null) => {
+    if (problem) problems[field] = problem
+  }
+  set('nodeCount', intProblem(values.nodeCount, SESSION_LIMITS.minNodes, SESSION_LIMITS.maxNodes))
+  const n = problems.nodeCount ? SESSION_LIMITS.maxNodes : values.nodeCount
+  set('faultyNodes', intProblem(values.faultyNodes, 0, SESSION_LIMITS.maxNodes))
+  if (!problems.faultyNodes && !problems.nodeCount && values.faultyNodes >= n) {
+    problems.faultyNodes = { key: 'faultyTooMany', params: { nodes: n } }
+  }
+  if (!problems.faultyNodes && !problems.nodeCount && faultySeats(n, values.faultyNodes, values.maliciousProposer).length >= n) {
+    problems.faultyNodes = { key: 'oneHonest' }
+  }
+  set('robotNodes', intProblem(values.robotNodes, 0, n))
+  set('branchCount', intProblem(values.branchCount, 1, 10))
+  const content = values.proposalContent.trim()
+  if (content.length < 1 || content.length > SESSION_LIMITS.maxValueLength) {
+    problems.proposalContent = { key: 'length', params: { min: 1, max: SESSION_LIMITS.maxValueLength } }
+  }
+  if (values.proposalValue.length > SESSION_LIMITS.maxValueLength) {
+    problems.proposalValue = { key: 'length', params: { min: 0, max: SESSION_LIMITS.maxValueLength } }
+  }
+  if (!Number.isFinite(values.messageDeliveryRate) || values.messageDeliveryRate < 0 || values.messageDeliveryRate > 100) {
+    problems.messageDeliveryRate = { key: 'range', params: { min: 0, max: 100 } }
+  }
+  set('pacingMs', intProblem(values.pacingMs, 0, SESSION_LIMITS.maxPacingMs))
+  set('phaseTimeoutMs', intProblem(values.phaseTimeoutMs, SESSION_LIMITS.minPhaseTimeoutMs, SESSION_LIMITS.maxPhaseTimeoutMs))
+  set('phaseGapMs', intProblem(values.phaseGapMs, 0, SESSION_LIMITS.maxPhaseGapMs))
+  if (!problems.pacingMs && !problems.phaseTimeoutMs) {
+    const slowest = slowestBotMs(values.pacingMs)
+    if (slowest > values.phaseTimeoutMs / 2) {
+      problems.timing = { key: 'timing', params: { slowest, timeout: values.phaseTimeoutMs, needed: 2 * slowest } }
+    }
+  }
+  return problems
+}
+
+/** What the form will create, explained before the server says it (f, 3f + 1, seats for bots). */
+export function formNotes(values: HostFormValues): FormProblem[] {
+  const n = values.nodeCount
+  if (!Number.isInteger(n) || n < SESSION_LIMITS.minNodes || n > SESSION_LIMITS.maxNodes) return []
+  const f = defaultFaultBound(n)
+  const notes: FormProblem[] = [{ key: 'tolerates', params: { nodes: n, f, quorum: 2 * f } }]
+  const byzantine = faultySeats(n, values.faultyNodes, values.maliciousProposer).length
+  if (byzantine > f) notes.push({ key: 'moreThanF', params: { count: byzantine, f } })
+  if (n !== 3 * f + 1) notes.push({ key: 'not3f1', params: { nodes: n, ideal: 3 * f + 1 } })
+  return notes
+}
+
+/** The request body: faults spelled out per seat, consistent with faultyNodes and maliciousProposer. */
+export function toCreateBody(values: HostFormValues): CreateSessionBody {
+  const seats = faultySeats(values.nodeCount, values.faultyNodes, values.maliciousProposer)
+  const faults: Record<string, FaultKind> = {}
+  for (const seat of seats) faults[String(seat)] = values.kinds[seat] ?? 'equivocate'
+  const numeric = Number(values.proposalValue)
+  const proposalValue = values.proposalValue.trim() !== '' && Number.isFinite(numeric) ? numeric : values.proposalValue
+  return {
+    nodeCount: values.nodeCount,
+    faultyNodes: seats.length,
+    maliciousProposer: values.maliciousProposer,
+    ...(seats.length > 0 ? { faults } : {}),
+    robotNodes: values.robotNodes,
+    topology: values.topology,
+    branchCount: values.branchCount,
+    proposalValue,
+    proposalContent: values.proposalContent.trim(),
+    allowTampering: values.allowTampering,
+    messageDeliveryRate: values.messageDeliveryRate,
+    pacingMs: values.pacingMs,
+    phaseTimeoutMs: values.phaseTimeoutMs,
+    phaseGapMs: values.phaseGapMs,
+    botTakeover: values.botTakeover,
+  }
+}
+
+export const TOPOLOGY_OPTIONS = TOPOLOGIES
+
+export function useHostForm() {
+  const values = reactive<HostFormValues>(defaultHostForm())
+  const problems = computed(() => validateHostForm(values))
+  const valid = computed(() => Object.keys(problems.value).length === 0)
+  const seats = computed(() => faultySeats(values.nodeCount, values.faultyNodes, values.maliciousProposer))
+  const notes = computed(() => formNotes(values))
+  // Keep the kind of seats that stay Byzantine, give new ones the default, drop the others.
+  watch(
+    seats,
+    (now) => {
+      for (const key of Object.keys(values.kinds)) if (!now.includes(Number(key))) delete values.kinds[Number(key)]
+      for (const seat of now) values.kinds[seat] ??= 'equivocate'
+    },
+    { immediate: true, flush: 'sync' },
+  )
+  return { values, problems, valid, seats, notes, body: () => toCreateBody(values) }
+}

@@ -1,0 +1,98 @@
+import { defaultFaultBound } from '@pbft/engine'
+import type { FaultKind, Phase, TracedMessage } from '@pbft/protocol'
+
+/**
+ * What each replica had counted after the first `upto` messages of a round's trace, derived
+ * from the trace alone (its `counted` flags) and the round's faults: the counters a replay
+ * shows as they evolve. Mirrors the engine's replica: an honest replica accepts one
+ * pre-prepare, is prepared with 2f matching prepares from others, committed with 2f commits
+ * once prepared; Byzantine replicas count nothing.
+ */
+
+export interface ReplicaCounters {
+  id: number
+  honest: boolean
+  primary: boolean
+  /** The accepted pre-prepare's value (an honest primary: its own proposal, if known). */
+  accepted: string | null
+  prepares: number
+  commits: number
+  quorum: number
+  prepared: boolean
+  committed: boolean
+  /** Per phase: messages that reached this replica, were rejected, or were dropped on the way. */
+  delivered: Record<Phase, number>
+  rejected: number
+  dropped: number
+}
+
+export interface ReplayContext {
+  nodes: number
+  faults?: readonly FaultKind[]
+  /** The value an honest primary proposes (from the round record). */
+  proposal?: string | null
+  f?: number
+}
+
+const zeroPhases = (): Record<Phase, number> => ({ 'pre-prepare': 0, prepare: 0, commit: 0 })
+
+export function replayCounters(trace: readonly TracedMessage[], upto: number, context: ReplayContext): ReplicaCounters[] {
+  const f = context.f ?? defaultFaultBound(context.nodes)
+  const quorum = 2 * f
+  const counters: ReplicaCounters[] = Array.from({ length: context.nodes }, (_, id) => {
+    const honest = (context.faults?.[id] ?? 'honest') === 'honest'
+    return {
+      id,
+      honest,
+      primary: id === 0,
+      accepted: id === 0 && honest ? (context.proposal ?? null) : null,
+      prepares: 0,
+      commits: 0,
+      quorum,
+      prepared: false,
+      committed: false,
+      delivered: zeroPhases(),
+      rejected: 0,
+      dropped: 0,
+    }
+  })
+  const end = Math.max(0, Math.min(upto, trace.length))
+  for (let index = 0; index < end; index++) {
+    const message = trace[index] as TracedMessage
+    const replica = counters[message.to]
+    if (!replica) continue
+    if (message.status === 'dropped') {
+      replica.dropped++
+      continue
+    }
+    if (message.status === 'rejected') {
+      replica.rejected++
+      continue
+    }
+    replica.delivered[message.phase]++
+    if (!message.counted || !replica.honest) continue
+    if (message.phase === 'pre-prepare') replica.accepted = message.deliveredValue ?? message.value
+    else if (message.phase === 'prepare') replica.prepares++
+    else replica.commits++
+  }
+  for (const replica of counters) {
+    replica.prepared = replica.honest && replica.accepted !== null && replica.prepares >= quorum
+    replica.committed = replica.prepared && replica.commits >= quorum
+  }
+  return counters
+}
+
+/** The phase a message index belongs to, for the replay's progress label. */
+export function phaseAt(trace: readonly TracedMessage[], upto: number): Phase | null {
+  if (upto <= 0 || trace.length === 0) return null
+  return (trace[Math.min(upto, trace.length) - 1] as TracedMessage).phase
+}
+
+/** Where each phase starts in the trace (messages are in phase order). */
+export function phaseStarts(trace: readonly TracedMessage[]): Partial<Record<Phase, number>> {
+  const starts: Partial<Record<Phase, number>> = {}
+  trace.forEach((message, index) => {
+    if (starts[message.phase] === undefined) starts[message.phase] = index
+  })
+  return starts
+}
