@@ -5,9 +5,10 @@ import { DESKTOP, fitsViewport, launchBrowser, openPage, PHONE, screenshot, type
 import { startServer, type RunningServer } from './support/server'
 
 /**
- * The classroom, end to end: a session created over REST, four phones (390×844, touch) that
- * open the join link the QR code carries, take seats, and play one PBFT round by tapping the
- * buttons that appear, one of them reloading mid-round. Every wait is bounded.
+ * The classroom, end to end: the host creates a session on the dashboard, four phones (390×844,
+ * touch) open the join link its QR code carries, take seats, and play one PBFT round by tapping
+ * the buttons that appear, one of them reloading mid-round; the phones and the dashboard all
+ * show the outcome. Every wait is bounded.
  */
 
 const WAIT = 30_000
@@ -42,15 +43,6 @@ async function createSession(body: object): Promise<CreateSessionResponse> {
   })
   expect(response.status).toBe(201)
   return (await response.json()) as CreateSessionResponse
-}
-
-async function startRound(session: CreateSessionResponse): Promise<void> {
-  const response = await fetch(`${server.url}/api/sessions/${session.sessionId}/rounds`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${session.hostToken}`, 'content-type': 'application/json' },
-    body: '{}',
-  })
-  expect(response.status).toBe(201)
 }
 
 function nodeIdOf(page: Page): Promise<number> {
@@ -95,10 +87,27 @@ async function playUntilOutcome(
 }
 
 describe('the classroom', () => {
-  it('four phones join from the QR link, play a round (one reloads mid-round) and all see the outcome', async () => {
-    const session = await createSession({ nodeCount: 4, pacingMs: 50, phaseTimeoutMs: 60_000, phaseGapMs: 150, proposalContent: PROPOSAL })
-    // What the QR code encodes: a link to this server's join page, on loopback in tests.
-    expect(session.joinUrl).toBe(`${server.url}/join/${session.sessionId}`)
+  it('the host creates a session on the dashboard, four phones join from its QR link, play a round (one reloads mid-round) and every page shows the outcome', async () => {
+    // ---- the host: the form on the dashboard, then the QR code ----
+    const host = await openPage(browser, `${server.url}/`, DESKTOP)
+    opened.push(host)
+    const hostPage = host.page
+    await hostPage.locator('[data-testid=host-form]').waitFor({ timeout: WAIT })
+    await hostPage.fill('#host-nodeCount', '4')
+    await hostPage.fill('#host-robotNodes', '0')
+    await hostPage.fill('#host-pacingMs', '50')
+    await hostPage.fill('#host-phaseTimeoutMs', '60000')
+    await hostPage.fill('#host-phaseGapMs', '150')
+    await hostPage.fill('#host-proposalContent', PROPOSAL)
+    await hostPage.click('[data-testid=create-session]')
+    const qr = hostPage.locator('[data-testid=join-qr-code]')
+    await qr.waitFor({ timeout: WAIT })
+    const sessionId = (await hostPage.textContent('[data-testid=session-code]'))?.trim() ?? ''
+    // The element that carries the QR code's URL: a link to this server's join page (loopback in tests).
+    const joinUrl = (await qr.getAttribute('data-join-url')) ?? ''
+    expect(joinUrl).toBe(`${server.url}/join/${sessionId}`)
+    await hostPage.locator('[data-testid=host-dashboard][data-connection=connected]').waitFor({ timeout: WAIT })
+    const session = { sessionId, joinUrl }
 
     // ---- join: four phones open the link at once and take any free seat ----
     const phones = await Promise.all([0, 1, 2, 3].map(() => openPhone(session.joinUrl)))
@@ -125,8 +134,8 @@ describe('the classroom', () => {
     const primary = phones[nodeIds.indexOf(0)]!.page
     expect(await primary.locator('[data-testid=role]').textContent()).toContain('Proposer')
 
-    // ---- the round: the host starts it, every phone taps its buttons ----
-    await startRound(session)
+    // ---- the round: the host starts it from the dashboard, every phone taps its buttons ----
+    await hostPage.click('[data-testid=start-round]')
     const reloader = phones[nodeIds.indexOf(2)]!.page
     let reloaded = false
     const played = await Promise.all(
@@ -168,6 +177,13 @@ describe('the classroom', () => {
     }
     await screenshot(reloader, 'node-phone-outcome')
 
+    // ---- and on the host's dashboard ----
+    const hostOutcome = hostPage.locator('[data-testid=round-outcome][data-success=true]')
+    await hostOutcome.waitFor({ timeout: WAIT })
+    expect(await hostPage.textContent('[data-testid=decided-value]')).toContain(PROPOSAL)
+    expect(await hostPage.locator('[data-testid=replica-counters] tr[data-committed=true]').count()).toBe(4)
+    await screenshot(hostPage, 'host-dashboard-classroom')
+
     // ---- PBFT terms, and touch targets ----
     await reloader.locator('[data-testid=terms-pbft]').click()
     expect(await reloader.locator('[data-testid=node-heading]').textContent()).toBe('Replica 2')
@@ -188,7 +204,7 @@ describe('the classroom', () => {
     await back.locator('[data-testid=outcome]').waitFor({ timeout: WAIT })
     expect(await nodeIdOf(back)).toBe(nodeIds[0])
 
-    for (const phone of phones) {
+    for (const phone of [...phones, host]) {
       opened.splice(opened.indexOf(phone), 1)
       await phone.close()
     }
