@@ -96,6 +96,8 @@ export class ExperimentService {
         service.persist(record)
       }
     }
+    // Serve only once the "server restarted" verdicts are on disk, not while they are in flight.
+    await Promise.all(service.saves)
     return service
   }
 
@@ -211,13 +213,14 @@ export class ExperimentService {
   }
 
   /** Saves in the background: a failing disk is logged, never allowed to break a run. */
-  private persist(record: ExperimentRecord): void {
+  private persist(record: ExperimentRecord): Promise<void> {
     const document: ExperimentDocument = { v: EXPERIMENT_DOCUMENT_VERSION, ...record }
     const save = this.options.store
       .saveExperiment(record.id, document)
       .catch((error: unknown) => this.warn(`could not save experiment ${record.id}: ${error instanceof Error ? error.message : String(error)}`))
       .finally(() => this.saves.delete(save))
     this.saves.add(save)
+    return save
   }
 
   /** A listener's bug must not fail the experiment it listens to. */
