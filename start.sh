@@ -33,11 +33,13 @@ install_dependencies() {
   pnpm install --frozen-lockfile --reporter=default >&2
 }
 
-# Debian packages the browser tests need (Chromium for playwright-core: its own browser
-# download cannot work offline). Installed only when missing, only where we may (root).
+# Debian packages the tests need: Chromium for the browser tests (playwright-core's own browser
+# download cannot work offline) and redis-server for the many-machines tests. Installed only
+# when missing, only where we may (root).
 ensure_test_packages() {
   local missing=()
   [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   [[ ${#missing[@]} -eq 0 ]] && return
   if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
     log "missing ${missing[*]}: install them (e.g. sudo apt-get install -y ${missing[*]}) and run again"; exit 1
