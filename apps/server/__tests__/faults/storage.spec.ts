@@ -1,0 +1,126 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { SessionInfo, SessionStatusResponse } from '@pbft/protocol'
+import { afterAll, describe, expect, it } from 'vitest'
+import { MemorySessionStore } from '../../src/store/memorySessionStore'
+import { StoreError, type SessionStore } from '../../src/store/sessionStore'
+import { startLiveServer, type LiveServer } from '../integration/liveServer'
+import { freePort, killServer, ReconnectingClient, spawnServer, tempWebRoot, within, type ChildServer } from './childServer'
+import { autoPlay } from './play'
+
+/** A store whose session saves fail like a full disk while `failing` is set. */
+class FullDiskStore extends MemorySessionStore implements SessionStore {
+  failing = false
+  failures = 0
+
+  override async saveSession(id: string, document: unknown): Promise<void> {
+    if (this.failing) {
+      this.failures++
+      throw new StoreError(`cannot write /data/sessions/${id}.json: the disk is full (ENOSPC: no space left on device)`, 'NO_SPACE')
+    }
+    return super.saveSession(id, document)
+  }
+}
+
+describe('an unwritable DATA_DIR at start-up', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pbft-baddata-'))
+  const webRoot = tempWebRoot()
+  let server: ChildServer | undefined
+
+  afterAll(async () => {
+    await killServer(server)
+    rmSync(dir, { recursive: true, force: true })
+    rmSync(webRoot, { recursive: true, force: true })
+  })
+
+  it('stops the process with a non-zero code and a message naming the path', async () => {
+    const file = join(dir, 'not-a-directory')
+    writeFileSync(file, 'a regular file')
+    const dataDir = join(file, 'data')
+    server = spawnServer({ PORT: String(await freePort()), HOST: '127.0.0.1', DATA_DIR: dataDir, WEB_ROOT: webRoot })
+    const code = await within(server.exited, 'the server to give up')
+    expect(code).not.toBe(0)
+    expect(typeof code).toBe('number')
+    const output = server.output()
+    expect(output).toContain(join(dataDir, 'sessions'))
+    expect(output).toMatch(/pbft server: cannot create the data directory .*not writable/)
+  }, 20_000)
+})
+
+describe('a save that fails at runtime (disk full)', () => {
+  const store = new FullDiskStore()
+  const logged: string[] = []
+  const log = { info: () => undefined, warn: (m: string) => logged.push(m), error: (m: string) => logged.push(m) }
+  let server: LiveServer
+  const clients: ReconnectingClient[] = []
+
+  afterAll(async () => {
+    for (const client of clients) client.close()
+    await server?.close()
+  })
+
+  it("answers the human's act with an error ack (never a silent success) and logs the failure", async () => {
+    server = await startLiveServer({ store, lanAddress: null, sessions: { log }, socket: { log } })
+    const created = await server.createSession({ nodeCount: 4, pacingMs: 5, phaseTimeoutMs: 20_000, phaseGapMs: 5 })
+    const { sessionId, hostToken } = created
+    const seat = await server.claim(sessionId, { nodeId: 1 })
+    const phone = new ReconnectingClient(server.base, { sessionId, seatToken: seat.seatToken })
+    const host = new ReconnectingClient(server.base, { sessionId, hostToken })
+    clients.push(phone, host)
+    await phone.until(() => phone.connected && phone.replica !== null, 'the seat view')
+    expect(await host.emit('host:start-round')).toMatchObject({ ok: true })
+    await phone.until(() => phone.replica?.canAct === true, 'seat 1 to be asked to prepare')
+
+    store.failing = true
+    const ack = await phone.emit('replica:act')
+    expect(ack.ok).toBe(false)
+    expect(store.failures).toBeGreaterThan(0)
+    expect(logged.join('\n')).toMatch(/the disk is full/)
+
+    // The refused act was applied in memory all the same (see the report): seat 1 is no longer
+    // pending in the prepare phase, though its phone was told the act failed.
+    const status = await server.request<SessionStatusResponse>('GET', `/api/sessions/${sessionId}/status`)
+    expect(status.body.phase === 'prepare' && status.body.pending.includes(1)).toBe(false)
+
+    // The disk has room again: the round goes on and the session is saved whole.
+    store.failing = false
+    autoPlay(phone)
+    await host.until(() => host.outcomes.length === 1, 'the round to decide')
+    await server.app.sessions.flushSaves()
+    const saved = (await store.loadSessions()) as { id: string; rounds: { log: { type: string; replica?: number; by?: string }[] }[] }[]
+    const document = saved.find((candidate) => candidate.id === sessionId)
+    expect(document?.rounds[0]?.log.some((entry) => entry.type === 'act' && entry.replica === 1 && entry.by === 'human')).toBe(true)
+    expect(document?.rounds[0]?.log.filter((entry) => entry.type === 'act' && entry.replica === 1)).toHaveLength(2)
+  }, 20_000)
+
+  it('answers REST changes with a 5xx error while the disk is full, never a success', async () => {
+    const created = await server.createSession({ nodeCount: 4 })
+    store.failing = true
+    try {
+      const claim = await server.request('POST', `/api/sessions/${created.sessionId}/assign-node`, { body: { nodeId: 2 } })
+      expect(claim.status).toBe(500)
+      const start = await server.request('POST', `/api/sessions/${created.sessionId}/rounds`, { token: created.hostToken })
+      expect(start.status).toBe(500)
+    } finally {
+      store.failing = false
+    }
+  })
+
+  // KNOWN DEFECT (reported to the lead, not fixed here): SessionService.claimSeat applies the
+  // claim in memory before its save; when the save fails the caller gets a 500 and never sees
+  // the seat token, yet the seat stays taken (holder "human", token unknown to anyone).
+  // `it.fails` keeps the suite green while the defect exists; remove `.fails` once fixed.
+  it.fails('KNOWN DEFECT: a claim whose save failed leaves the seat free', async () => {
+    const created = await server.createSession({ nodeCount: 4 })
+    store.failing = true
+    try {
+      const claim = await server.request('POST', `/api/sessions/${created.sessionId}/assign-node`, { body: { nodeId: 2 } })
+      expect(claim.status).toBe(500)
+    } finally {
+      store.failing = false
+    }
+    const info = await server.request<SessionInfo>('GET', `/api/sessions/${created.sessionId}`)
+    expect(info.body.seats[2]?.holder).toBe('bot')
+  })
+})
