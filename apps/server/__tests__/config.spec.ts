@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { configFromEnv } from '../src/config'
+import { configFromEnv, sessionsPerClient } from '../src/config'
 
 describe('configFromEnv', () => {
   it('uses PORT, HOST and DATA_DIR from the environment', () => {
@@ -25,5 +25,14 @@ describe('PUBLIC_URL', () => {
 
   it('refuses anything else with a clear message', () => {
     expect(() => configFromEnv({ PUBLIC_URL: 'ftp://x' })).toThrow(/PUBLIC_URL/)
+  })
+})
+
+describe('SESSIONS_PER_CLIENT', () => {
+  it('sets the per-client session limit, 0 turning it off, unset keeping the default', () => {
+    expect(sessionsPerClient(configFromEnv({ SESSIONS_PER_CLIENT: '5' }).SESSIONS_PER_CLIENT)).toEqual({ maxSessions: 5, windowMs: 600_000 })
+    expect(sessionsPerClient(configFromEnv({ SESSIONS_PER_CLIENT: '0' }).SESSIONS_PER_CLIENT)).toBeNull()
+    expect(sessionsPerClient(configFromEnv({}).SESSIONS_PER_CLIENT)).toBeUndefined()
+    expect(() => configFromEnv({ SESSIONS_PER_CLIENT: '-1' })).toThrow(/SESSIONS_PER_CLIENT/)
   })
 })

@@ -115,7 +115,7 @@ async function startServer(): Promise<ServerChild> {
   const profile = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : []
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', '--import', PROBE, 'src/main.ts'], {
     cwd: SERVER_DIR,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, WEB_ROOT: webRoot, PUBLIC_URL: base, NODE_ENV: 'production' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, WEB_ROOT: webRoot, PUBLIC_URL: base, NODE_ENV: 'production', SESSIONS_PER_CLIENT: '0' },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   })
   children.add(child)

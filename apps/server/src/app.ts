@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify'
+import { Cluster, type ClusterOptions } from './cluster/cluster'
 import { registerExperiments } from './experiments'
-import { installErrorHandlers } from './http/errors'
+import { frameworkErrors, installErrorHandlers } from './http/errors'
 import { registerHealthRoute } from './http/health'
 import { registerOpenApi } from './http/openapi'
 import { registerSessionRoutes } from './http/sessionRoutes'
@@ -16,6 +17,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The live classroom sessions (see sessions/sessionService.ts). */
     sessions: SessionService
+    /** Set in cluster mode (REDIS_URL): leases, forwarding, takeover (see cluster/cluster.ts). */
+    cluster: Cluster | null
   }
 }
 
@@ -34,20 +37,28 @@ export interface AppOptions {
   /** Session service tuning (clock, view interval, …), for tests. */
   sessions?: Omit<SessionServiceOptions, 'store' | 'sink'>
   socket?: SocketServerOptions
+  /**
+   * Many processes (REDIS_URL): sessions and experiments in Redis (unless `store` is given),
+   * one owner process per session, forwarding, and the Socket.IO Redis streams adapter.
+   */
+  cluster?: ClusterOptions
 }
 
 export const VERSION = '0.1.0'
 
 /** Builds the HTTP + Socket.IO app without listening, so tests and main.ts share one wiring. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 256 * 1024 })
-  const store = options.store ?? new MemorySessionStore()
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 256 * 1024, frameworkErrors })
+  const cluster = options.cluster ? await Cluster.connect(options.cluster, app.log) : null
+  const store = options.store ?? cluster?.store ?? new MemorySessionStore()
   installErrorHandlers(app)
   // Before any route: @fastify/swagger only documents routes registered after it.
   await registerOpenApi(app, { version: VERSION })
   registerHealthRoute(app, VERSION)
+  // Before the session routes, so that their requests reach the session's owner.
+  cluster?.installHttpForwarding(app)
 
-  const sessions = await SessionService.open({ log: app.log, ...options.sessions, store })
+  const sessions = await SessionService.open({ log: app.log, ...options.sessions, store, ...(cluster ? { ownership: cluster.ownership } : {}) })
   app.decorate('sessions', sessions)
   await registerSessionRoutes(app, sessions, { publicUrl: options.publicUrl, lanAddress: options.lanAddress })
 
@@ -57,12 +68,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // ----------------------------------------------------------------------------------------
 
   await registerWebApp(app, options.webRoot)
-  const io = attachSocketServer(app, sessions, { log: app.log, ...options.socket })
+  const io = attachSocketServer(app, sessions, {
+    log: app.log,
+    ...options.socket,
+    ...(cluster ? { remote: cluster.remote, adapter: cluster.adapter() } : {}),
+  })
   experiments.events = socketExperimentEvents(io)
+  app.decorate('cluster', cluster)
+  cluster?.attach(app, sessions, io)
 
   // preClose hooks run in order: the sockets are gone (socket server) before timers stop and
   // the last saves are written here; the store closes after every preClose.
   app.addHook('preClose', async () => sessions.close())
+  if (cluster) app.addHook('preClose', async () => cluster.shutdown())
   app.addHook('onClose', async () => store.close())
+  if (cluster) app.addHook('onClose', async () => cluster.disconnect())
   return app
 }

@@ -14,7 +14,34 @@ const Env = z.object({
     .url({ protocol: /^https?$/, error: 'PUBLIC_URL must be an http(s) URL' })
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  /**
+   * Many machines: sessions, experiments and socket rooms shared through this Redis (see
+   * docs/operations.md). Unset or empty: the embedded store under DATA_DIR, one process.
+   */
+  REDIS_URL: z
+    .url({ protocol: /^rediss?$/, error: 'REDIS_URL must be a redis:// or rediss:// URL' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** This process's name in session leases (default: host name, pid and a random suffix). */
+  INSTANCE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'INSTANCE_ID may use letters, digits and _ . : - (at most 100)')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** How long a dead owner keeps its sessions before another process takes them (ms, default 10000). */
+  LEASE_TTL_MS: z.coerce.number().int().min(300).max(600_000).optional(),
+  /**
+   * Sessions one client address may create per 10 minutes (default 20; 0 turns the limit off,
+   * e.g. for load tests or a whole school behind one NAT address).
+   */
+  SESSIONS_PER_CLIENT: z.coerce.number().int().min(0).max(100_000).optional(),
 })
+
+/** The session service's `sessionsPerClient` option for a SESSIONS_PER_CLIENT value. */
+export function sessionsPerClient(value: number | undefined): { maxSessions: number; windowMs: number } | null | undefined {
+  if (value === undefined) return undefined
+  return value === 0 ? null : { maxSessions: value, windowMs: 10 * 60_000 }
+}
 
 export type ServerConfig = z.infer<typeof Env>
 

@@ -1,13 +1,11 @@
 import { buildApp } from './app'
-import { configFromEnv } from './config'
+import type { FastifyInstance } from 'fastify'
+import { configFromEnv, sessionsPerClient, type ServerConfig } from './config'
 import { FileSessionStore } from './store/fileSessionStore'
 
 async function main(): Promise<void> {
   const config = configFromEnv()
-  const store = await FileSessionStore.open(config.DATA_DIR)
-  const app = await buildApp({ webRoot: config.WEB_ROOT, logger: true, store, publicUrl: config.PUBLIC_URL })
-  for (const warning of store.warnings) app.log.warn(warning)
-  app.log.info(`${app.sessions.size} session(s) loaded from ${config.DATA_DIR}`)
+  const app = config.REDIS_URL === undefined ? await embedded(config) : await clustered(config, config.REDIS_URL)
   const close = async (): Promise<void> => {
     await app.close()
     process.exit(0)
@@ -15,6 +13,34 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void close())
   process.once('SIGTERM', () => void close())
   await app.listen({ port: config.PORT, host: config.HOST })
+}
+
+/** One process, sessions under DATA_DIR (the default). */
+async function embedded(config: ServerConfig): Promise<FastifyInstance> {
+  const store = await FileSessionStore.open(config.DATA_DIR)
+  const app = await buildApp({
+    webRoot: config.WEB_ROOT,
+    logger: true,
+    store,
+    publicUrl: config.PUBLIC_URL,
+    sessions: { sessionsPerClient: sessionsPerClient(config.SESSIONS_PER_CLIENT) },
+  })
+  for (const warning of store.warnings) app.log.warn(warning)
+  app.log.info(`${app.sessions.size} session(s) loaded from ${config.DATA_DIR}`)
+  return app
+}
+
+/** One of many processes sharing sessions through Redis (REDIS_URL). */
+async function clustered(config: ServerConfig, redisUrl: string): Promise<FastifyInstance> {
+  const app = await buildApp({
+    webRoot: config.WEB_ROOT,
+    logger: true,
+    publicUrl: config.PUBLIC_URL,
+    sessions: { sessionsPerClient: sessionsPerClient(config.SESSIONS_PER_CLIENT) },
+    cluster: { redisUrl, instanceId: config.INSTANCE_ID, leaseTtlMs: config.LEASE_TTL_MS },
+  })
+  app.log.info(`instance ${app.cluster?.instanceId ?? '?'}: sessions in Redis, each owned by one instance at a time`)
+  return app
 }
 
 main().catch((error: unknown) => {

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 
 /** The one error shape every route answers with: `{ "error": { "code", "message" } }`. */
 export interface ErrorBody {
@@ -35,10 +35,28 @@ export function installErrorHandlers(app: FastifyInstance): void {
       void reply.status(400).send(errorBody('VALIDATION', validationMessage(error)))
       return
     }
+    // 503 with a code is a deliberate, explained refusal (STORAGE: the disk is full; UNAVAILABLE:
+    // shutting down), not an internal error: the client gets its code and message.
+    if (error.statusCode === 503 && error.code) {
+      request.log.warn(error.message)
+      void reply.status(503).send(errorBody(error.code, error.message))
+      return
+    }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500
     if (status === 500) request.log.error(error)
     const code = status === 500 ? 'INTERNAL' : (error.code ?? 'BAD_REQUEST')
     const message = status === 500 ? 'internal server error' : error.message
     void reply.status(status).send(errorBody(code, message))
   })
+}
+
+/**
+ * Errors Fastify's router raises before any route or error handler runs (a path with a bad
+ * percent escape: FST_ERR_BAD_URL 400; a path parameter over maxParamLength: 414). Without this
+ * (the `frameworkErrors` option of the Fastify constructor) they are answered as
+ * `{ error: "Bad Request", code, message, statusCode }`, not our shape. Found by the HTTP fuzz.
+ */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400
+  void reply.status(status).send(errorBody(error.code ?? 'BAD_REQUEST', error.message))
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_SESSIONS_PER_CLIENT, SessionCreationLimiter } from './clientLimits'
 import { joinOrigin, lanAddress } from './joinOrigin'
 import {
   ApiErrorResponse,
@@ -52,6 +53,7 @@ export async function registerSessionRoutes(app: FastifyInstance, service: Sessi
     useZodCompilers(scope)
     const api = scope.withTypeProvider<ZodTypeProvider>()
     const params = SessionParams
+    const creations = new SessionCreationLimiter(service.sessionsPerClient === undefined ? DEFAULT_SESSIONS_PER_CLIENT : service.sessionsPerClient)
 
     api.post(
       '/api/sessions',
@@ -61,11 +63,15 @@ export async function registerSessionRoutes(app: FastifyInstance, service: Sessi
           summary: 'Create a live session',
           description: 'Returns the host token once: keep it. `warnings` explains configurations that are not textbook PBFT.',
           body: CreateSessionBody,
-          response: { 201: CreateSessionResponse, 400: ApiErrorResponse },
+          response: { 201: CreateSessionResponse, 400: ApiErrorResponse, 429: ApiErrorResponse },
         },
       },
       async (request, reply) => {
-        const { session, hostToken, warnings } = await service.create(request.body)
+        const release = creations.reserve(request.ip)
+        const { session, hostToken, warnings } = await service.create(request.body).catch((error: unknown) => {
+          release()
+          throw error
+        })
         const info = sessionInfo(session)
         return reply.status(201).send({
           sessionId: session.id,

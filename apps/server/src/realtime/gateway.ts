@@ -14,7 +14,10 @@ import {
   StartRoundPayload,
   type Ack,
   type ClientToServerEvents,
+  type HostView,
+  type ReplicaView,
   type ServerToClientEvents,
+  type SessionInfo,
   type SocketError,
 } from '@pbft/protocol'
 import type { Server, Socket } from 'socket.io'
@@ -44,7 +47,58 @@ export interface GatewayOptions {
   ratePerSecond?: number
   burst?: number
   log?: { error(message: string): void }
+  /**
+   * Cluster mode: runs a command for a session this process does not hold on the session's
+   * owner (see cluster/cluster.ts). Without it every command runs here, synchronously where
+   * the service call is.
+   */
+  remote?: GatewayRemote
 }
+
+/** Sends a gateway command to the process that owns the session; resolves with its result. */
+export interface GatewayRemote {
+  run(sessionId: string, command: GatewayCommand): Promise<unknown>
+}
+
+/**
+ * What a socket asks of its session, as JSON: the socket's side (rooms, emits, rate limits)
+ * stays where the socket is, and the command runs where the session is.
+ */
+export type GatewayCommand =
+  | { kind: 'auth'; sessionId: string; hostToken?: string; seatToken?: string }
+  | { kind: 'enter'; role: SocketRole; connection: string }
+  | { kind: 'leave'; role: SocketRole; connection: string }
+  | { kind: 'sync'; role: SocketRole }
+  | { kind: 'event'; event: SessionEvent; role: SocketRole; payload: unknown }
+
+/** The state a socket receives on connect and on `session:sync`. */
+export interface SessionSnapshot {
+  info: SessionInfo
+  host?: HostView
+  replica?: ReplicaView
+}
+
+/** An event's acknowledgement, and the socket's new role when the event changed it (a claim). */
+export interface EventResult {
+  ack: object
+  role?: SocketRole
+}
+
+/** Client events that act on a session (run by its owner); the others only touch the socket. */
+const SESSION_EVENTS = [
+  'host:start-round',
+  'host:next-phase',
+  'host:reset-round',
+  'host:set-delivery-rate',
+  'host:set-fault',
+  'host:lock',
+  'host:kick',
+  'host:set-bot-takeover',
+  'replica:act',
+  'replica:skip',
+  'seat:claim',
+] as const satisfies readonly EventName[]
+type SessionEvent = (typeof SESSION_EVENTS)[number]
 
 type EventName = keyof ClientToServerEvents
 
@@ -63,17 +117,131 @@ function toSocketError(error: unknown, log: GatewayOptions['log'], event: string
   return { code: 'INTERNAL', message: 'internal server error' }
 }
 
-/** The handshake's role, or a SessionError the client receives as its connect_error's `data`. */
-function authenticate(service: SessionService, auth: unknown): SocketRole {
-  const { sessionId, hostToken, seatToken } = parse(SocketAuth, auth ?? {}, 'auth')
-  if (sessionId === undefined) return { kind: 'guest', sessionId: null }
-  const session = service.get(sessionId)
-  if (hostToken !== undefined) {
-    service.checkHost(session.id, hostToken)
-    return { kind: 'host', sessionId: session.id }
+/** Runs `then` on a value now, or once its promise resolves: the single-process path stays synchronous. */
+function settle<T, R>(value: T | Promise<T>, then: (value: T) => R): R | Promise<R> {
+  return value instanceof Promise ? value.then(then) : then(value)
+}
+
+function sessionOf(role: SocketRole): string {
+  if (role.sessionId === null) throw new SessionError('FORBIDDEN', 'connect with { sessionId } first')
+  return role.sessionId
+}
+
+/** The role's host session, or FORBIDDEN. */
+function host(role: SocketRole): string {
+  if (role.kind !== 'host') throw new SessionError('FORBIDDEN', 'only the host may do this (connect with the host token)')
+  return role.sessionId
+}
+
+/** The role's own seat; a `nodeId` naming another seat is refused: a seat token acts for its seat only. */
+function seat(role: SocketRole, nodeId: number | undefined): { sessionId: string } & SeatCredential {
+  if (role.kind !== 'seat') throw new SessionError('FORBIDDEN', 'only a seat holder may act (connect with a seat token)')
+  if (nodeId !== undefined && nodeId !== role.nodeId) {
+    throw new SessionError('FORBIDDEN', `this socket holds seat ${role.nodeId}, not seat ${nodeId}`)
   }
-  if (seatToken !== undefined) return { kind: 'seat', sessionId: session.id, ...service.seatForToken(session.id, seatToken) }
-  return { kind: 'guest', sessionId: session.id }
+  return role
+}
+
+function snapshot(service: SessionService, role: SocketRole): SessionSnapshot {
+  const sessionId = sessionOf(role)
+  const result: SessionSnapshot = { info: sessionInfo(service.get(sessionId)) }
+  if (role.kind === 'host') result.host = service.hostView(sessionId)
+  if (role.kind === 'seat') result.replica = service.replicaView(sessionId, role.nodeId)
+  return result
+}
+
+/**
+ * Runs a gateway command against the local session service: the socket's process calls it
+ * directly, and in a cluster the session's owner calls it for commands forwarded to it.
+ */
+export function runGatewayCommand(service: SessionService, command: GatewayCommand): unknown {
+  switch (command.kind) {
+    case 'auth': {
+      const session = service.get(command.sessionId)
+      if (command.hostToken !== undefined) {
+        service.checkHost(session.id, command.hostToken)
+        return { kind: 'host', sessionId: session.id } satisfies SocketRole
+      }
+      if (command.seatToken !== undefined) {
+        return { kind: 'seat', sessionId: session.id, ...service.seatForToken(session.id, command.seatToken) } satisfies SocketRole
+      }
+      return { kind: 'guest', sessionId: session.id } satisfies SocketRole
+    }
+    case 'enter': {
+      const role = command.role
+      // A host's room trace deltas are brought up to date first, so the next delta starts
+      // where this socket's full view ends.
+      if (role.kind === 'host') service.flushViews(role.sessionId)
+      if (role.kind === 'seat') service.seatConnected(role.sessionId, role, command.connection)
+      return snapshot(service, role)
+    }
+    case 'leave':
+      if (command.role.kind === 'seat') service.seatDisconnected(command.role.sessionId, command.role.nodeId, command.connection)
+      return {}
+    case 'sync':
+      return snapshot(service, command.role)
+    case 'event':
+      return runEvent(service, command.event, command.role, command.payload)
+  }
+}
+
+async function runEvent(service: SessionService, event: SessionEvent, role: SocketRole, payload: unknown): Promise<EventResult> {
+  switch (event) {
+    case 'host:start-round': {
+      const { seed } = parse(StartRoundPayload, payload, event) ?? {}
+      return { ack: await service.startRound(host(role), seed) }
+    }
+    case 'host:next-phase':
+      parse(EmptyPayload, payload, event)
+      return { ack: { phase: await service.nextPhase(host(role)) } }
+    case 'host:reset-round':
+      parse(EmptyPayload, payload, event)
+      return { ack: { aborted: await service.resetRound(host(role)) } }
+    case 'host:set-delivery-rate': {
+      const { messageDeliveryRate } = parse(SetDeliveryRatePayload, payload, event)
+      await service.setDeliveryRate(host(role), messageDeliveryRate)
+      return { ack: { messageDeliveryRate } }
+    }
+    case 'host:set-fault': {
+      const { nodeId, fault } = parse(SetFaultPayload, payload, event)
+      return { ack: { nodeId, fault, effective: await service.setFault(host(role), nodeId, fault) } }
+    }
+    case 'host:lock': {
+      const { locked } = parse(LockPayload, payload, event)
+      await service.setLocked(host(role), locked)
+      return { ack: { locked } }
+    }
+    case 'host:kick': {
+      const { nodeId } = parse(KickPayload, payload, event)
+      await service.kick(host(role), nodeId)
+      return { ack: { nodeId } }
+    }
+    case 'host:set-bot-takeover': {
+      const { botTakeover } = parse(SetBotTakeoverPayload, payload, event)
+      await service.setBotTakeover(host(role), botTakeover)
+      return { ack: { botTakeover } }
+    }
+    case 'replica:act': {
+      const { nodeId, ...choice } = parse(ActPayload, payload, event) ?? {}
+      const me = seat(role, nodeId)
+      const deviates = choice.value !== undefined || choice.values !== undefined || choice.tamper !== undefined
+      return { ack: { nodeId: me.nodeId, sent: await service.act(me.sessionId, me, deviates ? choice : undefined) } }
+    }
+    case 'replica:skip': {
+      const { nodeId } = parse(SkipPayload, payload, event) ?? {}
+      const me = seat(role, nodeId)
+      await service.skip(me.sessionId, me)
+      return { ack: { nodeId: me.nodeId } }
+    }
+    case 'seat:claim': {
+      const request = parse(ClaimPayload, payload, event) ?? {}
+      if (role.kind !== 'guest' || role.sessionId === null) {
+        throw new SessionError('FORBIDDEN', role.kind === 'seat' ? `this socket holds seat ${role.nodeId} already` : 'connect with { sessionId } to claim a seat')
+      }
+      const claimed = await service.claimSeat(role.sessionId, request)
+      return { ack: claimed, role: { kind: 'seat', sessionId: role.sessionId, ...service.seatForToken(role.sessionId, claimed.seatToken) } }
+    }
+  }
 }
 
 /**
@@ -85,73 +253,73 @@ export function attachGateway(io: IoServer, service: SessionService, options: Ga
   const rate = options.ratePerSecond ?? 20
   const burst = options.burst ?? 40
 
+  /** Runs a command here, or on the session's owner when a cluster says this process does not hold it. */
+  function exec<T>(sessionId: string | null, command: GatewayCommand): T | Promise<T> {
+    if (options.remote && sessionId !== null && !service.has(sessionId)) return options.remote.run(sessionId, command) as Promise<T>
+    return runGatewayCommand(service, command) as T | Promise<T>
+  }
+
   io.use((socket, next) => {
-    try {
-      socket.data.role = authenticate(service, socket.handshake.auth)
-      socket.data.bucket = new TokenBucket(rate, burst)
-      next()
-    } catch (error) {
+    const refuse = (error: unknown): void => {
       const data = toSocketError(error, options.log, 'connect')
       next(Object.assign(new Error(data.message), { data }))
+    }
+    try {
+      // The handshake's role, or a SessionError the client receives as its connect_error's `data`.
+      const { sessionId, hostToken, seatToken } = parse(SocketAuth, socket.handshake.auth ?? {}, 'auth')
+      const accept = (role: SocketRole): void => {
+        socket.data.role = role
+        socket.data.bucket = new TokenBucket(rate, burst)
+        next()
+      }
+      if (sessionId === undefined) return accept({ kind: 'guest', sessionId: null })
+      const role = exec<SocketRole>(sessionId, { kind: 'auth', sessionId, hostToken, seatToken })
+      if (role instanceof Promise) role.then(accept, refuse)
+      else accept(role)
+    } catch (error) {
+      refuse(error)
     }
   })
 
   io.on('connection', (socket) => {
     socket.on('disconnect', () => {
       const role = socket.data.role
-      if (role.kind === 'seat') service.seatDisconnected(role.sessionId, role.nodeId, socket.id)
+      if (role.kind !== 'seat') return
+      const left = exec(role.sessionId, { kind: 'leave', role, connection: socket.id })
+      // Forwarded: the owner may be gone or the session deleted; nothing to tell anyone.
+      if (left instanceof Promise) left.catch(() => undefined)
     })
-    try {
-      enter(socket)
-    } catch (error) {
+    const refuse = (error: unknown): void => {
       // The session was deleted (or the seat kicked) between the handshake and now.
       socket.emit('error', { ...toSocketError(error, options.log, 'connect'), event: 'connect' })
       socket.disconnect(true)
-      return
     }
     registerHandlers(socket)
+    try {
+      const entered = enter(socket)
+      if (entered instanceof Promise) entered.catch(refuse)
+    } catch (error) {
+      refuse(error)
+    }
   })
 
   /** Joins the socket's rooms and sends it the current state at once (a reloaded phone sees where the round is). */
-  function enter(socket: IoSocket): void {
+  function enter(socket: IoSocket): void | Promise<void> {
     const role = socket.data.role
     if (role.sessionId === null) return
-    void socket.join(sessionRoom(role.sessionId))
-    if (role.kind === 'host') {
-      // Bring the room's trace deltas up to date first, so the next delta starts where this
-      // socket's full view ends.
-      service.flushViews(role.sessionId)
-      void socket.join(hostRoom(role.sessionId))
-    }
-    if (role.kind === 'seat') {
-      void socket.join(seatRoom(role.sessionId, role.nodeId))
-      service.seatConnected(role.sessionId, role, socket.id)
-    }
-    sync(socket)
+    const sessionId = role.sessionId
+    void socket.join(sessionRoom(sessionId))
+    return settle(exec<SessionSnapshot>(sessionId, { kind: 'enter', role, connection: socket.id }), (state) => {
+      if (role.kind === 'host') void socket.join(hostRoom(sessionId))
+      if (role.kind === 'seat') void socket.join(seatRoom(sessionId, role.nodeId))
+      send(socket, state)
+    })
   }
 
-  function sync(socket: IoSocket): void {
-    const role = socket.data.role
-    if (role.sessionId === null) return
-    socket.emit('session:update', sessionInfo(service.get(role.sessionId)))
-    if (role.kind === 'host') socket.emit('host:view', service.hostView(role.sessionId))
-    if (role.kind === 'seat') socket.emit('replica:view', service.replicaView(role.sessionId, role.nodeId))
-  }
-
-  function host(socket: IoSocket): string {
-    const role = socket.data.role
-    if (role.kind !== 'host') throw new SessionError('FORBIDDEN', 'only the host may do this (connect with the host token)')
-    return role.sessionId
-  }
-
-  /** The socket's own seat; a `nodeId` naming another seat is refused: a seat token acts for its seat only. */
-  function seat(socket: IoSocket, nodeId: number | undefined): { sessionId: string } & SeatCredential {
-    const role = socket.data.role
-    if (role.kind !== 'seat') throw new SessionError('FORBIDDEN', 'only a seat holder may act (connect with a seat token)')
-    if (nodeId !== undefined && nodeId !== role.nodeId) {
-      throw new SessionError('FORBIDDEN', `this socket holds seat ${role.nodeId}, not seat ${nodeId}`)
-    }
-    return role
+  function send(socket: IoSocket, state: SessionSnapshot): void {
+    socket.emit('session:update', state.info)
+    if (state.host) socket.emit('host:view', state.host)
+    if (state.replica) socket.emit('replica:view', state.replica)
   }
 
   function registerHandlers(socket: IoSocket): void {
@@ -177,68 +345,23 @@ export function attachGateway(io: IoServer, service: SessionService, options: Ga
       ;(socket as unknown as { on(event: string, listener: (...args: unknown[]) => void): void }).on(event, (...args) => void listener(...args))
     }
 
-    on('host:start-round', async (payload) => {
-      const { seed } = parse(StartRoundPayload, payload, 'host:start-round') ?? {}
-      return service.startRound(host(socket), seed)
-    })
-    on('host:next-phase', async (payload) => {
-      parse(EmptyPayload, payload, 'host:next-phase')
-      return { phase: await service.nextPhase(host(socket)) }
-    })
-    on('host:reset-round', async (payload) => {
-      parse(EmptyPayload, payload, 'host:reset-round')
-      return { aborted: await service.resetRound(host(socket)) }
-    })
-    on('host:set-delivery-rate', async (payload) => {
-      const { messageDeliveryRate } = parse(SetDeliveryRatePayload, payload, 'host:set-delivery-rate')
-      await service.setDeliveryRate(host(socket), messageDeliveryRate)
-      return { messageDeliveryRate }
-    })
-    on('host:set-fault', async (payload) => {
-      const { nodeId, fault } = parse(SetFaultPayload, payload, 'host:set-fault')
-      return { nodeId, fault, effective: await service.setFault(host(socket), nodeId, fault) }
-    })
-    on('host:lock', async (payload) => {
-      const { locked } = parse(LockPayload, payload, 'host:lock')
-      await service.setLocked(host(socket), locked)
-      return { locked }
-    })
-    on('host:kick', async (payload) => {
-      const { nodeId } = parse(KickPayload, payload, 'host:kick')
-      await service.kick(host(socket), nodeId)
-      return { nodeId }
-    })
-    on('host:set-bot-takeover', async (payload) => {
-      const { botTakeover } = parse(SetBotTakeoverPayload, payload, 'host:set-bot-takeover')
-      await service.setBotTakeover(host(socket), botTakeover)
-      return { botTakeover }
-    })
-    on('replica:act', async (payload) => {
-      const { nodeId, ...choice } = parse(ActPayload, payload, 'replica:act') ?? {}
-      const me = seat(socket, nodeId)
-      const deviates = choice.value !== undefined || choice.values !== undefined || choice.tamper !== undefined
-      return { nodeId: me.nodeId, sent: await service.act(me.sessionId, me, deviates ? choice : undefined) }
-    })
-    on('replica:skip', async (payload) => {
-      const { nodeId } = parse(SkipPayload, payload, 'replica:skip') ?? {}
-      const me = seat(socket, nodeId)
-      await service.skip(me.sessionId, me)
-      return { nodeId: me.nodeId }
-    })
-    on('seat:claim', async (payload) => {
-      const request = parse(ClaimPayload, payload, 'seat:claim') ?? {}
-      const role = socket.data.role
-      if (role.kind !== 'guest' || role.sessionId === null) {
-        throw new SessionError('FORBIDDEN', role.kind === 'seat' ? `this socket holds seat ${role.nodeId} already` : 'connect with { sessionId } to claim a seat')
-      }
-      const claimed = await service.claimSeat(role.sessionId, request)
-      socket.data.role = { kind: 'seat', sessionId: role.sessionId, ...service.seatForToken(role.sessionId, claimed.seatToken) }
-      enter(socket)
-      return claimed
-    })
-    on('session:sync', (payload) => {
+    for (const event of SESSION_EVENTS) {
+      on(event, async (payload) => {
+        const role = socket.data.role
+        const result = await exec<EventResult>(role.sessionId, { kind: 'event', event, role, payload })
+        if (result.role) {
+          // A claimed seat: the socket now holds it, joins its room and receives its view.
+          socket.data.role = result.role
+          await enter(socket)
+        }
+        return result.ack
+      })
+    }
+    on('session:sync', async (payload) => {
       parse(EmptyPayload, payload, 'session:sync')
-      sync(socket)
+      const role = socket.data.role
+      if (role.sessionId === null) return {}
+      send(socket, await exec<SessionSnapshot>(role.sessionId, { kind: 'sync', role }))
       return {}
     })
     on('experiment:watch', async (payload) => {

@@ -1,6 +1,6 @@
 import { SOCKET_PATH } from '@pbft/protocol'
 import type { FastifyInstance } from 'fastify'
-import { Server } from 'socket.io'
+import { Server, type ServerOptions } from 'socket.io'
 import type { SessionService } from '../sessions/sessionService'
 import { attachGateway, type GatewayOptions, type IoServer } from './gateway'
 import { socketSink } from './socketSink'
@@ -15,6 +15,8 @@ declare module 'fastify' {
 export interface SocketServerOptions extends GatewayOptions {
   /** Largest socket message in bytes (default 64 KiB: payloads are a few hundred bytes). */
   maxHttpBufferSize?: number
+  /** Cluster mode: the adapter that carries room emits between processes (default: in memory). */
+  adapter?: ServerOptions['adapter']
 }
 
 /**
@@ -34,12 +36,14 @@ export function attachSocketServer(app: FastifyInstance, service: SessionService
     // Phones on classroom Wi-Fi stall: about half a minute of silence before a seat counts as away.
     pingInterval: 10_000,
     pingTimeout: 20_000,
+    ...(options.adapter ? { adapter: options.adapter } : {}),
   })
   attachGateway(io, service, options)
   service.setSink(socketSink(io))
   app.decorate('io', io)
   app.addHook('preClose', async () => {
-    io.disconnectSockets(true)
+    // This process's sockets only: in a cluster the others keep serving theirs.
+    io.local.disconnectSockets(true)
     // Also drops engine.io connections that never joined a namespace (long-polling ones).
     io.engine.close()
   })

@@ -16,6 +16,8 @@ export const SESSION_ERROR_STATUS = {
   NOT_PENDING: 409,
   BUSY: 409,
   RATE_LIMITED: 429,
+  /** The change is live but could not be written (disk full, store unreachable): not durable. */
+  STORAGE: 503,
 } as const
 export type SessionErrorCode = keyof typeof SESSION_ERROR_STATUS
 

@@ -39,6 +39,19 @@ export interface SessionServiceOptions {
   log?: { info(message: string): void; warn(message: string): void; error(message: string): void }
   /** Round seeds (default: crypto-random). */
   newSeed?: () => number
+  /** Sessions one client address may create per window (http/clientLimits.ts; default 20 per 10 min); null: no limit. */
+  sessionsPerClient?: { maxSessions: number; windowMs: number } | null
+  /**
+   * Cluster mode (see cluster/cluster.ts): this process holds only the sessions it owns. `open`
+   * then loads nothing (the cluster adopts sessions one by one), and `create` reserves each
+   * new id with `claim` (false: another process has it, pick another).
+   */
+  ownership?: SessionOwnership
+}
+
+/** How a cluster reserves the id of a session created here (its lease). */
+export interface SessionOwnership {
+  claim(id: string): Promise<boolean>
 }
 
 /** Who a seat call comes from: the seat and the hash of the token presented for it. */
@@ -92,6 +105,7 @@ export class SessionService {
   /** Loads every stored session (skipping unreadable ones with a log line) and resumes running rounds. */
   static async open(options: SessionServiceOptions): Promise<SessionService> {
     const service = new SessionService(options)
+    if (options.ownership) return service
     for (const raw of await options.store.loadSessions()) {
       const id = typeof raw === 'object' && raw !== null && 'id' in raw ? String(raw.id) : '?'
       try {
@@ -114,15 +128,60 @@ export class SessionService {
     return this.sessions.size
   }
 
+  // ---- cluster hooks (ownership moves between processes; see cluster/cluster.ts) ---------
+
+  /** Whether this process holds the session (any case). */
+  has(sessionId: string): boolean {
+    return this.sessions.has(sessionId.toUpperCase())
+  }
+
+  /** The ids of the sessions this process holds. */
+  ids(): string[] {
+    return [...this.sessions.keys()]
+  }
+
+  /**
+   * Takes over a stored session (its previous owner is gone): parses and migrates the document,
+   * rebuilds the round from its action log and restarts its timers. Throws for a bad document.
+   */
+  adopt(raw: unknown): Session {
+    this.checkOpen()
+    const session = new Session(parseSessionDocument(raw), this.env)
+    const existing = this.sessions.get(session.id)
+    if (existing) return existing
+    this.sessions.set(session.id, session)
+    session.resume()
+    this.publisher.all(session.id)
+    return session
+  }
+
+  /** Lets go of a session another process now owns: timers stop, nothing more is saved or emitted. */
+  release(sessionId: string): void {
+    const session = this.sessions.get(sessionId)
+    if (!session) return
+    session.stop()
+    this.sessions.delete(sessionId)
+    this.publisher.forget(sessionId)
+  }
+
+  /** The per-client creation limit the REST routes apply (undefined: their default). */
+  get sessionsPerClient(): SessionServiceOptions['sessionsPerClient'] {
+    return this.options.sessionsPerClient
+  }
+
   // ---- sessions ---------------------------------------------------------------------------
 
   async create(input: CreateSessionInput): Promise<{ session: Session; hostToken: string; warnings: string[] }> {
     this.checkOpen()
     const { settings, faults, warnings } = newSessionConfig(input)
     const hostToken = newToken()
+    let id = newSessionId((candidate) => this.sessions.has(candidate))
+    if (this.options.ownership) {
+      while (!(await this.options.ownership.claim(id))) id = newSessionId((candidate) => this.sessions.has(candidate))
+    }
     const document: SessionDocument = {
       v: 1,
-      id: newSessionId((id) => this.sessions.has(id)),
+      id,
       createdAt: this.clock.now(),
       hostTokenHash: hashToken(hostToken),
       settings,
@@ -134,7 +193,8 @@ export class SessionService {
     }
     const session = new Session(document, this.env)
     this.sessions.set(session.id, session)
-    await this.saves.request(session.id, true)
+    // A session the store refused is forgotten again: nobody would ever see its host token.
+    await this.durably(session, () => this.sessions.delete(session.id))
     return { session, hostToken, warnings }
   }
 
@@ -176,7 +236,11 @@ export class SessionService {
     const session = this.get(sessionId)
     const { seat, token } = session.claim(request)
     this.changed(session, [seat.id])
-    await this.saves.request(session.id, true)
+    // Unsaved, the claim is undone: the caller never receives the token, so nobody could use the seat.
+    await this.durably(session, () => {
+      session.kick(seat.id)
+      this.changed(session, [seat.id])
+    })
     return {
       sessionId: session.id,
       nodeId: seat.id,
@@ -203,21 +267,21 @@ export class SessionService {
     session.kick(nodeId)
     this.sink.seatKicked(session.id, nodeId, 'the host gave your seat back to a bot')
     this.changed(session, [nodeId])
-    await this.saves.request(session.id, true)
+    await this.durably(session)
   }
 
   async setLocked(sessionId: string, locked: boolean): Promise<void> {
     const session = this.get(sessionId)
     session.locked = locked
     this.changed(session, [])
-    await this.saves.request(session.id, true)
+    await this.durably(session)
   }
 
   async setFault(sessionId: string, nodeId: number, fault: FaultKind): Promise<'now' | 'next-round'> {
     const session = this.get(sessionId)
     const effective = session.setFault(nodeId, fault)
     this.changed(session, [nodeId])
-    await this.saves.request(session.id, true)
+    await this.durably(session)
     return effective
   }
 
@@ -225,14 +289,14 @@ export class SessionService {
     const session = this.get(sessionId)
     session.setBotTakeover(botTakeover)
     this.changed(session, 'all')
-    await this.saves.request(session.id, true)
+    await this.durably(session)
   }
 
   async setDeliveryRate(sessionId: string, rate: number): Promise<void> {
     const session = this.get(sessionId)
     this.engine(() => session.setDeliveryRate(rate))
     this.changed(session, [])
-    await this.saves.request(session.id, true)
+    await this.durably(session)
   }
 
   // ---- rounds -----------------------------------------------------------------------------
@@ -243,14 +307,14 @@ export class SessionService {
     const roundSeed = seed ?? (this.options.newSeed ?? newRoundSeed)()
     const round = this.engine(() => session.startRound(roundSeed))
     this.publisher.all(session.id)
-    await this.saves.request(session.id, true)
+    await this.durably(session)
     return { round, seed: roundSeed }
   }
 
   async nextPhase(sessionId: string): Promise<LivePhase> {
     const session = this.get(sessionId)
     const phase = this.engine(() => session.nextPhase())
-    await this.saves.request(session.id, true)
+    await this.durably(session)
     return phase
   }
 
@@ -258,7 +322,7 @@ export class SessionService {
     const session = this.get(sessionId)
     const aborted = session.resetRound()
     this.publisher.all(session.id)
-    await this.saves.request(session.id, true)
+    await this.durably(session)
     return aborted
   }
 
@@ -266,14 +330,31 @@ export class SessionService {
   async act(sessionId: string, credential: SeatCredential, choice?: ByzantineChoice): Promise<number> {
     const session = this.seatSession(sessionId, credential)
     const sent = this.engine(() => session.act(credential.nodeId, choice))
-    await this.saves.request(session.id, true)
+    await this.durably(session)
     return sent
   }
 
   async skip(sessionId: string, credential: SeatCredential): Promise<void> {
     const session = this.seatSession(sessionId, credential)
     this.engine(() => session.skip(credential.nodeId))
-    await this.saves.request(session.id, true)
+    await this.durably(session)
+  }
+
+  /**
+   * Waits until the session's document (with the change just made) is durable. When the store
+   * fails, `undo` reverts what can be reverted, and the caller gets STORAGE (503) saying so, never
+   * a silent success; a move already played stays live (others saw it) but is reported unsaved.
+   */
+  private async durably(session: Session, undo?: () => void): Promise<void> {
+    try {
+      await this.saves.request(session.id, true)
+    } catch (error) {
+      this.saveFailed(session.id, error)
+      undo?.()
+      const reason = error instanceof Error ? error.message : String(error)
+      const what = undo ? 'the change was undone' : 'it is live but may be lost if the server restarts'
+      throw new SessionError('STORAGE', `the server could not save session ${session.id} (${reason}); ${what}`)
+    }
   }
 
   // ---- views and history ------------------------------------------------------------------

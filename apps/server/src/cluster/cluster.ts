@@ -1,0 +1,390 @@
+import { randomBytes } from 'node:crypto'
+import { hostname } from 'node:os'
+import { createAdapter } from '@socket.io/redis-streams-adapter'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { Redis } from 'ioredis'
+import { runGatewayCommand, type GatewayCommand, type GatewayRemote, type IoServer } from '../realtime/gateway'
+import { sessionRoom } from '../realtime/rooms'
+import { SessionError } from '../sessions/errors'
+import type { SessionOwnership, SessionService } from '../sessions/sessionService'
+import { RedisSessionStore } from '../store/redisSessionStore'
+import { Leases } from './lease'
+import { RedisRpc, UnreachableError } from './rpc'
+
+export interface ClusterOptions {
+  /** redis:// or rediss:// URL (REDIS_URL). */
+  redisUrl: string
+  /** This process's name in leases and forwarding (INSTANCE_ID; default host-pid-random). */
+  instanceId?: string
+  /** How long an owner's lease lasts without renewal (default 10 s); renewed every third of it. */
+  leaseTtlMs?: number
+  /** How long a forwarded request may wait for the owner's answer (default 5 s). */
+  forwardTimeoutMs?: number
+  /** Prefix of every Redis key and channel (default `pbft`). */
+  keyPrefix?: string
+}
+
+type Log = { info(message: string): void; warn(message: string): void; error(message: string): void }
+
+/** Where a session lives, seen from this process. */
+type Where = { kind: 'local' } | { kind: 'remote'; owner: string } | { kind: 'missing' }
+
+/** What one instance asks another. */
+type Request =
+  | { kind: 'gateway'; sessionId: string; command: GatewayCommand }
+  | { kind: 'http'; sessionId: string; method: string; url: string; headers: Record<string, string>; body?: string }
+
+interface HttpAnswer {
+  status: number
+  contentType?: string
+  body: string
+}
+
+/** Session codes (and anything a client may type): a key suffix is only ever one of these. */
+const SESSION_ID = /^[A-Za-z0-9_-]{1,64}$/
+/** Marks a request one instance forwarded to another, so it is never forwarded again. */
+export const FORWARDED_HEADER = 'x-pbft-forwarded-by'
+const FORWARDED_REQUEST_HEADERS = ['authorization', 'content-type', 'accept', 'user-agent', 'x-forwarded-for']
+
+/**
+ * Many processes behind a load balancer (REDIS_URL). Sessions live in Redis; each has one
+ * owner process holding its lease, which alone runs the session's round, timers and bots. Any
+ * process serves the session's clients: REST calls and socket commands that reach another
+ * process are forwarded to the owner over Redis, and the owner's room emits reach every
+ * process's sockets through the Socket.IO Redis streams adapter. When an owner dies its leases
+ * expire; the next process that gets traffic for a session (or a periodic scan, for rounds
+ * that are running) takes the lease, loads the document and restores the round from its log.
+ */
+export class Cluster {
+  readonly store: RedisSessionStore
+  readonly instanceId: string
+  readonly ttlMs: number
+  private readonly leases: Leases
+  private readonly rpc: RedisRpc
+  private readonly adopting = new Map<string, Promise<Where>>()
+  private service: SessionService | null = null
+  private app: FastifyInstance | null = null
+  private io: IoServer | null = null
+  private scanTimer: NodeJS.Timeout | null = null
+  private scanning = false
+  private stopped = false
+  private crashed = false
+
+  private constructor(
+    private readonly redis: Redis,
+    subscriber: Redis,
+    /** Connections made from the main one (the subscriber, the adapter's readers): closed with it. */
+    private readonly duplicates: Set<Redis>,
+    private readonly options: ClusterOptions,
+    private readonly log: Log,
+  ) {
+    const keyPrefix = options.keyPrefix ?? 'pbft'
+    this.instanceId = options.instanceId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`
+    this.ttlMs = options.leaseTtlMs ?? 10_000
+    this.store = new RedisSessionStore(redis, {
+      keyPrefix,
+      fence: { leaseKey: (id) => this.leases.key(id), owner: this.instanceId },
+    })
+    this.leases = new Leases(redis, {
+      keyPrefix,
+      instanceId: this.instanceId,
+      ttlMs: this.ttlMs,
+      log,
+      onLost: (id) => this.service?.release(id),
+      stillNeeded: (id) => this.service?.has(id) === true || this.adopting.has(id),
+    })
+    this.rpc = new RedisRpc(redis, subscriber, {
+      keyPrefix,
+      instanceId: this.instanceId,
+      timeoutMs: options.forwardTimeoutMs ?? 5000,
+      log,
+      handle: (body, from) => this.handle(body as Request, from),
+      onBroadcast: (body) => this.onBroadcast(body as { kind: string; sessionId: string }),
+    })
+  }
+
+  /** Connects to Redis (failing start-up with a clear message when it cannot) and subscribes. */
+  static async connect(options: ClusterOptions, log: Log): Promise<Cluster> {
+    const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 5, lazyConnect: true })
+    const duplicates = new Set<Redis>()
+    Cluster.watch(redis, log, duplicates)
+    try {
+      await redis.connect()
+      await redis.ping()
+    } catch (error) {
+      redis.disconnect()
+      throw new Error(`cannot reach Redis at ${redactUrl(options.redisUrl)}: ${error instanceof Error ? error.message : String(error)}`)
+    }
+    const cluster = new Cluster(redis, redis.duplicate(), duplicates, options, log)
+    await cluster.rpc.start()
+    return cluster
+  }
+
+  /**
+   * Logs connection errors (at most one line per 10 s per connection) instead of ioredis's
+   * "unhandled error" noise, and makes every duplicate (the adapter makes its own) do the same
+   * and close when this cluster disconnects.
+   */
+  private static watch(redis: Redis, log: Log, duplicates: Set<Redis>): Redis {
+    let last = 0
+    redis.on('error', (error: Error) => {
+      if (Date.now() - last < 10_000) return
+      last = Date.now()
+      log.warn(`Redis connection: ${error.message}`)
+    })
+    const duplicate = redis.duplicate.bind(redis)
+    redis.duplicate = (override) => {
+      const copy = Cluster.watch(duplicate(override), log, duplicates)
+      duplicates.add(copy)
+      return copy
+    }
+    return redis
+  }
+
+  /** Reserves new session ids: the creating process owns the session from the start. */
+  get ownership(): SessionOwnership {
+    return { claim: (id) => this.leases.acquire(id) }
+  }
+
+  /** Runs socket commands for sessions held elsewhere on their owner. */
+  get remote(): GatewayRemote {
+    return { run: (sessionId, command) => this.runGateway(sessionId.toUpperCase(), command) }
+  }
+
+  /** The Socket.IO adapter that carries room emits between processes. */
+  adapter(): ReturnType<typeof createAdapter> {
+    return createAdapter(this.redis, { streamName: `${this.options.keyPrefix ?? 'pbft'}:socket.io` })
+  }
+
+  /**
+   * Forwards `/api/sessions/<id>…` requests for sessions owned elsewhere. Call it before the
+   * session routes are registered (Fastify applies hooks to routes registered after them).
+   */
+  installHttpForwarding(app: FastifyInstance): void {
+    app.addHook('preValidation', async (request, reply) => {
+      const id = sessionIdOf(request.url)
+      if (id === null) return
+      const where = await this.locate(id)
+      // A forwarded request is answered here whatever happens: never forwarded twice.
+      if (where.kind !== 'remote' || request.headers[FORWARDED_HEADER] !== undefined) return
+      const answer = (await this.callOwner(id, where.owner, {
+        kind: 'http',
+        sessionId: id,
+        method: request.method,
+        url: request.url,
+        headers: forwardedHeaders(request),
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+      })) as HttpAnswer
+      if (answer.contentType !== undefined) void reply.header('content-type', answer.contentType)
+      return reply.code(answer.status).send(answer.body)
+    })
+  }
+
+  /** Starts owning: the service to run commands on, renewals and the takeover scan. */
+  attach(app: FastifyInstance, service: SessionService, io: IoServer): void {
+    this.app = app
+    this.service = service
+    this.io = io
+    this.leases.start()
+    this.scanTimer = setInterval(() => void this.scan(), this.ttlMs)
+    void this.scan()
+  }
+
+  /**
+   * Tests: behave as a process that died. Renewals and the scan stop and this instance stops
+   * listening for forwarded requests; its leases stay until they expire, and closing the app
+   * afterwards does not release them.
+   */
+  crash(): void {
+    this.crashed = true
+    this.stopTimers()
+    this.rpc.close()
+  }
+
+  /** Clean shutdown, after the sessions' last saves: leases released, forwarding stopped. */
+  async shutdown(): Promise<void> {
+    this.stopTimers()
+    if (!this.crashed) await this.leases.releaseAll().catch((error: unknown) => this.log.warn(`could not release leases: ${String(error)}`))
+    this.rpc.close()
+    await this.io?.of('/').adapter.close()
+  }
+
+  /** After the store has closed. */
+  async disconnect(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect())
+    for (const copy of this.duplicates) copy.disconnect()
+  }
+
+  // ---- ownership ------------------------------------------------------------------------
+
+  /** Where a session lives; takes it over when nobody owns it. */
+  private locate(id: string): Promise<Where> {
+    if (!SESSION_ID.test(id) || this.stopped) return Promise.resolve({ kind: 'missing' })
+    if (this.service?.has(id)) return Promise.resolve({ kind: 'local' })
+    const pending = this.adopting.get(id)
+    if (pending) return pending
+    const located = this.findOrAdopt(id).finally(() => this.adopting.delete(id))
+    this.adopting.set(id, located)
+    return located
+  }
+
+  private async findOrAdopt(id: string): Promise<Where> {
+    const owner = await this.leases.owner(id)
+    if (owner !== null && owner !== this.instanceId) return { kind: 'remote', owner }
+    if (!(await this.leases.acquire(id))) {
+      const now = await this.leases.owner(id)
+      return now === null ? { kind: 'missing' } : { kind: 'remote', owner: now }
+    }
+    const raw = await this.store.loadSession(id)
+    const service = this.service
+    if (raw === null || !service) {
+      await this.leases.release(id)
+      return { kind: 'missing' }
+    }
+    try {
+      service.adopt(raw)
+    } catch (error) {
+      this.log.warn(`cannot take over session ${id}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`)
+      await this.leases.release(id)
+      return { kind: 'missing' }
+    }
+    this.log.info(`instance ${this.instanceId} now owns session ${id}`)
+    // Sockets of this session on every instance tell the new owner who is online.
+    void this.rpc.broadcast({ kind: 'adopted', sessionId: id }).catch(() => undefined)
+    return { kind: 'local' }
+  }
+
+  /**
+   * Sends a request to the session's owner. When the owner is gone (nobody listens on its
+   * channel) its lease is left to expire, and then this process takes the session over.
+   */
+  private async callOwner(id: string, owner: string, request: Request): Promise<unknown> {
+    const deadline = Date.now() + 2 * this.ttlMs + 1000
+    let target: Where = { kind: 'remote', owner }
+    for (;;) {
+      if (target.kind !== 'remote') return request.kind === 'http' ? this.answerHttp(request, this.instanceId) : this.runLocally(request.command)
+      try {
+        return await this.rpc.call(target.owner, request)
+      } catch (error) {
+        if (!(error instanceof UnreachableError) || Date.now() > deadline || this.stopped) {
+          if (error instanceof UnreachableError) throw new SessionError('BUSY', `the server that owns session ${id} is gone; try again in a moment`)
+          throw error
+        }
+      }
+      const left = await this.leases.remainingMs(id).catch(() => 100)
+      await sleep(Math.min(Math.max(left, 20), this.ttlMs) + 10)
+      target = await this.locate(id)
+    }
+  }
+
+  private async runGateway(id: string, command: GatewayCommand): Promise<unknown> {
+    const where = await this.locate(id)
+    if (where.kind !== 'remote') return this.runLocally(command)
+    return this.callOwner(id, where.owner, { kind: 'gateway', sessionId: id, command })
+  }
+
+  private runLocally(command: GatewayCommand): Promise<unknown> {
+    const service = this.service
+    if (!service) throw new SessionError('BUSY', 'this server is starting; try again')
+    return Promise.resolve(runGatewayCommand(service, command))
+  }
+
+  /** A request another instance forwarded here, because it thinks this process owns the session. */
+  private async handle(request: Request, from: string): Promise<unknown> {
+    const where = await this.locate(request.sessionId)
+    if (request.kind === 'http') return this.answerHttp(request, from)
+    if (where.kind === 'remote') throw new SessionError('BUSY', `session ${request.sessionId} moved to another server; try again`)
+    return this.runLocally(request.command)
+  }
+
+  private async answerHttp(request: Extract<Request, { kind: 'http' }>, from: string): Promise<HttpAnswer> {
+    const app = this.app
+    if (!app) throw new SessionError('BUSY', 'this server is starting; try again')
+    const response = await app.inject({
+      method: request.method as 'GET',
+      url: request.url,
+      headers: { ...request.headers, [FORWARDED_HEADER]: from },
+      ...(request.body === undefined ? {} : { payload: request.body }),
+    })
+    const contentType = response.headers['content-type']
+    return { status: response.statusCode, body: response.body, ...(typeof contentType === 'string' ? { contentType } : {}) }
+  }
+
+  /** Another instance took a session over: this instance's seat sockets of it check in there. */
+  private onBroadcast(message: { kind: string; sessionId: string }): void {
+    if (message.kind !== 'adopted' || !this.io) return
+    const id = message.sessionId
+    void this.io
+      .local.in(sessionRoom(id))
+      .fetchSockets()
+      .then((sockets) => {
+        for (const socket of sockets) {
+          const role = socket.data.role
+          if (role?.kind !== 'seat') continue
+          this.runGateway(id, { kind: 'enter', role, connection: socket.id })
+            .then((state) => {
+              const replica = (state as { replica?: unknown }).replica
+              if (replica) socket.emit('replica:view', replica as never)
+            })
+            .catch(() => undefined)
+        }
+      })
+      .catch(() => undefined)
+  }
+
+  /** Running rounds nobody owns (their owner died) are taken over without waiting for traffic. */
+  private async scan(): Promise<void> {
+    if (this.scanning || this.stopped || !this.service) return
+    this.scanning = true
+    try {
+      const ids = (await this.store.sessionIds()).filter((id) => !this.service?.has(id))
+      if (ids.length === 0) return
+      const owners = await this.redis.mget(ids.map((id) => this.leases.key(id)))
+      for (const [i, id] of ids.entries()) {
+        if (owners[i] !== null || this.stopped) continue
+        const document = await this.store.loadSession(id)
+        const running = typeof document === 'object' && document !== null && 'current' in document && document.current !== null
+        if (running) await this.locate(id)
+      }
+    } catch (error) {
+      this.log.warn(`session scan failed: ${error instanceof Error ? error.message : String(error)}`)
+    } finally {
+      this.scanning = false
+    }
+  }
+
+  private stopTimers(): void {
+    this.stopped = true
+    this.leases.stop()
+    if (this.scanTimer) clearInterval(this.scanTimer)
+    this.scanTimer = null
+  }
+}
+
+/** The (upper-case) session id of `/api/sessions/<id>…`, or null for other paths. */
+function sessionIdOf(url: string): string | null {
+  const match = /^\/api\/sessions\/([^/?#]+)/.exec(url)
+  if (!match?.[1]) return null
+  try {
+    return decodeURIComponent(match[1]).toUpperCase()
+  } catch {
+    return null
+  }
+}
+
+function forwardedHeaders(request: FastifyRequest): Record<string, string> {
+  const headers: Record<string, string> = {}
+  for (const name of FORWARDED_REQUEST_HEADERS) {
+    const value = request.headers[name]
+    if (typeof value === 'string') headers[name] = value
+  }
+  return headers
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@')
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}

@@ -1,0 +1,78 @@
+/**
+ * Per-client limits on REST calls that allocate server state. Sessions live in memory (and in
+ * the store) until deleted, so one client looping on `POST /api/sessions` could fill both; each
+ * client address may create at most `maxSessions` sessions in any `windowMs` (sliding window).
+ * Going over answers `429 { "error": { "code": "TOO_MANY_SESSIONS", … } }`.
+ */
+export interface SessionsPerClientLimit {
+  /** Sessions one client address may create per window (default 20). */
+  maxSessions: number
+  /** The sliding window in milliseconds (default 10 minutes). */
+  windowMs: number
+}
+
+export const DEFAULT_SESSIONS_PER_CLIENT: SessionsPerClientLimit = { maxSessions: 20, windowMs: 10 * 60_000 }
+
+/** A 4xx the HTTP error handler answers as `{ error: { code, message } }` with this status. */
+export class ClientLimitError extends Error {
+  override name = 'ClientLimitError'
+  readonly statusCode = 429
+
+  constructor(
+    readonly code: 'TOO_MANY_SESSIONS',
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/** Above this many tracked addresses, expired ones are swept on the next call. */
+const SWEEP_ABOVE = 1000
+
+/**
+ * Remembers when each client address created its sessions. `reserve` is called before the
+ * session is created (so concurrent requests cannot overshoot); `release` gives the slot back
+ * when creating failed.
+ */
+export class SessionCreationLimiter {
+  private readonly created = new Map<string, number[]>()
+
+  constructor(
+    private readonly limit: SessionsPerClientLimit | null,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
+
+  /** Takes one slot for `client`, or throws TOO_MANY_SESSIONS; returns the function that gives it back. */
+  reserve(client: string): () => void {
+    if (this.limit === null) return () => {}
+    const { maxSessions, windowMs } = this.limit
+    const now = this.now()
+    if (this.created.size > SWEEP_ABOVE) this.sweep(now - windowMs)
+    const times = (this.created.get(client) ?? []).filter((time) => time > now - windowMs)
+    if (times.length >= maxSessions) {
+      this.created.set(client, times)
+      const retry = Math.max(1, Math.ceil(((times[0] ?? now) + windowMs - now) / 1000))
+      throw new ClientLimitError(
+        'TOO_MANY_SESSIONS',
+        `too many sessions created from this address: at most ${maxSessions} per ${formatWindow(windowMs)}; delete unused ones or retry in ${retry} s`,
+      )
+    }
+    times.push(now)
+    this.created.set(client, times)
+    return () => {
+      const index = times.lastIndexOf(now)
+      if (index >= 0) times.splice(index, 1)
+    }
+  }
+
+  private sweep(oldest: number): void {
+    for (const [client, times] of this.created) {
+      if (!times.some((time) => time > oldest)) this.created.delete(client)
+    }
+  }
+}
+
+function formatWindow(ms: number): string {
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`
+}
