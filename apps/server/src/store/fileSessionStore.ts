@@ -1,5 +1,6 @@
 import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
+import { CoalescingQueue, serialise, type StoreOperation } from './coalescingQueue'
 import { StoreError, type SessionStore } from './sessionStore'
 
 /** Document ids become file names, so they are limited to characters safe in both. */
@@ -15,17 +16,10 @@ export function checkDocumentId(id: string): void {
 const DOCUMENT_FILE = /^([A-Za-z0-9_-]{1,64})\.json$/
 const TEMP_SUFFIX = '.tmp'
 
-type Operation = { kind: 'write'; data: string } | { kind: 'delete' }
-
-interface Waiter {
-  resolve: () => void
-  reject: (error: unknown) => void
-}
-
-/** The queue of one file: at most one operation in flight, and only the newest one waiting. */
-interface FileSlot {
-  next: { operation: Operation; waiters: Waiter[] } | null
-  running: boolean
+/** One stored file: its directory (for the temp file and the directory fsync) and its path. */
+interface FileTarget {
+  dir: string
+  path: string
 }
 
 const UNWRITABLE_CODES = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EEXIST', 'EISDIR'])
@@ -108,8 +102,9 @@ async function removeFile(dir: string, path: string): Promise<void> {
 export class FileSessionStore implements SessionStore {
   /** Documents skipped on load (unreadable or corrupt), for people: the store never crashes on them. */
   readonly warnings: string[] = []
-  private readonly slots = new Map<string, FileSlot>()
-  private readonly idle = new Set<() => void>()
+  private readonly queue = new CoalescingQueue<FileTarget>(({ dir, path }, operation) =>
+    operation.kind === 'write' ? writeAtomically(dir, path, operation.data) : removeFile(dir, path),
+  )
   private closed = false
 
   private constructor(
@@ -145,7 +140,7 @@ export class FileSessionStore implements SessionStore {
   // The methods below are async so that a bad id or document rejects rather than throws; the
   // queueing itself still happens synchronously, in call order.
   async saveSession(id: string, document: unknown): Promise<void> {
-    return this.enqueue(this.sessionsDir, id, { kind: 'write', data: serialise(document) })
+    return this.enqueue(this.sessionsDir, id, { kind: 'write', data: `${serialise(document)}\n` })
   }
 
   async deleteSession(id: string): Promise<void> {
@@ -157,13 +152,13 @@ export class FileSessionStore implements SessionStore {
   }
 
   async saveExperiment(id: string, document: unknown): Promise<void> {
-    return this.enqueue(this.experimentsDir, id, { kind: 'write', data: serialise(document) })
+    return this.enqueue(this.experimentsDir, id, { kind: 'write', data: `${serialise(document)}\n` })
   }
 
   /** Refuses new work and resolves once every queued write has settled. */
   async close(): Promise<void> {
     this.closed = true
-    while (this.slots.size > 0) await new Promise<void>((resolve) => this.idle.add(resolve))
+    await this.queue.whenIdle()
   }
 
   private async loadAll(dir: string): Promise<unknown[]> {
@@ -193,50 +188,10 @@ export class FileSessionStore implements SessionStore {
     }
   }
 
-  private enqueue(dir: string, id: string, operation: Operation): Promise<void> {
+  private enqueue(dir: string, id: string, operation: StoreOperation): Promise<void> {
     checkDocumentId(id)
     if (this.closed) throw new StoreError(`the store at ${this.dataDir} is closed`, 'IO')
     const path = join(dir, `${id}.json`)
-    let slot = this.slots.get(path)
-    if (!slot) {
-      slot = { next: null, running: false }
-      this.slots.set(path, slot)
-    }
-    const promise = new Promise<void>((resolve, reject) => {
-      const waiter = { resolve, reject }
-      // Only the newest operation matters; the callers it replaces wait for it instead.
-      if (slot.next) slot.next = { operation, waiters: [...slot.next.waiters, waiter] }
-      else slot.next = { operation, waiters: [waiter] }
-    })
-    if (!slot.running) void this.drain(dir, path, slot)
-    return promise
+    return this.queue.enqueue(path, { dir, path }, operation)
   }
-
-  private async drain(dir: string, path: string, slot: FileSlot): Promise<void> {
-    slot.running = true
-    while (slot.next) {
-      const { operation, waiters } = slot.next
-      slot.next = null
-      try {
-        if (operation.kind === 'write') await writeAtomically(dir, path, operation.data)
-        else await removeFile(dir, path)
-        for (const waiter of waiters) waiter.resolve()
-      } catch (error) {
-        for (const waiter of waiters) waiter.reject(error)
-      }
-    }
-    slot.running = false
-    this.slots.delete(path)
-    if (this.slots.size === 0) {
-      for (const resolve of this.idle) resolve()
-      this.idle.clear()
-    }
-  }
-}
-
-/** Snapshot now: the caller may go on mutating its object while the write waits. */
-function serialise(document: unknown): string {
-  const data = JSON.stringify(document)
-  if (data === undefined) throw new TypeError('a stored document must be JSON (got undefined or a function)')
-  return `${data}\n`
 }

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis'
 import { checkDocumentId } from './fileSessionStore'
+import { CoalescingQueue, serialise, type StoreOperation } from './coalescingQueue'
 import { StoreError, type SessionStore } from './sessionStore'
 
 export interface RedisSessionStoreOptions {
@@ -30,16 +31,11 @@ else
 end
 return 1`
 
-type Operation = { kind: 'write'; data: string } | { kind: 'delete' }
-
-interface Waiter {
-  resolve: () => void
-  reject: (error: unknown) => void
-}
-
-interface KeySlot {
-  next: { operation: Operation; waiters: Waiter[] } | null
-  running: boolean
+/** One stored document: its kind, its id and its Redis key. */
+interface KeyTarget {
+  kind: Kind
+  id: string
+  key: string
 }
 
 interface Kind {
@@ -63,8 +59,7 @@ const LOAD_BATCH = 500
 export class RedisSessionStore implements SessionStore {
   /** Documents skipped on load (corrupt JSON, missing), for people: the store never crashes on them. */
   readonly warnings: string[] = []
-  private readonly slots = new Map<string, KeySlot>()
-  private readonly idle = new Set<() => void>()
+  private readonly queue = new CoalescingQueue<KeyTarget>((target, operation) => this.perform(target, operation))
   private readonly prefix: string
   private readonly sessions: Kind
   private readonly experiments: Kind
@@ -120,7 +115,7 @@ export class RedisSessionStore implements SessionStore {
   /** Refuses new work and resolves once every queued write has settled. */
   async close(): Promise<void> {
     this.closed = true
-    while (this.slots.size > 0) await new Promise<void>((resolve) => this.idle.add(resolve))
+    await this.queue.whenIdle()
     if (this.options.ownsClient) await this.redis.quit().catch(() => undefined)
   }
 
@@ -165,63 +160,29 @@ export class RedisSessionStore implements SessionStore {
     }
   }
 
-  private enqueue(kind: Kind, id: string, operation: Operation): Promise<void> {
+  private enqueue(kind: Kind, id: string, operation: StoreOperation): Promise<void> {
     checkDocumentId(id)
     if (this.closed) throw new StoreError('the Redis store is closed', 'IO')
     const key = this.key(kind, id)
-    let slot = this.slots.get(key)
-    if (!slot) {
-      slot = { next: null, running: false }
-      this.slots.set(key, slot)
-    }
-    const promise = new Promise<void>((resolve, reject) => {
-      const waiter = { resolve, reject }
-      // Only the newest operation matters; the callers it replaces wait for it instead.
-      if (slot.next) slot.next = { operation, waiters: [...slot.next.waiters, waiter] }
-      else slot.next = { operation, waiters: [waiter] }
-    })
-    if (!slot.running) void this.drain(kind, id, key, slot)
-    return promise
+    return this.queue.enqueue(key, { kind, id, key }, operation)
   }
 
-  private async drain(kind: Kind, id: string, key: string, slot: KeySlot): Promise<void> {
-    slot.running = true
-    while (slot.next) {
-      const { operation, waiters } = slot.next
-      slot.next = null
-      try {
-        await this.command(`${operation.kind} ${key}`, async () => {
-          const fence = kind === this.sessions ? this.options.fence : undefined
-          if (fence) {
-            const data = operation.kind === 'write' ? operation.data : ''
-            await this.redis.eval(FENCED, 3, key, kind.index, fence.leaseKey(id), operation.kind, id, data, fence.owner)
-            return
-          }
-          const multi = this.redis.multi()
-          if (operation.kind === 'write') multi.set(key, operation.data).sadd(kind.index, id)
-          else multi.del(key).srem(kind.index, id)
-          const results = await multi.exec()
-          const failed = results?.find(([error]) => error !== null)?.[0]
-          if (results === null) throw new Error('the transaction was aborted')
-          if (failed) throw failed
-        })
-        for (const waiter of waiters) waiter.resolve()
-      } catch (error) {
-        for (const waiter of waiters) waiter.reject(error)
+  /** One write or delete: the document and its id set together (fenced by the lease for sessions). */
+  private perform({ kind, id, key }: KeyTarget, operation: StoreOperation): Promise<void> {
+    return this.command(`${operation.kind} ${key}`, async () => {
+      const fence = kind === this.sessions ? this.options.fence : undefined
+      if (fence) {
+        const data = operation.kind === 'write' ? operation.data : ''
+        await this.redis.eval(FENCED, 3, key, kind.index, fence.leaseKey(id), operation.kind, id, data, fence.owner)
+        return
       }
-    }
-    slot.running = false
-    this.slots.delete(key)
-    if (this.slots.size === 0) {
-      for (const resolve of this.idle) resolve()
-      this.idle.clear()
-    }
+      const multi = this.redis.multi()
+      if (operation.kind === 'write') multi.set(key, operation.data).sadd(kind.index, id)
+      else multi.del(key).srem(kind.index, id)
+      const results = await multi.exec()
+      const failed = results?.find(([error]) => error !== null)?.[0]
+      if (results === null) throw new Error('the transaction was aborted')
+      if (failed) throw failed
+    })
   }
-}
-
-/** Snapshot now: the caller may go on mutating its object while the write waits. */
-function serialise(document: unknown): string {
-  const data = JSON.stringify(document)
-  if (data === undefined) throw new TypeError('a stored document must be JSON (got undefined or a function)')
-  return data
 }
