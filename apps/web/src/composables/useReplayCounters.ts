@@ -1,12 +1,11 @@
-import { defaultFaultBound } from '@pbft/engine'
+import { defaultFaultBound, quorumFromOthers, reachesQuorum } from '@pbft/engine'
 import type { FaultKind, Phase, TracedMessage } from '@pbft/protocol'
 
 /**
  * What each replica had counted after the first `upto` messages of a round's trace, derived
- * from the trace alone (its `counted` flags) and the round's faults: the counters a replay
- * shows as they evolve. Mirrors the engine's replica: an honest replica accepts one
- * pre-prepare, is prepared with 2f matching prepares from others, committed with 2f commits
- * once prepared; Byzantine replicas count nothing.
+ * from the trace alone (the engine's `counted` flags) and the round's faults: the counters a
+ * replay shows as they evolve. Which message counted is the engine's verdict, and the quorum
+ * test is the engine's `reachesQuorum`; Byzantine replicas count nothing.
  */
 
 export interface ReplicaCounters {
@@ -38,7 +37,7 @@ const zeroPhases = (): Record<Phase, number> => ({ 'pre-prepare': 0, prepare: 0,
 
 export function replayCounters(trace: readonly TracedMessage[], upto: number, context: ReplayContext): ReplicaCounters[] {
   const f = context.f ?? defaultFaultBound(context.nodes)
-  const quorum = 2 * f
+  const quorum = quorumFromOthers(f)
   const counters: ReplicaCounters[] = Array.from({ length: context.nodes }, (_, id) => {
     const honest = (context.faults?.[id] ?? 'honest') === 'honest'
     return {
@@ -76,8 +75,9 @@ export function replayCounters(trace: readonly TracedMessage[], upto: number, co
     else replica.commits++
   }
   for (const replica of counters) {
-    replica.prepared = replica.honest && replica.accepted !== null && replica.prepares >= quorum
-    replica.committed = replica.prepared && replica.commits >= quorum
+    // The engine's quorum rule, applied to what the engine marked as counted.
+    replica.prepared = replica.honest && replica.accepted !== null && reachesQuorum(replica.prepares, f)
+    replica.committed = replica.prepared && reachesQuorum(replica.commits, f)
   }
   return counters
 }
