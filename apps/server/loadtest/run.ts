@@ -22,6 +22,7 @@ import type {
   ServerToClientEvents,
   SocketAuth,
 } from '@pbft/protocol'
+import { mergeReplicaView } from '@pbft/protocol'
 import { io as connectClient, type Socket } from 'socket.io-client'
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>
@@ -229,7 +230,15 @@ function phone(base: string, sessionId: string, nodeId: number, metrics: Metrics
   const acted = new Set<string>()
   let firstView: (() => void) | null = null
   const gotFirstView = new Promise<void>((resolve) => (firstView = resolve))
-  socket.on('replica:view', (view: ReplicaView) => {
+  let held: ReplicaView | null = null
+  socket.on('replica:view', (delta: ReplicaView) => {
+    // As the phone app does: rebuild the whole view from deltas, resync on a gap.
+    const view = mergeReplicaView(held, delta)
+    if (view === null) {
+      socket.emit('session:sync', {}, () => undefined)
+      return
+    }
+    held = view
     firstView?.()
     firstView = null
     const key = `${view.round}:${view.phase}`

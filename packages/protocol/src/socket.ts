@@ -133,7 +133,13 @@ export const ByzantineOptions = z.object({
 })
 export type ByzantineOptions = z.infer<typeof ByzantineOptions>
 
-/** `replica:view`: exactly what reached one replica. */
+/**
+ * `replica:view`: exactly what reached one replica. Its message lists may come as deltas:
+ * `received` holds the round's received messages from position `receivedFrom` on, `sent`
+ * those from `sentFrom` on (both 0: the whole lists). A phone at N = 100 receives ~200
+ * messages a round, and resending them all on every update made the views the server's
+ * largest cost; `mergeReplicaView` rebuilds the whole view.
+ */
 export const ReplicaView = z.object({
   sessionId: z.string(),
   nodeId: z.int(),
@@ -149,7 +155,9 @@ export const ReplicaView = z.object({
   phaseDeadline: z.number().nullable(),
   snapshot: ReplicaSnapshot.nullable(),
   received: z.array(ReceivedMessage),
+  receivedFrom: z.int().min(0),
   sent: z.array(SentMessage),
+  sentFrom: z.int().min(0),
   canAct: z.boolean(),
   action: ReplicaAction.nullable(),
   /** Byzantine replicas may stay silent. */
@@ -186,6 +194,25 @@ export const HostView = z.object({
   botTakeover: z.boolean(),
 })
 export type HostView = z.infer<typeof HostView>
+
+/**
+ * Applies a `replica:view` to the view held so far: the lists keep their first `…From`
+ * messages and append the new ones. Returns null when the delta cannot be placed (another
+ * round, or messages missed while reconnecting): the client then asks `session:sync`, which
+ * answers with the whole view.
+ */
+export function mergeReplicaView(previous: ReplicaView | null, next: ReplicaView): ReplicaView | null {
+  if (next.receivedFrom === 0 && next.sentFrom === 0) return next
+  if (previous === null || previous.nodeId !== next.nodeId || previous.round !== next.round) return null
+  if (previous.received.length < next.receivedFrom || previous.sent.length < next.sentFrom) return null
+  return {
+    ...next,
+    received: [...previous.received.slice(0, next.receivedFrom), ...next.received],
+    receivedFrom: 0,
+    sent: [...previous.sent.slice(0, next.sentFrom), ...next.sent],
+    sentFrom: 0,
+  }
+}
 
 export const SeatKicked = z.object({ sessionId: z.string(), nodeId: z.int(), reason: z.string() })
 export type SeatKicked = z.infer<typeof SeatKicked>

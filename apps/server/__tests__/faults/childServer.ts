@@ -15,6 +15,7 @@ import type {
   SocketAuth,
   TracedMessage,
 } from '@pbft/protocol'
+import { mergeReplicaView } from '@pbft/protocol'
 import { io as connectClient, type Socket } from 'socket.io-client'
 
 /** apps/server: the child runs `node --import tsx src/main.ts` from here (the real entry point). */
@@ -160,7 +161,13 @@ export class ReconnectingClient {
       this.changed()
     })
     this.socket.on('replica:view', (view) => {
-      this.replica = view
+      const merged = mergeReplicaView(this.replica, view)
+      // A delta we cannot place (missed while reconnecting): ask for the whole view again.
+      if (merged === null) {
+        this.socket.emit('session:sync', {}, () => undefined)
+        return
+      }
+      this.replica = merged
       this.viewsSinceConnect++
       this.changed()
     })

@@ -12,6 +12,7 @@ import type {
   SocketAuth,
   TracedMessage,
 } from '@pbft/protocol'
+import { mergeReplicaView } from '@pbft/protocol'
 import type { FastifyInstance } from 'fastify'
 import { io as connectClient, type Socket } from 'socket.io-client'
 import { buildApp, type AppOptions } from '../../src/app'
@@ -99,8 +100,11 @@ export class Client {
   private constructor(base: string, auth: SocketAuth) {
     this.socket = connectClient(base, { path: '/socket.io', transports: ['websocket'], reconnection: false, forceNew: true, auth })
     this.socket.on('replica:view', (view) => {
-      this.replica = view
-      this.replicaViews.push(view)
+      const merged = mergeReplicaView(this.replica, view)
+      // This client never reconnects, so it never misses a delta: a gap is a server bug.
+      if (merged === null) throw new Error(`replica view delta from ${view.receivedFrom}/${view.sentFrom} cannot be placed`)
+      this.replica = merged
+      this.replicaViews.push(merged)
       this.changed()
     })
     this.socket.on('host:view', (view) => {

@@ -1,7 +1,7 @@
 import type { Clock, Timer } from './clock'
 import type { Session } from './session'
 import type { SessionSink } from './sink'
-import { hostView, replicaView, sessionInfo } from './views'
+import { hostView, replicaView, sessionInfo, type ReplicaListsSent } from './views'
 
 interface Pending {
   info: boolean
@@ -11,13 +11,30 @@ interface Pending {
   lastFlush: number
   /** The host rooms hold the trace of `round` up to `sent` messages. */
   hostTrace: { round: number | null; sent: number }
+  /** How much of `run`'s message lists each seat room was sent (the next view is a delta from there). */
+  seatLists: { run: object | null; sent: Map<number, ReplicaListsSent> }
+  /** Seats of a flush still to be sent, in later slices of the event loop. */
+  backlog: Set<number>
+  continuation: ReturnType<typeof setImmediate> | null
 }
+
+/** How a flush spreads phone views over the event loop. */
+export interface Slicing {
+  /** Views sent before a slice may yield (small sessions: all at once, synchronously). */
+  minViews: number
+  /** …then more while the slice is younger than this, so no flush blocks the loop for long. */
+  budgetMs: number
+}
+
+const DEFAULT_SLICING: Slicing = { minViews: 16, budgetMs: 4 }
 
 /**
  * Coalesces view updates: changes only mark audiences dirty, and each session's dirty views
  * are built and emitted at most once per interval. A round at N = 100 sends ~20,000 messages;
  * emitting per message to every phone would be millions of packets, this is a few per second.
- * The host's trace travels as a delta (new messages only); phones get their whole (small) view.
+ * The host's trace and each phone's message lists travel as deltas (new messages only), and
+ * the phone views of a big session go out in slices of a few milliseconds, so the event loop
+ * keeps answering acts while a phase's hundred views are sent.
  */
 export class ViewPublisher {
   private readonly pending = new Map<string, Pending>()
@@ -29,6 +46,7 @@ export class ViewPublisher {
     private readonly lookup: (sessionId: string) => Session | undefined,
     /** A view that cannot be built is a bug: it is logged, and must never take the process down. */
     private readonly onError: (error: unknown) => void = () => undefined,
+    private readonly slicing: Slicing = DEFAULT_SLICING,
   ) {}
 
   info(sessionId: string): void {
@@ -69,17 +87,53 @@ export class ViewPublisher {
       pending.hostTrace = { round, sent: view.trace.total }
       this.sink.hostView(sessionId, view)
     }
-    const seats = pending.seats === 'all' ? session.seats.map((seat) => seat.id) : [...pending.seats]
-    // Only phones that are connected get a view; a reconnecting one is sent its view on connect.
-    for (const id of seats) if (session.isOnline(id)) this.sink.replicaView(sessionId, id, replicaView(session, id))
+    const seats = pending.seats === 'all' ? session.seats.map((seat) => seat.id) : pending.seats
+    for (const id of seats) pending.backlog.add(id)
     pending.info = false
     pending.host = false
     pending.seats = new Set()
+    this.sendSeatViews(sessionId, pending)
   }
 
   forget(sessionId: string): void {
-    this.pending.get(sessionId)?.timer?.cancel()
+    const pending = this.pending.get(sessionId)
+    pending?.timer?.cancel()
+    if (pending?.continuation) clearImmediate(pending.continuation)
     this.pending.delete(sessionId)
+  }
+
+  /** Sends the backlog's views, a slice at a time; each view is built when sent, so it is the newest. */
+  private sendSeatViews(sessionId: string, pending: Pending): void {
+    if (pending.continuation) clearImmediate(pending.continuation)
+    pending.continuation = null
+    const session = this.lookup(sessionId)
+    if (!session || this.pending.get(sessionId) !== pending) return
+    const lists = pending.seatLists
+    if (lists.run !== (session.run ?? null)) {
+      lists.run = session.run ?? null
+      lists.sent.clear()
+    }
+    const started = performance.now()
+    let sent = 0
+    for (const id of pending.backlog) {
+      if (sent >= this.slicing.minViews && performance.now() - started > this.slicing.budgetMs) break
+      pending.backlog.delete(id)
+      // Only phones that are connected get a view; a reconnecting one is sent its whole view on connect.
+      if (!session.isOnline(id)) continue
+      const view = replicaView(session, id, lists.sent.get(id))
+      lists.sent.set(id, { received: view.receivedFrom + view.received.length, sent: view.sentFrom + view.sent.length })
+      this.sink.replicaView(sessionId, id, view)
+      sent++
+    }
+    if (pending.backlog.size > 0) {
+      pending.continuation = setImmediate(() => {
+        try {
+          this.sendSeatViews(sessionId, pending)
+        } catch (error) {
+          this.onError(error)
+        }
+      })
+    }
   }
 
   close(): void {
@@ -89,7 +143,17 @@ export class ViewPublisher {
   private mark(sessionId: string): Pending {
     let pending = this.pending.get(sessionId)
     if (!pending) {
-      pending = { info: false, host: false, seats: new Set(), timer: null, lastFlush: -Infinity, hostTrace: { round: null, sent: 0 } }
+      pending = {
+        info: false,
+        host: false,
+        seats: new Set(),
+        timer: null,
+        lastFlush: -Infinity,
+        hostTrace: { round: null, sent: 0 },
+        seatLists: { run: null, sent: new Map() },
+        backlog: new Set(),
+        continuation: null,
+      }
       this.pending.set(sessionId, pending)
     }
     const session = this.lookup(sessionId)

@@ -103,7 +103,17 @@ function byzantineOptions(session: Session, kind: FaultKind, recipients: readonl
   }
 }
 
-export function replicaView(session: Session, nodeId: number): ReplicaView {
+/** How many of a round's received and sent messages a replica's audience already holds. */
+export interface ReplicaListsSent {
+  received: number
+  sent: number
+}
+
+/**
+ * A replica's view; with `from`, its message lists only from those positions on (a delta for
+ * phones that hold the rest, see `mergeReplicaView`).
+ */
+export function replicaView(session: Session, nodeId: number, from: ReplicaListsSent = { received: 0, sent: 0 }): ReplicaView {
   const seat = session.seat(nodeId)
   const run = session.run
   const live = run?.live
@@ -114,8 +124,13 @@ export function replicaView(session: Session, nodeId: number): ReplicaView {
   const canAct = running && live !== undefined && live.pending().includes(nodeId)
   const recipients = running && live ? live.recipients(nodeId) : []
   const trace = live?.trace ?? []
-  const pick = (indices: readonly number[] | undefined): TracedMessage[] =>
-    (indices ?? []).flatMap((index) => trace[index] ?? [])
+  const pick = (indices: readonly number[] | undefined, start: number): TracedMessage[] =>
+    (indices ?? []).slice(start).flatMap((index) => trace[index] ?? [])
+  const receivedIndices = run?.receivedBy[nodeId] ?? []
+  const sentIndices = run?.sentBy[nodeId] ?? []
+  // A start past the end (the lists were reset) sends everything again.
+  const receivedFrom = from.received <= receivedIndices.length ? from.received : 0
+  const sentFrom = from.sent <= sentIndices.length ? from.sent : 0
   const action: ReplicaAction | null = !canAct || phase === null || phase === 'done' ? null : phase === 'pre-prepare' ? 'propose' : phase
   return {
     sessionId: session.id,
@@ -130,8 +145,10 @@ export function replicaView(session: Session, nodeId: number): ReplicaView {
     phase,
     phaseDeadline: running ? (run?.phaseDeadline ?? null) : null,
     snapshot: live ? live.snapshot(nodeId) : null,
-    received: pick(run?.receivedBy[nodeId]).map(received),
-    sent: pick(run?.sentBy[nodeId]).map(sent),
+    received: pick(receivedIndices, receivedFrom).map(received),
+    receivedFrom,
+    sent: pick(sentIndices, sentFrom).map(sent),
+    sentFrom,
     canAct,
     action,
     canSkip: canAct && fault !== 'honest',

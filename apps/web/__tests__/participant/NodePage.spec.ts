@@ -75,6 +75,27 @@ describe('the node page', () => {
     expect(wrapper.find('[data-testid=waiting-others]').exists()).toBe(true)
   })
 
+  it('adds the new messages of a delta view, and asks for the whole view when a delta does not fit', async () => {
+    saveSeat({ sessionId: 'K7PX2M', nodeId: 2, seatToken: 'token-2' })
+    const { wrapper } = await mountAt('/node/K7PX2M/2')
+    const socket = sockets[0]!
+    socket.serverEmit('connect')
+    const whole = replicaView()
+    socket.serverEmit('replica:view', whole)
+    await flushPromises()
+    expect(wrapper.findAll('[data-testid=received] li')).toHaveLength(3)
+    const later = { index: 9, phase: 'commit' as const, from: 1, value: 'the proposal', status: 'delivered' as const, counted: true, ignoredReason: null }
+    socket.serverEmit('replica:view', replicaView({ received: [later], receivedFrom: 3 }))
+    await flushPromises()
+    expect(wrapper.findAll('[data-testid=received] li')).toHaveLength(4)
+    expect(socket.sent.filter((entry) => entry.event === 'session:sync')).toHaveLength(0)
+
+    socket.serverEmit('replica:view', replicaView({ received: [later], receivedFrom: 7 }))
+    await flushPromises()
+    expect(wrapper.findAll('[data-testid=received] li')).toHaveLength(4)
+    expect(socket.sent.filter((entry) => entry.event === 'session:sync')).toHaveLength(1)
+  })
+
   it('lets a Byzantine participant equivocate or stay silent', async () => {
     saveSeat({ sessionId: 'K7PX2M', nodeId: 2, seatToken: 'token-2' })
     const { wrapper } = await mountAt('/node/K7PX2M/2')

@@ -1,5 +1,5 @@
 import { computed, onBeforeUnmount, onMounted, ref, shallowRef } from 'vue'
-import type { ByzantineChoice, ReplicaView, RoundOutcome, SeatKicked } from '@pbft/protocol'
+import { mergeReplicaView, type ByzantineChoice, type ReplicaView, type RoundOutcome, type SeatKicked } from '@pbft/protocol'
 import { command, connectSession, SessionCommandError, type SessionSocket } from '../session/sessionSocket'
 import { forgetSeat } from '../session/seatToken'
 
@@ -17,7 +17,8 @@ export interface UseReplicaSessionOptions {
  * One seat's phone: the socket (authenticated by the seat token), the latest `replica:view`
  * (everything shown comes from it: it is exactly what reached this replica), and the two
  * commands a seat has. Socket.IO reconnects by itself and the server re-sends the full view
- * on every connection, so a reload or a phone waking up shows the round where it is.
+ * on every connection, so a reload or a phone waking up shows the round where it is; between
+ * those, views carry only the new messages (`mergeReplicaView`).
  */
 export function useReplicaSession(options: UseReplicaSessionOptions) {
   const connect = options.connect ?? connectSession
@@ -53,8 +54,15 @@ export function useReplicaSession(options: UseReplicaSessionOptions) {
     if (refusedCode.value === 'FORBIDDEN' || refusedCode.value === 'NOT_FOUND') forgetSeat(options.sessionId)
   })
   socket.on('replica:view', (next) => {
-    if (view.value?.round !== next.round || view.value?.phase !== next.phase) commandError.value = null
-    view.value = next
+    const merged = mergeReplicaView(view.value, next)
+    // A delta that does not fit what we hold (missed while away): the server resends the whole view.
+    if (merged === null) {
+      // If the sync fails the socket is reconnecting, and a connection sends the whole view anyway.
+      command(socket, 'session:sync', {}).catch(() => undefined)
+      return
+    }
+    if (view.value?.round !== merged.round || view.value?.phase !== merged.phase) commandError.value = null
+    view.value = merged
   })
   socket.on('round:outcome', (outcome) => {
     lastOutcome.value = outcome

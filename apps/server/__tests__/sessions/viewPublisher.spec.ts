@@ -1,0 +1,120 @@
+import { mergeReplicaView, type ReplicaView } from '@pbft/protocol'
+import { afterEach, describe, expect, it } from 'vitest'
+import { ViewPublisher } from '../../src/sessions/viewPublisher'
+import { harness, joinSeat, type Harness } from './helpers'
+import { RecordingSink } from './recordingSink'
+
+const TIMING = { pacingMs: 100, phaseTimeoutMs: 1000, phaseGapMs: 50 }
+
+let open: Harness[] = []
+afterEach(async () => {
+  for (const h of open) await h.service.close()
+  open = []
+})
+
+/** Plays the running round to its end, every seat acting as soon as it may. */
+async function playRound(h: Harness): Promise<void> {
+  await h.service.startRound(h.id)
+  const session = h.service.get(h.id)
+  for (let guard = 0; guard < 10 && session.running; guard++) {
+    for (const id of session.run?.live.pending() ?? []) {
+      await h.service.act(h.id, { nodeId: id, tokenHash: session.seats[id]?.tokenHash ?? '' })
+      h.clock.advance(1)
+    }
+    h.clock.advance(TIMING.phaseGapMs)
+  }
+  expect(session.running).toBe(false)
+}
+
+describe('phone views as deltas', () => {
+  it('merge, view after view, into exactly the whole view, while sending far fewer messages', async () => {
+    const h = await harness({ nodeCount: 7, ...TIMING, messageDeliveryRate: 70, faults: { 6: 'tamper' } })
+    open.push(h)
+    for (let id = 0; id < 7; id++) await joinSeat(h, id)
+    for (let round = 0; round < 2; round++) await playRound(h)
+    h.clock.advance(1000)
+
+    for (let id = 0; id < 7; id++) {
+      const views = h.sink.viewsOf(id)
+      let merged: ReplicaView | null = null
+      let carried = 0
+      for (const view of views) {
+        merged = mergeReplicaView(merged, view)
+        expect(merged, `seat ${id}: a delta from ${view.receivedFrom} that does not fit`).not.toBeNull()
+        carried += view.received.length + view.sent.length
+      }
+      const whole = h.service.replicaView(h.id, id)
+      expect(merged?.round).toBe(2)
+      expect(merged?.received).toEqual(whole.received)
+      expect(merged?.sent).toEqual(whole.sent)
+      expect(merged).toMatchObject({ receivedFrom: 0, sentFrom: 0 })
+      // Whole views would resend every list each time; deltas carry each message about once a round.
+      const asWholeViews = views.reduce((sum, view) => sum + view.receivedFrom + view.received.length + view.sentFrom + view.sent.length, 0)
+      expect(views.some((view) => view.receivedFrom > 0)).toBe(true)
+      expect(carried).toBeLessThan(asWholeViews)
+    }
+  })
+
+  it('start again from the first message in a new round', async () => {
+    const h = await harness({ nodeCount: 4, ...TIMING })
+    open.push(h)
+    for (let id = 0; id < 4; id++) await joinSeat(h, id)
+    await playRound(h)
+    h.clock.advance(1000)
+    const before = h.sink.viewsOf(1).length
+    await h.service.startRound(h.id)
+    h.clock.advance(1000)
+    const firstOfRound2 = h.sink.viewsOf(1).slice(before).find((view) => view.round === 2)
+    expect(firstOfRound2).toMatchObject({ receivedFrom: 0, sentFrom: 0 })
+  })
+
+  it('a phone that reconnects gets its whole view, and later deltas fit onto it', async () => {
+    const h = await harness({ nodeCount: 4, ...TIMING })
+    open.push(h)
+    const seats = []
+    for (let id = 0; id < 4; id++) seats.push(await joinSeat(h, id))
+    await h.service.startRound(h.id)
+    const session = h.service.get(h.id)
+    await h.service.act(h.id, { nodeId: 0, tokenHash: session.seats[0]?.tokenHash ?? '' })
+    h.clock.advance(TIMING.phaseGapMs + 200)
+    // Reconnecting: the gateway sends the whole view first (from 0), then the publisher's deltas.
+    let merged: ReplicaView | null = h.service.replicaView(h.id, 2)
+    expect(merged.received.length).toBeGreaterThan(0)
+    const already = h.sink.viewsOf(2).length
+    for (const id of session.run?.live.pending() ?? []) await h.service.act(h.id, { nodeId: id, tokenHash: session.seats[id]?.tokenHash ?? '' })
+    h.clock.advance(1000)
+    for (const view of h.sink.viewsOf(2).slice(already)) merged = mergeReplicaView(merged, view)
+    expect(merged?.received).toEqual(h.service.replicaView(h.id, 2).received)
+  })
+})
+
+describe('a flush of many phone views', () => {
+  it('sends them in slices, yielding to the event loop between slices, each view as fresh as when it is sent', async () => {
+    const h = await harness({ nodeCount: 40, ...TIMING })
+    open.push(h)
+    for (let id = 0; id < 40; id++) await joinSeat(h, id)
+    const sink = new RecordingSink()
+    const publisher = new ViewPublisher(h.clock, () => 80, sink, (id) => h.service.get(id), undefined, { minViews: 10, budgetMs: 0 })
+    publisher.seats(h.id, 'all')
+    publisher.flush(h.id)
+    expect(sink.replicaViews).toHaveLength(10)
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(sink.replicaViews).toHaveLength(20)
+    for (let slice = 0; slice < 5; slice++) await new Promise((resolve) => setImmediate(resolve))
+    expect(sink.replicaViews.map((entry) => entry.nodeId)).toEqual(Array.from({ length: 40 }, (_, id) => id))
+    publisher.close()
+  })
+
+  it('stops sending when the session is forgotten mid-flush', async () => {
+    const h = await harness({ nodeCount: 40, ...TIMING })
+    open.push(h)
+    for (let id = 0; id < 40; id++) await joinSeat(h, id)
+    const sink = new RecordingSink()
+    const publisher = new ViewPublisher(h.clock, () => 80, sink, (id) => h.service.get(id), undefined, { minViews: 10, budgetMs: 0 })
+    publisher.all(h.id)
+    publisher.flush(h.id)
+    publisher.forget(h.id)
+    for (let slice = 0; slice < 5; slice++) await new Promise((resolve) => setImmediate(resolve))
+    expect(sink.replicaViews).toHaveLength(10)
+  })
+})
