@@ -178,6 +178,8 @@ export class ExperimentService {
         seed,
         signal,
         workers: this.options.workers ?? defaultWorkerCount(),
+        // Live classrooms come first: the sweep gets the CPU they leave.
+        background: true,
         parallelThreshold: this.options.inThreadMaxDraws ?? 2e6,
         onProgress: (done, total) => this.reportProgress(entry, done, total),
       })

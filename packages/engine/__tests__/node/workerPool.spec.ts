@@ -1,3 +1,4 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ConfigError } from '../../src/config'
@@ -32,6 +33,22 @@ async function collect(tasks: ChunkTask[], workers: number): Promise<Map<number,
     },
   })
   return tallies
+}
+
+/** Nice value of each thread of this process (Linux: field 19 of /proc/self/task/<tid>/stat). */
+function threadNiceValues(): Map<number, number> {
+  const nice = new Map<number, number>()
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      nice.set(Number(tid), Number(fields[16]))
+    } catch {
+      // The thread exited while we looked.
+    }
+  }
+  return nice
 }
 
 // Every test leaves no thread behind: terminated threads take a moment to exit.
@@ -69,6 +86,26 @@ describe('runChunkTasks', () => {
     })
     expect(tallies.get(0)?.rounds).toBe(100)
     expect(tallies.get(1)?.rounds).toBe(300)
+  })
+
+  it.runIf(existsSync('/proc/thread-self'))('runs background threads at the lowest priority, leaving this thread as it was', async () => {
+    const before = threadNiceValues()
+    const seen: number[][] = []
+    const tasks: ChunkTask[] = [0, 1, 2].map((chunk) => ({ jobId: 0, options: FAST, chunk }))
+    for (const background of [true, false]) {
+      const lowered = new Set<number>()
+      await runChunkTasks(tasks, {
+        workers: 2,
+        background,
+        onTally: () => {
+          for (const [tid, nice] of threadNiceValues()) if (!before.has(tid) && nice === 19) lowered.add(tid)
+        },
+      })
+      seen.push([...lowered])
+    }
+    expect(seen[0]?.length).toBeGreaterThanOrEqual(1)
+    expect(seen[1]).toEqual([])
+    expect(threadNiceValues().get(process.pid)).toBe(before.get(process.pid))
   })
 
   it('starts no more threads than there are tasks, and none for no tasks', async () => {

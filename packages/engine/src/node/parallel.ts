@@ -20,6 +20,11 @@ export interface ParallelOptions {
    * (a few hundred ms with the TypeScript loader) would cost more than it saves. Default 10^8.
    */
   parallelThreshold?: number
+  /**
+   * Runs the worker threads at the lowest CPU priority (Linux): a server's experiments then
+   * take only the CPU its live sessions leave free. Default false (the CLI wants all of it).
+   */
+  background?: boolean
 }
 
 const DEFAULT_PARALLEL_THRESHOLD = 1e8
@@ -54,6 +59,7 @@ export async function runSweep(options: SweepOptions & ParallelOptions): Promise
 }
 
 interface TaskRun {
+  background?: boolean
   signal?: AbortSignal
   onProgress?: (done: number, total: number) => void
 }
@@ -65,6 +71,7 @@ async function runTasks(plans: readonly SimulationPlan[], tasks: ChunkTask[], wo
   let done = 0
   await runChunkTasks(tasks, {
     workers,
+    background: run.background,
     signal: run.signal,
     onTally: (index, tally) => {
       const task = tasks[index]

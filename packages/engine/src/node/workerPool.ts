@@ -13,6 +13,8 @@ export interface ChunkTask {
 
 export interface PoolRun {
   workers: number
+  /** Lowest CPU priority for the threads (see `ParallelOptions.background`). */
+  background?: boolean | undefined
   signal?: AbortSignal
   /** Called on this thread as each task's tally arrives (in completion order). */
   onTally: (task: number, tally: SimulationTally) => void
@@ -103,7 +105,7 @@ export function runChunkTasks(tasks: readonly ChunkTask[], run: PoolRun): Promis
 
     const size = Math.min(checkWorkerCount(run.workers), tasks.length)
     for (let t = 0; t < size; t++) {
-      const thread = new Worker(WORKER_URL)
+      const thread = new Worker(WORKER_URL, { workerData: { background: run.background === true } })
       liveThreads++
       threads.push(thread)
       thread.on('message', (reply: ChunkReply) => onReply(thread, reply))
