@@ -1,8 +1,10 @@
 /**
- * `pnpm bench`: prints throughput figures of the Monte-Carlo paths and the time of the exact
- * formula. Figures, not assertions: speed targets are read from this output, never timed in tests.
+ * `pnpm bench`: prints throughput figures of the Monte-Carlo paths, the time of the exact
+ * formula and the time of a live round. Figures, not assertions: speed targets are read from
+ * this output, never timed in tests.
  */
 import { availableParallelism, cpus } from 'node:os'
+import { runLiveRoundBench } from './liveRound'
 import { runSimulationBench } from './simulation'
 import { runTheoryBench } from './theory'
 
@@ -15,3 +17,6 @@ runSimulationBench(print)
 print('')
 print('Exact theory successProbability(N, p)')
 runTheoryBench(print)
+print('')
+print('Live round N = 100 (LiveRound, every replica a bot, p = 1)')
+runLiveRoundBench(print)

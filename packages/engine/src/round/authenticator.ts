@@ -1,6 +1,6 @@
-import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js'
+import { equalsWordsHex, HMAC_KEY_WORDS, hmacInto, hmacKeyFromWordsInto, hmacKeyInto, wordsToHex } from './hmacSha256'
 import {
   CANONICAL_LENGTH,
   canonicalEncoding,
@@ -10,21 +10,19 @@ import {
   type MessageDraft,
 } from './message'
 
-/**
- * The part of noble's keyed HMAC-SHA256 state used here. A keyed state is copied into a
- * scratch state for every message, so each key is hashed into its state only once; noble's
- * own HKDF and PBKDF2 reuse keyed states the same way.
- */
-interface KeyedMac {
-  _cloneInto(to?: KeyedMac): KeyedMac
-  update(bytes: Uint8Array): KeyedMac
-  digestInto(out: Uint8Array): void
-}
-
 interface Digest {
   hex: string
   bytes: Uint8Array
 }
+
+/** Link keys are derived from the label `link:<from>-><to>` (decimal ids, ASCII). */
+const LINK_PREFIX = 'link:'
+const ARROW_0 = '-'.charCodeAt(0)
+const ARROW_1 = '>'.charCodeAt(0)
+
+/** Words kept per link: the key's midstates, then the last MAC made with it. */
+const LAST_MAC = HMAC_KEY_WORDS
+const LINK_WORDS = HMAC_KEY_WORDS + 8
 
 /** Digests kept at most; values come from humans in the live demo, so the cache must stay bounded. */
 const DIGEST_CACHE_LIMIT = 256
@@ -44,17 +42,29 @@ export function deriveRoundSecret(seed: number): string {
  * matching MAC without the link key, whether or not it also fixes the digest.
  */
 export class Authenticator {
-  private readonly secretMac: KeyedMac
-  private readonly links = new Map<string, KeyedMac>()
+  /** Midstates of the round secret as an HMAC key. */
+  private readonly secret: Int32Array
+  /**
+   * Per link derived so far (a round at N = 100 derives ~10,000): its key's midstates and the
+   * last MAC made with it, `LINK_WORDS` words per link, packed in one array, and the encoding
+   * that MAC covers in `lastEncodings` (`CANONICAL_LENGTH` bytes per link, a zero phase code
+   * when none yet). `links` maps `from * 65536 + to` to a link's index; `farLinks` holds the
+   * links with an id of 65536 or more, which no round the engine accepts has, keyed `from->to`.
+   */
+  private linkWords = new Int32Array(LINK_WORDS * 256)
+  private lastEncodings = new Uint8Array(CANONICAL_LENGTH * 256)
+  private linkCount = 0
+  private readonly links = new Map<number, number>()
+  private readonly farLinks = new Map<string, number>()
   private readonly digests = new Map<string, Digest>()
-  // Reused for every MAC: a round authenticates thousands of short messages, and allocating
-  // fresh hash states and buffers for each costs more than the hashing itself.
-  private scratch: KeyedMac | undefined
+  // Reused for every MAC: a round authenticates tens of thousands of short messages.
   private readonly encoding = new Uint8Array(CANONICAL_LENGTH)
-  private readonly tag = new Uint8Array(32)
+  /** The label of the link being derived, prefix in place: 5 + 10 + 2 + 10 bytes at most for uint32 ids. */
+  private readonly label = Uint8Array.from({ length: 32 }, (_, i) => LINK_PREFIX.charCodeAt(i) || 0)
+  private readonly tag = new Int32Array(8)
 
   constructor(secret: string) {
-    this.secretMac = hmac.create(sha256, utf8ToBytes(secret))
+    this.secret = hmacKeyInto(utf8ToBytes(secret), new Int32Array(HMAC_KEY_WORDS))
   }
 
   /** Hex SHA-256 of a value, computed once per distinct value. */
@@ -66,9 +76,9 @@ export class Authenticator {
   sign(draft: MessageDraft): Message {
     const { phase, view, sequence, value, from, to } = draft
     const digest = this.digestOf(value)
-    const mac = this.mac({ phase, view, sequence, digest: digest.hex, from, to }, digest.bytes)
-    if (mac === null) throw new RangeError(`cannot authenticate ${JSON.stringify(draft)}`)
-    return { phase, view, sequence, value, digest: digest.hex, from, to, mac }
+    const tag = this.mac({ phase, view, sequence, digest: digest.hex, from, to }, digest.bytes)
+    if (tag === null) throw new RangeError(`cannot authenticate ${JSON.stringify(draft)}`)
+    return { phase, view, sequence, value, digest: digest.hex, from, to, mac: wordsToHex(tag) }
   }
 
   /**
@@ -80,7 +90,7 @@ export class Authenticator {
     const digest = this.digestOf(message.value)
     if (digest.hex !== message.digest) return false
     const expected = this.mac(message, digest.bytes)
-    return expected !== null && constantTimeEqual(expected, message.mac)
+    return expected !== null && equalsWordsHex(expected, message.mac)
   }
 
   private digestOf(value: string): Digest {
@@ -94,35 +104,87 @@ export class Authenticator {
     return digest
   }
 
-  private mac(fields: AuthenticatedFields, digestBytes: Uint8Array): string | null {
+  /**
+   * The MAC of the fields as words in `this.tag` (overwritten by the next call), or null when
+   * they cannot be encoded. Each message is MAC-ed twice, signed by its sender and verified by
+   * its recipient with the same link key and encoding; the MAC is a function of those, so the
+   * last one per link is kept and reused when the encoding is byte for byte the same.
+   */
+  private mac(fields: AuthenticatedFields, digestBytes: Uint8Array): Int32Array | null {
     const encoding = canonicalEncoding(fields, this.encoding, digestBytes)
     if (encoding === null) return null
-    this.macInto(this.linkMac(fields.from, fields.to), encoding)
-    return bytesToHex(this.tag)
-  }
-
-  /** HMAC of `bytes` under a keyed state, into `this.tag`. */
-  private macInto(state: KeyedMac, bytes: Uint8Array): void {
-    this.scratch = state._cloneInto(this.scratch)
-    this.scratch.update(bytes).digestInto(this.tag)
-  }
-
-  private linkMac(from: number, to: number): KeyedMac {
-    const link = `${from}->${to}`
-    let state = this.links.get(link)
-    if (state === undefined) {
-      this.macInto(this.secretMac, utf8ToBytes(`link:${link}`))
-      state = hmac.create(sha256, this.tag)
-      this.links.set(link, state)
+    // The index first: deriving a new link key may replace the link arrays.
+    const link = this.link(fields.from, fields.to)
+    const words = this.linkWords
+    const tag = this.tag
+    const at = link * LINK_WORDS
+    if (sameBytes(this.lastEncodings, link * CANONICAL_LENGTH, encoding)) {
+      for (let i = 0; i < 8; i++) tag[i] = words[at + LAST_MAC + i]!
+      return tag
     }
-    return state
+    hmacInto(words, at, encoding, CANONICAL_LENGTH, tag)
+    const encodings = this.lastEncodings
+    for (let i = 0, to = link * CANONICAL_LENGTH; i < CANONICAL_LENGTH; i++) encodings[to + i] = encoding[i]!
+    for (let i = 0; i < 8; i++) words[at + LAST_MAC + i] = tag[i]!
+    return tag
+  }
+
+  /** Index of the link `from -> to` (uint32 ids), its key derived on first use. */
+  private link(from: number, to: number): number {
+    if (from < 0x10000 && to < 0x10000) {
+      const id = from * 0x10000 + to
+      let link = this.links.get(id)
+      if (link === undefined) {
+        link = this.deriveLink(from, to)
+        this.links.set(id, link)
+      }
+      return link
+    }
+    const id = `${from}->${to}`
+    let link = this.farLinks.get(id)
+    if (link === undefined) {
+      link = this.deriveLink(from, to)
+      this.farLinks.set(id, link)
+    }
+    return link
+  }
+
+  /** Derives `key(from, to) = HMAC(secret, "link:from->to")` into the next free link slot; returns its index. */
+  private deriveLink(from: number, to: number): number {
+    const label = this.label
+    let length = LINK_PREFIX.length
+    length = writeDecimal(label, length, from)
+    label[length++] = ARROW_0
+    label[length++] = ARROW_1
+    length = writeDecimal(label, length, to)
+    const linkKey = hmacInto(this.secret, 0, label, length, this.tag)
+    const link = this.linkCount++
+    if ((link + 1) * LINK_WORDS > this.linkWords.length) {
+      const words = new Int32Array(2 * this.linkWords.length)
+      words.set(this.linkWords)
+      this.linkWords = words
+      const encodings = new Uint8Array(2 * this.lastEncodings.length)
+      encodings.set(this.lastEncodings)
+      this.lastEncodings = encodings
+    }
+    hmacKeyFromWordsInto(linkKey, this.linkWords, link * LINK_WORDS)
+    return link
   }
 }
 
-/** Compares two hex strings without an early exit, as MAC checks should. */
-function constantTimeEqual(a: string, b: string): boolean {
-  if (a.length !== b.length) return false
-  let difference = 0
-  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i)
-  return difference === 0
+/** Whether `bytes` equals `CANONICAL_LENGTH` bytes of `stored` from `at`. */
+function sameBytes(stored: Uint8Array, at: number, bytes: Uint8Array): boolean {
+  for (let i = 0; i < CANONICAL_LENGTH; i++) if (stored[at + i] !== bytes[i]) return false
+  return true
+}
+
+/** Writes a non-negative integer in decimal, as `String(n)` spells it; returns the position after it. */
+function writeDecimal(into: Uint8Array, at: number, n: number): number {
+  let digits = 1
+  for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++
+  for (let i = at + digits - 1; i >= at; i--) {
+    into[i] = 0x30 + (n % 10)
+    n = Math.floor(n / 10)
+  }
+  return at + digits
 }
