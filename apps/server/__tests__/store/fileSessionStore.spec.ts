@@ -32,7 +32,9 @@ describe('FileSessionStore', () => {
   it('creates its directories and round-trips sessions and experiments', async () => {
     await store.saveSession('s1', { v: 1, name: 'demo' })
     await store.saveExperiment('e1', { v: 1, status: 'done' })
-    expect(filesIn('sessions')).toEqual(['s1.json'])
+    // Saves are journaled; the snapshot files follow in the background (or on flush).
+    await store.flushSnapshots()
+    expect(filesIn('sessions')).toEqual(['journal-000001.log', 's1.json'])
     expect(filesIn('experiments')).toEqual(['e1.json'])
     expect(await store.loadSessions()).toEqual([{ v: 1, name: 'demo' }])
     expect(await store.loadExperiments()).toEqual([{ v: 1, status: 'done' }])
@@ -47,6 +49,10 @@ describe('FileSessionStore', () => {
 
   it('leaves no temp files behind', async () => {
     await Promise.all(Array.from({ length: 20 }, (_, i) => store.saveSession(`s${i % 4}`, { v: 1, i })))
+    await store.flushSnapshots()
+    expect(filesIn('sessions')).toEqual(['journal-000001.log', 's0.json', 's1.json', 's2.json', 's3.json'])
+    await store.close()
+    // Closed with every snapshot written: the journal is no longer needed.
     expect(filesIn('sessions')).toEqual(['s0.json', 's1.json', 's2.json', 's3.json'])
   })
 
@@ -55,8 +61,9 @@ describe('FileSessionStore', () => {
     rename.mockClear()
     const saves = Array.from({ length: 100 }, (_, i) => store.saveSession('hot', { v: 1, i }))
     await expect(Promise.all(saves)).resolves.toHaveLength(100)
+    await store.flushSnapshots()
     expect(JSON.parse(readFileSync(join(dataDir, 'sessions', 'hot.json'), 'utf8'))).toEqual({ v: 1, i: 99 })
-    // The first write starts at once; the 99 saves queued behind it become one more write.
+    // The 100 saves are one journal batch, and the newest of them one snapshot (at most two).
     expect(rename.mock.calls.length).toBeGreaterThanOrEqual(1)
     expect(rename.mock.calls.length).toBeLessThanOrEqual(2)
   })
@@ -75,7 +82,8 @@ describe('FileSessionStore', () => {
     await Promise.all(writes)
     expect(await store.loadSessions()).toEqual([{ v: 2 }])
     await Promise.all([store.saveSession('y', { v: 1 }), store.deleteSession('y')])
-    expect(filesIn('sessions')).toEqual(['x.json'])
+    await store.flushSnapshots()
+    expect(filesIn('sessions')).toEqual(['journal-000001.log', 'x.json'])
   })
 
   it('skips corrupt and unreadable documents with a warning instead of failing', async () => {

@@ -1,20 +1,17 @@
-import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises'
+import { mkdir, readdir, readFile, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { CoalescingQueue, serialise, type StoreOperation } from './coalescingQueue'
+import { checkDocumentId } from './documentId'
+import { errnoOf, removeFile, storeError, syncDirectory, TEMP_SUFFIX, writeAtomically } from './durableFiles'
+import { Journal, listJournalFiles, type OpenJournalFile } from './journal'
+import { deleteRecord, putRecord, replayJournal, type JournalRecord } from './journalRecords'
+import { SessionSnapshots } from './sessionSnapshots'
 import { StoreError, type SessionStore } from './sessionStore'
 
-/** Document ids become file names, so they are limited to characters safe in both. */
-const DOCUMENT_ID = /^[A-Za-z0-9_-]{1,64}$/
-
-/** Throws for an id that is not a safe file name (a bug in the caller, not bad data). */
-export function checkDocumentId(id: string): void {
-  if (typeof id !== 'string' || !DOCUMENT_ID.test(id)) {
-    throw new RangeError(`invalid document id ${JSON.stringify(id)}: ids match ${DOCUMENT_ID.source}`)
-  }
-}
+// Re-exported: the other stores check ids the same way.
+export { checkDocumentId }
 
 const DOCUMENT_FILE = /^([A-Za-z0-9_-]{1,64})\.json$/
-const TEMP_SUFFIX = '.tmp'
 
 /** One stored file: its directory (for the temp file and the directory fsync) and its path. */
 interface FileTarget {
@@ -22,176 +19,224 @@ interface FileTarget {
   path: string
 }
 
-const UNWRITABLE_CODES = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EEXIST', 'EISDIR'])
-const NO_SPACE_CODES = new Set(['ENOSPC', 'EDQUOT'])
-
-function errnoOf(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined
+export interface FileStoreOptions {
+  /** A journal file that has grown past this many bytes is closed, and deleted once snapshots cover it (default 8 MiB). */
+  journalBytes?: number
+  /** How long a saved session waits for its snapshot file; the saves in between cost one snapshot (default 500 ms). */
+  snapshotDelayMs?: number
+  /** Told of every problem that rejects no caller (a snapshot that failed, a torn journal line); they are also kept in `warnings`. */
+  onWarning?: (message: string) => void
+  /** Opens a journal file for appending (tests count syncs and inject faults here). */
+  openJournalFile?: OpenJournalFile
 }
 
-/** A file-system failure as a StoreError that names the path and what to do about it. */
-function storeError(error: unknown, action: string, path: string): StoreError {
-  const code = errnoOf(error)
-  const reason = error instanceof Error ? error.message : String(error)
-  if (code !== undefined && NO_SPACE_CODES.has(code)) {
-    return new StoreError(`cannot ${action} ${path}: the disk is full (${reason})`, 'NO_SPACE', { cause: error })
-  }
-  if (code !== undefined && UNWRITABLE_CODES.has(code)) {
-    return new StoreError(`cannot ${action} ${path}: not writable (${reason}); choose another DATA_DIR or fix its permissions`, 'UNWRITABLE', {
-      cause: error,
-    })
-  }
-  return new StoreError(`cannot ${action} ${path}: ${reason}`, 'IO', { cause: error })
-}
-
-let tempCounter = 0
+const DEFAULT_JOURNAL_BYTES = 8 * 1024 * 1024
+const DEFAULT_SNAPSHOT_DELAY_MS = 500
+/** `warnings` keeps the newest ones only, so that a long-failing disk cannot fill the memory. */
+const MAX_WARNINGS = 100
+/** Snapshot files written at once during recovery. */
+const RECOVERY_WRITES = 8
 
 /**
- * Replaces `path` all or nothing: a crash leaves either the old or the new document, never a
- * torn one. The temp file lives in the same directory so that rename is atomic, and the
- * directory is synced so that the rename itself survives a power cut.
+ * Puts the journals a previous run left (a crash, or a close whose snapshots failed) into the
+ * snapshot files, then deletes them. The surviving journals hold only records at least as new
+ * as the snapshots (see Journal.dropRetired), so replaying them in order over the snapshots,
+ * latest record per id winning, gives the state of the last acknowledged saves.
  */
-async function writeAtomically(dir: string, path: string, data: string): Promise<void> {
-  const temp = `${path}.${process.pid}.${++tempCounter}${TEMP_SUFFIX}`
-  try {
-    const file = await open(temp, 'wx', 0o644)
+async function recoverJournals(dir: string, warn: (message: string) => void): Promise<number> {
+  const files = await listJournalFiles(dir)
+  const state = new Map<string, JournalRecord>()
+  for (const file of files) {
+    let text: string
     try {
-      await file.writeFile(data, 'utf8')
-      await file.sync()
-    } finally {
-      await file.close()
+      text = await readFile(file.path, 'utf8')
+    } catch (error) {
+      // Starting without it would silently drop acknowledged saves.
+      throw storeError(error, 'read the journal', file.path)
     }
-    await rename(temp, path)
-  } catch (error) {
-    await unlink(temp).catch(() => undefined)
-    throw storeError(error, 'write', path)
+    replayJournal(text, file.path, state, warn)
   }
-  await syncDirectory(dir)
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  let handle
-  try {
-    handle = await open(dir, 'r')
-    await handle.sync()
-  } catch (error) {
-    // Some platforms cannot open or sync a directory; the rename is as durable as they allow.
-    if (!['EISDIR', 'EINVAL', 'EPERM', 'EBADF'].includes(errnoOf(error) ?? '')) throw storeError(error, 'sync', dir)
-  } finally {
-    await handle?.close()
+  const records = [...state.values()]
+  for (let start = 0; start < records.length; start += RECOVERY_WRITES) {
+    await Promise.all(
+      records.slice(start, start + RECOVERY_WRITES).map((record) => {
+        const path = join(dir, `${record.id}.json`)
+        return record.op === 'put' ? writeAtomically(dir, path, `${serialise(record.doc)}\n`) : removeFile(dir, path)
+      }),
+    )
   }
-}
-
-async function removeFile(dir: string, path: string): Promise<void> {
-  try {
-    await unlink(path)
-  } catch (error) {
-    if (errnoOf(error) === 'ENOENT') return
-    throw storeError(error, 'delete', path)
+  // Oldest first: if this is interrupted, the files left are the newest, still safe to replay.
+  for (const file of files) {
+    try {
+      await unlink(file.path)
+    } catch (error) {
+      if (errnoOf(error) !== 'ENOENT') throw storeError(error, 'delete the replayed journal', file.path)
+    }
   }
-  await syncDirectory(dir)
+  if (files.length > 0) await syncDirectory(dir)
+  return (files.at(-1)?.seq ?? 0) + 1
 }
 
 /**
- * The embedded store: one JSON file per document under DATA_DIR (`sessions/<id>.json`,
- * `experiments/<id>.json`), each replaced atomically. Saves to one file are serialised and
- * coalesced: while a write is in flight only the newest waiting document is kept, and every
- * caller resolves once its document, or a newer one, is durable. So a burst of updates costs at
- * most two writes, and an older snapshot can never overwrite a newer one.
+ * The embedded store, under DATA_DIR:
+ *
+ * - Sessions are saved to a write-ahead journal (`sessions/journal-<n>.log`, see Journal): a save
+ *   resolves once its record is appended and fdatasync'ed, and the saves that arrive while one
+ *   sync runs share the next one (group commit), so a busy class costs a sync per batch, not
+ *   eight file-system calls per save. Snapshot files (`sessions/<id>.json`, replaced
+ *   atomically) follow in the background (SessionSnapshots), and journal files are deleted
+ *   once snapshots cover them. Opening the store replays what a crash left in the journal.
+ * - Experiments are rare writes: each save replaces `experiments/<id>.json` atomically.
+ *   Saves to one file are serialised and coalesced (CoalescingQueue).
  */
 export class FileSessionStore implements SessionStore {
-  /** Documents skipped on load (unreadable or corrupt), for people: the store never crashes on them. */
-  readonly warnings: string[] = []
   private readonly queue = new CoalescingQueue<FileTarget>(({ dir, path }, operation) =>
     operation.kind === 'write' ? writeAtomically(dir, path, operation.data) : removeFile(dir, path),
   )
-  private closed = false
+  private readonly snapshots: SessionSnapshots
+  private closing: Promise<void> | null = null
 
   private constructor(
     readonly dataDir: string,
     private readonly sessionsDir: string,
     private readonly experimentsDir: string,
-  ) {}
+    private readonly journal: Journal,
+    /** Documents and journal lines skipped on load, failed background snapshots …, for people: the store never crashes on them. */
+    readonly warnings: string[],
+    private readonly warn: (message: string) => void,
+    snapshotDelayMs: number,
+  ) {
+    this.snapshots = new SessionSnapshots(sessionsDir, journal, snapshotDelayMs, warn)
+  }
 
   /**
    * Creates the directories and proves they are writable now, so that a bad DATA_DIR stops
    * start-up with a clear StoreError rather than failing the first save in the middle of a class.
+   * Then recovers what the journal of an earlier run holds, and starts a new journal file.
    */
-  static async open(dataDir: string): Promise<FileSessionStore> {
-    const store = new FileSessionStore(dataDir, join(dataDir, 'sessions'), join(dataDir, 'experiments'))
-    for (const dir of [store.sessionsDir, store.experimentsDir]) {
+  static async open(dataDir: string, options: FileStoreOptions = {}): Promise<FileSessionStore> {
+    const sessionsDir = join(dataDir, 'sessions')
+    const experimentsDir = join(dataDir, 'experiments')
+    const warnings: string[] = []
+    const warn = (message: string): void => {
+      warnings.push(message)
+      if (warnings.length > MAX_WARNINGS) warnings.shift()
+      try {
+        options.onWarning?.(message)
+      } catch {
+        // A broken hook must not break the store; the message is in `warnings`.
+      }
+    }
+    for (const dir of [sessionsDir, experimentsDir]) {
       try {
         await mkdir(dir, { recursive: true })
       } catch (error) {
         throw storeError(error, 'create the data directory', dir)
       }
-      await store.removeStaleTempFiles(dir)
+      await removeStaleTempFiles(dir)
       const probe = join(dir, '.write-check')
       await writeAtomically(dir, probe, 'ok')
       await removeFile(dir, probe)
     }
-    return store
+    const nextSeq = await recoverJournals(sessionsDir, warn)
+    const journal = await Journal.open(sessionsDir, nextSeq, {
+      rotateBytes: options.journalBytes ?? DEFAULT_JOURNAL_BYTES,
+      openFile: options.openJournalFile,
+      onWarning: warn,
+    })
+    return new FileSessionStore(dataDir, sessionsDir, experimentsDir, journal, warnings, warn, options.snapshotDelayMs ?? DEFAULT_SNAPSHOT_DELAY_MS)
   }
 
-  loadSessions(): Promise<unknown[]> {
-    return this.loadAll(this.sessionsDir)
+  /** The snapshot files, with the sessions saved since their last snapshot in their journaled state. */
+  async loadSessions(): Promise<unknown[]> {
+    // Taken first: a snapshot written while the files are read is never older than this.
+    const unwritten = this.snapshots.unwritten()
+    const documents = await this.loadAll(this.sessionsDir, (id) => !unwritten.has(id))
+    for (const [id, data] of unwritten) {
+      if (data !== null) documents.set(id, JSON.parse(data) as unknown)
+    }
+    return [...documents.keys()].sort().map((id) => documents.get(id))
   }
 
   // The methods below are async so that a bad id or document rejects rather than throws; the
-  // queueing itself still happens synchronously, in call order.
+  // journaling itself still starts synchronously, in call order.
   async saveSession(id: string, document: unknown): Promise<void> {
-    return this.enqueue(this.sessionsDir, id, { kind: 'write', data: `${serialise(document)}\n` })
+    checkDocumentId(id)
+    this.checkOpen()
+    const data = serialise(document)
+    return this.journal.append(putRecord(id, data), { key: id, onDurable: (seq) => this.snapshots.recorded(id, data, seq) })
   }
 
   async deleteSession(id: string): Promise<void> {
-    return this.enqueue(this.sessionsDir, id, { kind: 'delete' })
+    checkDocumentId(id)
+    this.checkOpen()
+    return this.journal.append(deleteRecord(id), { key: id, onDurable: (seq) => this.snapshots.recorded(id, null, seq) })
   }
 
-  loadExperiments(): Promise<unknown[]> {
-    return this.loadAll(this.experimentsDir)
+  async loadExperiments(): Promise<unknown[]> {
+    return [...(await this.loadAll(this.experimentsDir, () => true)).values()]
   }
 
   async saveExperiment(id: string, document: unknown): Promise<void> {
-    return this.enqueue(this.experimentsDir, id, { kind: 'write', data: `${serialise(document)}\n` })
+    checkDocumentId(id)
+    this.checkOpen()
+    const path = join(this.experimentsDir, `${id}.json`)
+    const operation: StoreOperation = { kind: 'write', data: `${serialise(document)}\n` }
+    return this.queue.enqueue(path, { dir: this.experimentsDir, path }, operation)
   }
 
-  /** Refuses new work and resolves once every queued write has settled. */
-  async close(): Promise<void> {
-    this.closed = true
-    await this.queue.whenIdle()
+  /**
+   * Writes every pending session snapshot now and deletes the journal files they cover
+   * (otherwise that happens in the background). Failures are warnings, not rejections.
+   */
+  flushSnapshots(): Promise<void> {
+    return this.snapshots.flush()
   }
 
-  private async loadAll(dir: string): Promise<unknown[]> {
+  /**
+   * Refuses new work, waits for the pending saves, then writes the pending snapshots so that the
+   * journal can go. If a snapshot fails the journal stays, and the next open recovers from it.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.journal.close()
+      this.snapshots.stop()
+      await this.snapshots.flush()
+      await this.queue.whenIdle()
+    })()
+    return this.closing
+  }
+
+  private checkOpen(): void {
+    if (this.closing) throw new StoreError(`the store at ${this.dataDir} is closed`, 'IO')
+  }
+
+  /** The documents in `dir` by id, those `wanted` only; unreadable ones are skipped with a warning. */
+  private async loadAll(dir: string, wanted: (id: string) => boolean): Promise<Map<string, unknown>> {
     let names: string[]
     try {
       names = await readdir(dir)
     } catch (error) {
       throw storeError(error, 'list', dir)
     }
-    const documents: unknown[] = []
+    const documents = new Map<string, unknown>()
     for (const name of names.sort()) {
-      if (!DOCUMENT_FILE.test(name)) continue
+      const id = DOCUMENT_FILE.exec(name)?.[1]
+      if (id === undefined || !wanted(id)) continue
       const path = join(dir, name)
       try {
-        documents.push(JSON.parse(await readFile(path, 'utf8')) as unknown)
+        documents.set(id, JSON.parse(await readFile(path, 'utf8')) as unknown)
       } catch (error) {
-        this.warnings.push(`skipped ${path}: ${error instanceof Error ? error.message : String(error)}`)
+        this.warn(`skipped ${path}: ${error instanceof Error ? error.message : String(error)}`)
       }
     }
     return documents
   }
+}
 
-  /** Temp files of a write that a crash interrupted: their rename never happened, so they are garbage. */
-  private async removeStaleTempFiles(dir: string): Promise<void> {
-    for (const name of await readdir(dir)) {
-      if (name.endsWith(TEMP_SUFFIX)) await unlink(join(dir, name)).catch(() => undefined)
-    }
-  }
-
-  private enqueue(dir: string, id: string, operation: StoreOperation): Promise<void> {
-    checkDocumentId(id)
-    if (this.closed) throw new StoreError(`the store at ${this.dataDir} is closed`, 'IO')
-    const path = join(dir, `${id}.json`)
-    return this.queue.enqueue(path, { dir, path }, operation)
+/** Temp files of a write that a crash interrupted: their rename never happened, so they are garbage. */
+async function removeStaleTempFiles(dir: string): Promise<void> {
+  for (const name of await readdir(dir)) {
+    if (name.endsWith(TEMP_SUFFIX)) await unlink(join(dir, name)).catch(() => undefined)
   }
 }
