@@ -1,5 +1,5 @@
 /**
- * `pnpm loadtest [--quick] [--only=1,2,3a,3b,1b]`: a bounded load generator for the live
+ * `pnpm loadtest [--quick] [--only=1,2,3a,3b,1b] [--think=ms] [--tmpfs] [--cpu-prof=dir]`: a bounded load generator for the live
  * sessions. Loopback only; it starts the real server (src/main.ts, file store in a temporary
  * DATA_DIR) as a child process per scenario, with serverProbe.mjs preloaded to report the
  * server's own event-loop delay, memory and CPU over IPC, plays rounds with Socket.IO clients
@@ -55,8 +55,9 @@ const RUN_LIMIT_MS = QUICK ? 120_000 : 420_000
 /** One wait (a join, a round) never takes longer than this. */
 const WAIT_LIMIT_MS = 30_000
 const PHASE_TIMEOUT_MS = 30_000
-/** A human's "think time" before acting: uniform in [0, THINK_MS). */
-const THINK_MS = 50
+/** A human's "think time" before acting: uniform in [0, THINK_MS) (`--think=<ms>`, default 50). */
+const THINK_MS = Number(args.find((arg) => arg.startsWith('--think='))?.slice('--think='.length) ?? 50)
+if (!Number.isFinite(THINK_MS) || THINK_MS < 0 || THINK_MS > 10_000) throw new Error('--think=<ms> takes 0..10000')
 const PHASE_GAP_MS = 100
 
 // ---- small helpers ----------------------------------------------------------------------

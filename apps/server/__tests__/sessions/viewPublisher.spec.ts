@@ -118,3 +118,19 @@ describe('a flush of many phone views', () => {
     expect(sink.replicaViews).toHaveLength(10)
   })
 })
+
+describe('a phase opening', () => {
+  it('reaches every phone at once, without waiting for the coalescing interval', async () => {
+    const h = await harness({ nodeCount: 4, pacingMs: 100, phaseTimeoutMs: 1000, phaseGapMs: 20 })
+    open.push(h)
+    for (let id = 0; id < 4; id++) await joinSeat(h, id)
+    await h.service.startRound(h.id)
+    const session = h.service.get(h.id)
+    await h.service.act(h.id, { nodeId: 0, tokenHash: session.seats[0]?.tokenHash ?? '' })
+    // The act's views wait for the interval (80 ms after the round's first flush); the phase
+    // gap ends first, at 20 ms.
+    h.clock.advance(20)
+    expect(session.run?.live.phase).toBe('prepare')
+    for (let id = 1; id < 4; id++) expect(h.sink.viewsOf(id).at(-1)).toMatchObject({ phase: 'prepare', canAct: true })
+  })
+})

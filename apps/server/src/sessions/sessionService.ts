@@ -442,7 +442,10 @@ export class SessionService {
         break
       }
       case 'phase':
+        // A phase opening is what people wait for (their turn to act): it is sent at once,
+        // not coalesced. Messages, the flood, keep the interval.
         this.publisher.all(session.id)
+        this.publisher.flush(session.id)
         void this.saves.request(session.id, false).catch((error: unknown) => this.saveFailed(session.id, error))
         break
       case 'finished': {
