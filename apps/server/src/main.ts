@@ -17,7 +17,10 @@ async function main(): Promise<void> {
 
 /** One process, sessions under DATA_DIR (the default). */
 async function embedded(config: ServerConfig): Promise<FastifyInstance> {
-  const store = await FileSessionStore.open(config.DATA_DIR)
+  // The store warns at run time too (a background snapshot that failed and will be retried);
+  // until the logger exists its warnings are kept in `store.warnings` and logged below.
+  let warn: ((message: string) => void) | null = null
+  const store = await FileSessionStore.open(config.DATA_DIR, { onWarning: (message) => warn?.(message) })
   const app = await buildApp({
     webRoot: config.WEB_ROOT,
     logger: true,
@@ -26,6 +29,7 @@ async function embedded(config: ServerConfig): Promise<FastifyInstance> {
     sessions: { sessionsPerClient: sessionsPerClient(config.SESSIONS_PER_CLIENT) },
   })
   for (const warning of store.warnings) app.log.warn(warning)
+  warn = (message) => app.log.warn(`session store: ${message}`)
   app.log.info(`${app.sessions.size} session(s) loaded from ${config.DATA_DIR}`)
   return app
 }
