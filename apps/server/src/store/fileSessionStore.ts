@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { CoalescingQueue, serialise, type StoreOperation } from './coalescingQueue'
+import { DataDirLock } from './dataDirLock'
 import { checkDocumentId } from './documentId'
 import { errnoOf, removeFile, storeError, syncDirectory, TEMP_SUFFIX, writeAtomically } from './durableFiles'
 import { Journal, listJournalFiles, type OpenJournalFile } from './journal'
@@ -101,6 +102,7 @@ export class FileSessionStore implements SessionStore {
     private readonly sessionsDir: string,
     private readonly experimentsDir: string,
     private readonly journal: Journal,
+    private readonly lock: DataDirLock,
     /** Documents and journal lines skipped on load, failed background snapshots …, for people: the store never crashes on them. */
     readonly warnings: string[],
     private readonly warn: (message: string) => void,
@@ -138,13 +140,20 @@ export class FileSessionStore implements SessionStore {
       await writeAtomically(dir, probe, 'ok')
       await removeFile(dir, probe)
     }
-    const nextSeq = await recoverJournals(sessionsDir, warn)
-    const journal = await Journal.open(sessionsDir, nextSeq, {
-      rotateBytes: options.journalBytes ?? DEFAULT_JOURNAL_BYTES,
-      openFile: options.openJournalFile,
-      onWarning: warn,
-    })
-    return new FileSessionStore(dataDir, sessionsDir, experimentsDir, journal, warnings, warn, options.snapshotDelayMs ?? DEFAULT_SNAPSHOT_DELAY_MS)
+    const lock = await DataDirLock.acquire(dataDir)
+    let journal: Journal
+    try {
+      const nextSeq = await recoverJournals(sessionsDir, warn)
+      journal = await Journal.open(sessionsDir, nextSeq, {
+        rotateBytes: options.journalBytes ?? DEFAULT_JOURNAL_BYTES,
+        openFile: options.openJournalFile,
+        onWarning: warn,
+      })
+    } catch (error) {
+      await lock.release()
+      throw error
+    }
+    return new FileSessionStore(dataDir, sessionsDir, experimentsDir, journal, lock, warnings, warn, options.snapshotDelayMs ?? DEFAULT_SNAPSHOT_DELAY_MS)
   }
 
   /** The snapshot files, with the sessions saved since their last snapshot in their journaled state. */
@@ -203,6 +212,7 @@ export class FileSessionStore implements SessionStore {
       this.snapshots.stop()
       await this.snapshots.flush()
       await this.queue.whenIdle()
+      await this.lock.release()
     })()
     return this.closing
   }

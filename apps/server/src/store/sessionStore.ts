@@ -24,7 +24,7 @@ export class StoreError extends Error {
   override name = 'StoreError'
   constructor(
     message: string,
-    readonly code: 'UNWRITABLE' | 'NO_SPACE' | 'CORRUPT' | 'IO',
+    readonly code: 'UNWRITABLE' | 'NO_SPACE' | 'CORRUPT' | 'IO' | 'IN_USE',
     options?: { cause?: unknown },
   ) {
     super(message, options)
