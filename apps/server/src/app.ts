@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import { Cluster, type ClusterOptions } from './cluster/cluster'
-import { registerExperiments } from './experiments'
+import { registerExperiments, type ExperimentServiceOptions } from './experiments'
 import { frameworkErrors, installErrorHandlers } from './http/errors'
 import { registerHealthRoute } from './http/health'
 import { registerOpenApi } from './http/openapi'
@@ -37,6 +37,8 @@ export interface AppOptions {
   /** Session service tuning (clock, view interval, …), for tests. */
   sessions?: Omit<SessionServiceOptions, 'store' | 'sink'>
   socket?: SocketServerOptions
+  /** Experiment service tuning (worker threads, …), for tests. */
+  experiments?: Pick<ExperimentServiceOptions, 'workers' | 'inThreadMaxDraws' | 'progressIntervalMs' | 'maxRunning'>
   /**
    * Many processes (REDIS_URL): sessions and experiments in Redis (unless `store` is given),
    * one owner process per session, forwarding, and the Socket.IO Redis streams adapter.
@@ -63,7 +65,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerSessionRoutes(app, sessions, { publicUrl: options.publicUrl, lanAddress: options.lanAddress })
 
   // ---- experiments and theory (registered as their helper's index.ts documents) ----------
-  const experiments = await registerExperiments(app, { store, appVersion: VERSION, log: app.log })
+  // In a cluster any instance answers for any experiment: the cluster says where each one runs.
+  const experiments = await registerExperiments(app, {
+    ...options.experiments,
+    store,
+    appVersion: VERSION,
+    log: app.log,
+    ...(cluster ? { registry: cluster.experiments, peers: cluster.experiments } : {}),
+  })
   await registerTheoryRoute(app)
   // ----------------------------------------------------------------------------------------
 
@@ -75,7 +84,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   })
   experiments.events = socketExperimentEvents(io)
   app.decorate('cluster', cluster)
-  cluster?.attach(app, sessions, io)
+  cluster?.attach(app, sessions, io, experiments)
 
   // preClose hooks run in order: the sockets are gone (socket server) before timers stop and
   // the last saves are written here; the store closes after every preClose.

@@ -3,11 +3,13 @@ import { hostname } from 'node:os'
 import { createAdapter } from '@socket.io/redis-streams-adapter'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Redis } from 'ioredis'
+import type { ExperimentService } from '../experiments'
 import { runGatewayCommand, type GatewayCommand, type GatewayRemote, type IoServer } from '../realtime/gateway'
 import { sessionRoom } from '../realtime/rooms'
 import { SessionError } from '../sessions/errors'
 import type { SessionOwnership, SessionService } from '../sessions/sessionService'
 import { RedisSessionStore } from '../store/redisSessionStore'
+import { ClusterExperiments, type ExperimentCall } from './experiments'
 import { Leases } from './lease'
 import { RedisRpc, UnreachableError } from './rpc'
 
@@ -29,10 +31,19 @@ type Log = { info(message: string): void; warn(message: string): void; error(mes
 /** Where a session lives, seen from this process. */
 type Where = { kind: 'local' } | { kind: 'remote'; owner: string } | { kind: 'missing' }
 
-/** What one instance asks another. */
-type Request =
+/** What one instance asks a session's owner. */
+type SessionRequest =
   | { kind: 'gateway'; sessionId: string; command: GatewayCommand }
   | { kind: 'http'; sessionId: string; method: string; url: string; headers: Record<string, string>; body?: string }
+
+/** What one instance asks another: about a session (its owner), or an experiment (where it runs). */
+type Request = SessionRequest | ExperimentCall
+
+/** A seat's socket on another instance, as the owner learnt it from that instance's `enter`. */
+interface RemoteSeat {
+  sessionId: string
+  nodeId: number
+}
 
 interface HttpAnswer {
   status: number
@@ -54,11 +65,18 @@ const FORWARDED_REQUEST_HEADERS = ['authorization', 'content-type', 'accept', 'u
  * process's sockets through the Socket.IO Redis streams adapter. When an owner dies its leases
  * expire; the next process that gets traffic for a session (or a periodic scan, for rounds
  * that are running) takes the lease, loads the document and restores the round from its log.
+ *
+ * Every instance also renews a liveness key, `<prefix>:instance:<id>` (the lease TTL, renewed
+ * every third of it). An owner remembers through which instance each seat socket entered; when
+ * that instance's liveness key expires (it crashed), its seats are marked away here. Experiments
+ * run where they were posted and any instance answers for them (see ./experiments.ts).
  */
 export class Cluster {
   readonly store: RedisSessionStore
   readonly instanceId: string
   readonly ttlMs: number
+  /** Where experiments run, and the answers of every instance about them. */
+  readonly experiments: ClusterExperiments
   private readonly leases: Leases
   private readonly rpc: RedisRpc
   private readonly adopting = new Map<string, Promise<Where>>()
@@ -69,6 +87,12 @@ export class Cluster {
   private scanning = false
   private stopped = false
   private crashed = false
+  /** Instance → its seat sockets (connection id → seat) of sessions this process owns. */
+  private readonly seatsVia = new Map<string, Map<string, RemoteSeat>>()
+  private checkingPeers = false
+  private heartbeatTimer: NodeJS.Timeout | null = null
+  /** Whether this instance's liveness key was written at least once (a later miss means it expired). */
+  private beating = false
 
   private constructor(
     private readonly redis: Redis,
@@ -101,6 +125,13 @@ export class Cluster {
       handle: (body, from) => this.handle(body as Request, from),
       onBroadcast: (body) => this.onBroadcast(body as { kind: string; sessionId: string }),
     })
+    this.experiments = new ClusterExperiments(redis, this.store, {
+      keyPrefix,
+      instanceId: this.instanceId,
+      ttlMs: this.ttlMs,
+      log,
+      call: (target, request) => this.rpc.call(target, request),
+    })
   }
 
   /** Connects to Redis (failing start-up with a clear message when it cannot) and subscribes. */
@@ -117,6 +148,7 @@ export class Cluster {
     }
     const cluster = new Cluster(redis, redis.duplicate(), duplicates, options, log)
     await cluster.rpc.start()
+    await cluster.heartbeat()
     return cluster
   }
 
@@ -180,13 +212,22 @@ export class Cluster {
     })
   }
 
-  /** Starts owning: the service to run commands on, renewals and the takeover scan. */
-  attach(app: FastifyInstance, service: SessionService, io: IoServer): void {
+  /**
+   * Starts owning: the services to run commands on, renewals (leases, liveness, experiments),
+   * the takeover scan and the check of the instances seats came through.
+   */
+  attach(app: FastifyInstance, service: SessionService, io: IoServer, experiments?: ExperimentService): void {
     this.app = app
     this.service = service
     this.io = io
     this.leases.start()
-    this.scanTimer = setInterval(() => void this.scan(), this.ttlMs)
+    if (experiments) this.experiments.attach(experiments)
+    this.heartbeatTimer = setInterval(() => void this.heartbeat(), Math.max(10, Math.floor(this.ttlMs / 3)))
+    this.scanTimer = setInterval(() => {
+      void this.scan()
+      void this.checkPeers()
+      void this.experiments.reap()
+    }, this.ttlMs)
     void this.scan()
   }
 
@@ -197,6 +238,7 @@ export class Cluster {
    */
   crash(): void {
     this.crashed = true
+    this.experiments.crash()
     this.stopTimers()
     this.rpc.close()
   }
@@ -204,7 +246,12 @@ export class Cluster {
   /** Clean shutdown, after the sessions' last saves: leases released, forwarding stopped. */
   async shutdown(): Promise<void> {
     this.stopTimers()
-    if (!this.crashed) await this.leases.releaseAll().catch((error: unknown) => this.log.warn(`could not release leases: ${String(error)}`))
+    this.experiments.stop()
+    if (!this.crashed) {
+      await this.leases.releaseAll().catch((error: unknown) => this.log.warn(`could not release leases: ${String(error)}`))
+      // Owners mark the seats that came through here away at their next check.
+      await this.redis.del(this.instanceKey(this.instanceId)).catch(() => undefined)
+    }
     this.rpc.close()
     await this.io?.of('/').adapter.close()
   }
@@ -258,7 +305,7 @@ export class Cluster {
    * Sends a request to the session's owner. When the owner is gone (nobody listens on its
    * channel) its lease is left to expire, and then this process takes the session over.
    */
-  private async callOwner(id: string, owner: string, request: Request): Promise<unknown> {
+  private async callOwner(id: string, owner: string, request: SessionRequest): Promise<unknown> {
     const deadline = Date.now() + 2 * this.ttlMs + 1000
     let target: Where = { kind: 'remote', owner }
     for (;;) {
@@ -291,10 +338,29 @@ export class Cluster {
 
   /** A request another instance forwarded here, because it thinks this process owns the session. */
   private async handle(request: Request, from: string): Promise<unknown> {
+    if (request.kind === 'experiment') return this.experiments.answer(request)
     const where = await this.locate(request.sessionId)
     if (request.kind === 'http') return this.answerHttp(request, from)
     if (where.kind === 'remote') throw new SessionError('BUSY', `session ${request.sessionId} moved to another server; try again`)
+    this.trackSeat(from, request.command)
     return this.runLocally(request.command)
+  }
+
+  /**
+   * Remembers through which instance a seat socket entered (before the command runs: a seat
+   * marked online must always be found again), and forgets it when it leaves.
+   */
+  private trackSeat(from: string, command: GatewayCommand): void {
+    if (from === this.instanceId || (command.kind !== 'enter' && command.kind !== 'leave') || command.role.kind !== 'seat') return
+    const { role, connection } = command
+    let seats = this.seatsVia.get(from)
+    if (command.kind === 'leave') {
+      seats?.delete(connection)
+      if (seats?.size === 0) this.seatsVia.delete(from)
+      return
+    }
+    if (!seats) this.seatsVia.set(from, (seats = new Map()))
+    seats.set(connection, { sessionId: role.sessionId, nodeId: role.nodeId })
   }
 
   private async answerHttp(request: Extract<Request, { kind: 'http' }>, from: string): Promise<HttpAnswer> {
@@ -312,24 +378,89 @@ export class Cluster {
 
   /** Another instance took a session over: this instance's seat sockets of it check in there. */
   private onBroadcast(message: { kind: string; sessionId: string }): void {
-    if (message.kind !== 'adopted' || !this.io) return
-    const id = message.sessionId
-    void this.io
-      .local.in(sessionRoom(id))
-      .fetchSockets()
-      .then((sockets) => {
-        for (const socket of sockets) {
-          const role = socket.data.role
-          if (role?.kind !== 'seat') continue
-          this.runGateway(id, { kind: 'enter', role, connection: socket.id })
-            .then((state) => {
-              const replica = (state as { replica?: unknown }).replica
-              if (replica) socket.emit('replica:view', replica as never)
-            })
-            .catch(() => undefined)
+    const io = this.io
+    if (message.kind !== 'adopted' || !io) return
+    void this.checkIn(() => io.local.in(sessionRoom(message.sessionId)).fetchSockets(), false)
+  }
+
+  /**
+   * Seat sockets of this instance tell their session's owner that they are online (all of them,
+   * or only those of sessions owned elsewhere).
+   */
+  private async checkIn(fetch: () => ReturnType<IoServer['fetchSockets']>, onlyRemote: boolean): Promise<void> {
+    for (const socket of await fetch().catch(() => [])) {
+      const role = socket.data.role
+      if (role?.kind !== 'seat' || (onlyRemote && this.service?.has(role.sessionId) !== false)) continue
+      this.runGateway(role.sessionId, { kind: 'enter', role, connection: socket.id })
+        .then((state) => {
+          const replica = (state as { replica?: unknown }).replica
+          if (replica) socket.emit('replica:view', replica as never)
+        })
+        .catch(() => undefined)
+    }
+  }
+
+  // ---- liveness ---------------------------------------------------------------------------
+
+  private instanceKey(id: string): string {
+    return `${this.options.keyPrefix ?? 'pbft'}:instance:${id}`
+  }
+
+  /**
+   * Renews this instance's liveness key. Found expired (Redis was out of reach for a whole
+   * TTL), owners may have marked this instance's seats away: they check in again.
+   */
+  private async heartbeat(): Promise<void> {
+    if (this.stopped) return
+    const key = this.instanceKey(this.instanceId)
+    try {
+      const results = await this.redis.multi().exists(key).set(key, this.instanceId, 'PX', this.ttlMs).exec()
+      const existed = results?.[0]?.[1] === 1
+      const io = this.io
+      if (!existed && this.beating && io && !this.stopped) {
+        this.log.warn(`the liveness key of instance ${this.instanceId} had expired: its seat sockets check in with their owners again`)
+        void this.checkIn(() => io.local.fetchSockets(), true)
+      }
+      this.beating = true
+    } catch (error) {
+      this.log.warn(`liveness renewal failed: ${error instanceof Error ? error.message : String(error)}`)
+    }
+  }
+
+  /**
+   * Seat sockets that entered through an instance whose liveness key expired (it died without
+   * telling) are marked away here, so the host sees them offline and bots may take over.
+   */
+  private async checkPeers(): Promise<void> {
+    const service = this.service
+    if (this.checkingPeers || this.stopped || !service || this.seatsVia.size === 0) return
+    this.checkingPeers = true
+    try {
+      const peers = [...this.seatsVia.keys()]
+      const alive = await this.redis.mget(peers.map((peer) => this.instanceKey(peer)))
+      for (const [i, peer] of peers.entries()) {
+        const seats = this.seatsVia.get(peer)
+        if (!seats) continue
+        if (alive[i] !== null) {
+          // Sessions that moved or ended: nothing of theirs to mark any more.
+          for (const [connection, seat] of seats) if (!service.has(seat.sessionId)) seats.delete(connection)
+          if (seats.size === 0) this.seatsVia.delete(peer)
+          continue
         }
-      })
-      .catch(() => undefined)
+        this.seatsVia.delete(peer)
+        let marked = 0
+        for (const [connection, seat] of seats) {
+          if (!service.has(seat.sessionId)) continue
+          service.seatDisconnected(seat.sessionId, seat.nodeId, connection)
+          marked++
+        }
+        if (marked > 0) this.log.warn(`instance ${peer} is gone: ${marked} seat connection(s) through it marked away`)
+      }
+    } catch (error) {
+      this.log.warn(`instance liveness check failed: ${error instanceof Error ? error.message : String(error)}`)
+    } finally {
+      this.checkingPeers = false
+    }
   }
 
   /** Running rounds nobody owns (their owner died) are taken over without waiting for traffic. */
@@ -358,6 +489,8 @@ export class Cluster {
     this.leases.stop()
     if (this.scanTimer) clearInterval(this.scanTimer)
     this.scanTimer = null
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer)
+    this.heartbeatTimer = null
   }
 }
 

@@ -39,7 +39,22 @@ export interface ExperimentServiceOptions {
   inThreadMaxDraws?: number
   /** Least time between two progress events of one experiment. */
   progressIntervalMs?: number
+  /** Cluster mode (REDIS_URL): makes this instance's runs findable by the others. */
+  registry?: ExperimentRegistry
   log?: { warn(message: string): void }
+}
+
+/**
+ * Cluster mode: where other instances learn which instance runs an experiment (see
+ * cluster/experiments.ts). Without one (a single process) every experiment is local.
+ */
+export interface ExperimentRegistry {
+  /** Of these stored `running` experiments, those another live instance is running now: left alone on start-up. */
+  runningElsewhere(ids: string[]): Promise<Set<string>>
+  /** A run started here; resolves once other instances can find it (the POST waits for that). */
+  started(record: ExperimentRecord): Promise<void>
+  /** A run ended here and its final document was handed to the store: the store answers for it from now on. */
+  settled(record: ExperimentRecord): void
 }
 
 const NO_EVENTS: ExperimentEvents = { progress: () => undefined, finished: () => undefined }
@@ -50,6 +65,8 @@ interface RunningExperiment {
   startedAt: number
   lastProgressAt: number
   run: Promise<void>
+  /** Resolves once other instances can find the run (at once without a registry). */
+  findable: Promise<void>
 }
 
 type Outcome = { status: 'done'; results: ExperimentPoint[] } | { status: 'cancelled' | 'failed'; error: string }
@@ -74,7 +91,10 @@ export class ExperimentService {
     this.events = options.events ?? NO_EVENTS
   }
 
-  /** Loads the stored experiments, oldest first, marking those a dead server left running as failed. */
+  /**
+   * Loads the stored experiments, oldest first, marking those a dead server left running as
+   * failed (in a cluster, those another live instance is running are skipped: it answers for them).
+   */
   static async open(options: ExperimentServiceOptions): Promise<ExperimentService> {
     const service = new ExperimentService(options)
     const documents = await options.store.loadExperiments()
@@ -89,7 +109,11 @@ export class ExperimentService {
       records.push(record)
     }
     records.sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+    // In a cluster, experiments another instance is running are its to answer for.
+    const running = records.filter((record) => record.status === 'running').map((record) => record.id)
+    const elsewhere = options.registry && running.length > 0 ? await options.registry.runningElsewhere(running) : new Set<string>()
     for (const record of records) {
+      if (elsewhere.has(record.id)) continue
       service.records.set(record.id, record)
       if (record.status === 'running') {
         Object.assign(record, { status: 'failed', error: 'server restarted' })
@@ -119,15 +143,41 @@ export class ExperimentService {
     }
     this.records.set(record.id, record)
     const controller = new AbortController()
-    const entry: RunningExperiment = { record, controller, startedAt: performance.now(), lastProgressAt: 0, run: Promise.resolve() }
+    const entry: RunningExperiment = {
+      record,
+      controller,
+      startedAt: performance.now(),
+      lastProgressAt: 0,
+      run: Promise.resolve(),
+      findable: Promise.resolve(),
+    }
     this.running.set(record.id, entry)
+    const { registry } = this.options
+    if (registry) {
+      entry.findable = registry
+        .started(record)
+        .catch((error: unknown) => this.warn(`could not announce experiment ${record.id}: ${error instanceof Error ? error.message : String(error)}`))
+    }
     this.persist(record)
     entry.run = this.run(entry)
     return record
   }
 
+  /**
+   * Resolves once other instances can find a run started here (cluster mode; at once
+   * otherwise): the POST answers after it, so a client may poll any instance right away.
+   */
+  async findable(id: string): Promise<void> {
+    await this.running.get(id)?.findable
+  }
+
   get(id: string): ExperimentRecord | undefined {
     return this.records.get(id)
+  }
+
+  /** Whether this instance holds the experiment's record. */
+  has(id: string): boolean {
+    return this.records.has(id)
   }
 
   /** Newest first. */
@@ -210,7 +260,10 @@ export class ExperimentService {
     else record.error = outcome.error
     record.finishedAt = new Date().toISOString()
     record.elapsedMs = Math.round((performance.now() - entry.startedAt) * 10) / 10
-    this.persist(record)
+    const saved = this.persist(record)
+    const { registry } = this.options
+    // Only once the final document is stored: other instances then read it from the store.
+    if (registry) void saved.then(() => this.safely(() => registry.settled(record)))
     this.safely(() => this.events.finished(record.id, structuredClone(record)))
   }
 
@@ -264,7 +317,8 @@ function toExperimentPoint(point: SweepPoint, seed: number): ExperimentPoint {
   }
 }
 
-function summarise(record: ExperimentRecord): ExperimentSummary {
+/** A record's row in `GET /api/experiments`. */
+export function summarise(record: ExperimentRecord): ExperimentSummary {
   const { nodes, p, rounds, seed } = record.config
   return {
     id: record.id,

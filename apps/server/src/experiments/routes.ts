@@ -6,6 +6,8 @@ import {
   ExperimentListQuery,
   ExperimentRecord,
   ExperimentRequest,
+  type ExperimentRecord as ExperimentRecordType,
+  type ExperimentSummary,
 } from '@pbft/protocol'
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
@@ -16,11 +18,28 @@ import type { ExperimentService } from './experimentService'
 const TAGS = ['experiments']
 
 /**
+ * Cluster mode: the experiments of the other instances (see cluster/experiments.ts). The routes
+ * ask it about ids this instance does not hold; without it (one process) they answer alone.
+ */
+export interface ExperimentPeers {
+  /** The record, from the instance running it or from the store; undefined when there is none. */
+  get(id: string): Promise<ExperimentRecordType | undefined>
+  /** Cancels it where it runs; throws the same 404/409 HttpErrors as `ExperimentService.cancel`. */
+  cancel(id: string): Promise<ExperimentRecordType>
+  /** The newest `limit` rows of every instance, these local rows merged in. */
+  list(limit: number, local: ExperimentSummary[]): Promise<ExperimentSummary[]>
+}
+
+/**
  * `/api/experiments`: start a sweep (202), read it, list them, cancel one. Bodies, queries and
  * params are parsed by the protocol's zod schemas, so a bad request is a 400 VALIDATION naming
  * the field, and the OpenAPI document shows the same schemas.
  */
-export async function registerExperimentRoutes(app: FastifyInstance, service: ExperimentService): Promise<void> {
+export async function registerExperimentRoutes(app: FastifyInstance, service: ExperimentService, peers?: ExperimentPeers): Promise<void> {
+  const read = async (id: string): Promise<ExperimentRecordType> =>
+    service.get(id) ?? (await peers?.get(id)) ?? notFound(`no experiment ${id}`)
+  const cancel = async (id: string): Promise<ExperimentRecordType> => (peers && !service.has(id) ? peers.cancel(id) : service.cancel(id))
+
   await app.register(async (scope) => {
     useZodCompilers(scope)
     // preClose runs before every onClose hook, whatever the order they were added in: runs are
@@ -42,6 +61,7 @@ export async function registerExperimentRoutes(app: FastifyInstance, service: Ex
       },
       async (request, reply) => {
         const record = service.start(request.body)
+        await service.findable(record.id)
         return reply.status(202).send({ id: record.id, status: 'running', total: record.progress.total, createdAt: record.createdAt })
       },
     )
@@ -56,7 +76,10 @@ export async function registerExperimentRoutes(app: FastifyInstance, service: Ex
           response: { 200: ExperimentList, 400: ApiErrorResponse },
         },
       },
-      async (request) => ({ experiments: service.list(request.query.limit) }),
+      async (request) => {
+        const local = service.list(request.query.limit)
+        return { experiments: peers ? await peers.list(request.query.limit, local) : local }
+      },
     )
 
     api.get(
@@ -69,7 +92,7 @@ export async function registerExperimentRoutes(app: FastifyInstance, service: Ex
           response: { 200: ExperimentRecord, 400: ApiErrorResponse, 404: ApiErrorResponse },
         },
       },
-      async (request) => service.get(request.params.id) ?? notFound(`no experiment ${request.params.id}`),
+      async (request) => read(request.params.id),
     )
 
     const cancelSchema = {
@@ -80,12 +103,12 @@ export async function registerExperimentRoutes(app: FastifyInstance, service: Ex
     api.delete(
       '/api/experiments/:id',
       { schema: { ...cancelSchema, summary: 'Cancel a running experiment (its record stays)' } },
-      async (request) => service.cancel(request.params.id),
+      async (request) => cancel(request.params.id),
     )
     api.post(
       '/api/experiments/:id/cancel',
       { schema: { ...cancelSchema, summary: 'Cancel a running experiment (same as DELETE)' } },
-      async (request) => service.cancel(request.params.id),
+      async (request) => cancel(request.params.id),
     )
   })
 }

@@ -108,6 +108,14 @@ export class RedisSessionStore implements SessionStore {
     return this.loadAll(this.experiments)
   }
 
+  /** One experiment document, or null when there is none (or it is corrupt: see `warnings`). */
+  async loadExperiment(id: string): Promise<unknown> {
+    checkDocumentId(id)
+    const key = this.key(this.experiments, id)
+    const data = await this.command(`read ${key}`, () => this.redis.get(key))
+    return data === null ? null : this.parse(key, data)
+  }
+
   async saveExperiment(id: string, document: unknown): Promise<void> {
     return this.enqueue(this.experiments, id, { kind: 'write', data: serialise(document) })
   }

@@ -1,0 +1,154 @@
+import { ExperimentList, ExperimentRecord, type ExperimentCreated } from '@pbft/protocol'
+import type { Redis } from 'ioredis'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startLiveServer, type LiveServer } from '../integration/liveServer'
+import { startRedisServer, type RedisServer } from './redisServer'
+
+/** Short leases, so that a dead instance's keys expire within about a second. */
+const LEASE_MS = 1000
+/** A sweep that takes many seconds on one worker: long enough to look at while it runs, never waited for. */
+const LONG_RUN = { nodes: [100], p: '0.5:1:0.05', rounds: 1_000_000 }
+type ErrorReply = { error: { code: string; message: string } }
+
+async function startInstance(redis: RedisServer, instanceId: string, keyPrefix: string): Promise<LiveServer> {
+  return startLiveServer({
+    lanAddress: null,
+    cluster: { redisUrl: redis.url, instanceId, leaseTtlMs: LEASE_MS, keyPrefix },
+    // One worker each: two instances share this machine's cores with the test.
+    experiments: { workers: 1, progressIntervalMs: 0 },
+  })
+}
+
+/** Polls `GET /api/experiments/:id` on one instance until `done` says so (bounded). */
+async function pollUntil(server: LiveServer, id: string, done: (record: ExperimentRecord) => boolean, what: string, ms = 8000): Promise<ExperimentRecord> {
+  const deadline = Date.now() + ms
+  for (;;) {
+    const { status, body } = await server.request<ExperimentRecord>('GET', `/api/experiments/${id}`)
+    expect(status, JSON.stringify(body)).toBe(200)
+    const record = ExperimentRecord.parse(body)
+    if (done(record)) return record
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what} (last: ${record.status})`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
+
+async function post(server: LiveServer, body: unknown): Promise<ExperimentCreated> {
+  const created = await server.request<ExperimentCreated>('POST', '/api/experiments', { body })
+  expect(created.status, JSON.stringify(created.body)).toBe(202)
+  return created.body
+}
+
+async function list(server: LiveServer): Promise<ExperimentList['experiments']> {
+  const { status, body } = await server.request<ExperimentList>('GET', '/api/experiments')
+  expect(status).toBe(200)
+  return ExperimentList.parse(body).experiments
+}
+
+describe('experiments across instances', () => {
+  let redis: RedisServer
+  let client: Redis
+  const servers: LiveServer[] = []
+
+  beforeAll(async () => {
+    redis = await startRedisServer()
+    client = redis.client()
+  }, 15_000)
+
+  afterAll(async () => {
+    for (const server of servers) await server.close().catch(() => undefined)
+    client?.disconnect()
+    await redis?.stop()
+  }, 15_000)
+
+  const stop = async (server: LiveServer): Promise<void> => {
+    servers.splice(servers.indexOf(server), 1)
+    await server.close()
+  }
+
+  it('any instance reads, lists and cancels an experiment running on another', async () => {
+    const a = await startInstance(redis, 'A', 'exp')
+    const b = await startInstance(redis, 'B', 'exp')
+    servers.push(a, b)
+
+    // Posted on B, polled on A until done: the same record as B's.
+    const small = await post(b, { nodes: '4,7', p: [0.9, 1], rounds: 20_000, seed: 42 })
+    const doneOnA = await pollUntil(a, small.id, (record) => record.status !== 'running', 'the sweep posted on B to finish')
+    expect(doneOnA.status).toBe('done')
+    expect(doneOnA.results).toHaveLength(4)
+    const onB = await b.request<ExperimentRecord>('GET', `/api/experiments/${small.id}`)
+    expect(onB.status).toBe(200)
+    expect(doneOnA).toEqual(ExperimentRecord.parse(onB.body))
+    // Settled: nobody owns it any more, the store answers for it.
+    await expect.poll(() => client.exists(`exp:experiment-owner:${small.id}`)).toBe(0)
+    expect(await client.hexists('exp:experiments-running', small.id)).toBe(0)
+
+    // A long run on B: A forwards its GET to B while it runs, lists it, and cancels it there.
+    const long = await post(b, LONG_RUN)
+    expect(await client.get(`exp:experiment-owner:${long.id}`)).toBe('B')
+    const runningOnA = await pollUntil(a, long.id, (record) => record.progress.done > 0, 'progress of the long run, seen from A')
+    expect(runningOnA).toMatchObject({ id: long.id, status: 'running', progress: { total: long.total } })
+    const rowsOnA = await list(a)
+    expect(rowsOnA.map((row) => [row.id, row.status])).toEqual(
+      expect.arrayContaining([
+        [long.id, 'running'],
+        [small.id, 'done'],
+      ]),
+    )
+    // Newest first.
+    expect(rowsOnA.findIndex((row) => row.id === long.id)).toBeLessThan(rowsOnA.findIndex((row) => row.id === small.id))
+
+    const cancelled = await a.request<ExperimentRecord>('DELETE', `/api/experiments/${long.id}`)
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200)
+    expect(cancelled.body).toMatchObject({ id: long.id, status: 'cancelled', error: 'cancelled by request' })
+    expect((await b.request<ExperimentRecord>('GET', `/api/experiments/${long.id}`)).body).toMatchObject({ status: 'cancelled' })
+    // Cancelling again is a no-op; a finished one is a conflict; an unknown id is 404, from any instance.
+    expect((await a.request('DELETE', `/api/experiments/${long.id}`)).status).toBe(200)
+    const finished = await a.request<ErrorReply>('DELETE', `/api/experiments/${small.id}`)
+    expect(finished.status).toBe(409)
+    expect(finished.body.error.code).toBe('CONFLICT')
+    expect((await a.request<ErrorReply>('GET', '/api/experiments/nosuchexperiment')).status).toBe(404)
+    expect((await a.request<ErrorReply>('DELETE', '/api/experiments/nosuchexperiment')).status).toBe(404)
+
+    // B goes away: A still reads both from the store, and lists them.
+    await stop(b)
+    const afterB = await a.request<ExperimentRecord>('GET', `/api/experiments/${small.id}`)
+    expect(afterB.status).toBe(200)
+    expect(ExperimentRecord.parse(afterB.body)).toEqual(doneOnA)
+    expect((await a.request<ExperimentRecord>('GET', `/api/experiments/${long.id}`)).body).toMatchObject({ status: 'cancelled' })
+    expect((await list(a)).filter((row) => row.id === small.id || row.id === long.id).map((row) => row.status)).toEqual(['cancelled', 'done'])
+
+    // A third instance started now has both from the store (and does not mark them failed).
+    const c = await startInstance(redis, 'C', 'exp')
+    servers.push(c)
+    expect(ExperimentRecord.parse((await c.request('GET', `/api/experiments/${small.id}`)).body)).toEqual(doneOnA)
+  }, 30_000)
+
+  it('an experiment whose instance died is failed, not running forever', async () => {
+    const d = await startInstance(redis, 'D', 'orphan')
+    const e = await startInstance(redis, 'E', 'orphan')
+    servers.push(d, e)
+    const long = await post(d, LONG_RUN)
+    await pollUntil(e, long.id, (record) => record.status === 'running', 'the run on D, seen from E')
+
+    // An instance started while D runs it leaves it alone.
+    const f = await startInstance(redis, 'F', 'orphan')
+    servers.push(f)
+    expect((await f.request<ExperimentRecord>('GET', `/api/experiments/${long.id}`)).body).toMatchObject({ status: 'running' })
+    await stop(f)
+
+    d.app.cluster?.crash()
+    const failed = await pollUntil(e, long.id, (record) => record.status !== 'running', 'the dead run to show failed', 3000)
+    expect(failed).toMatchObject({ status: 'failed', error: 'the server running it (D) stopped before it finished' })
+    // Within a few lease TTLs a survivor stores the verdict, so every instance and restart agrees.
+    await expect
+      .poll(async () => (JSON.parse((await client.get(`orphan:experiment:${long.id}`)) ?? '{}') as { status?: string }).status, {
+        timeout: 4 * LEASE_MS + 2000,
+        interval: 50,
+      })
+      .toBe('failed')
+    expect(await client.hexists('orphan:experiments-running', long.id)).toBe(0)
+    expect((await list(e)).find((row) => row.id === long.id)?.status).toBe('failed')
+    expect((await e.request<ErrorReply>('DELETE', `/api/experiments/${long.id}`)).status).toBe(409)
+    await stop(d)
+  }, 30_000)
+})

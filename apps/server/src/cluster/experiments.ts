@@ -1,0 +1,288 @@
+import { EXPERIMENT_API_LIMITS, ExperimentDocument, ExperimentSummary, type ExperimentRecord } from '@pbft/protocol'
+import type { Redis } from 'ioredis'
+import type { ExperimentPeers, ExperimentRegistry, ExperimentService } from '../experiments'
+import { summarise } from '../experiments/experimentService'
+import { conflict, HttpError, notFound } from '../http/validation'
+import { SessionError } from '../sessions/errors'
+import type { RedisSessionStore } from '../store/redisSessionStore'
+import { UnreachableError } from './rpc'
+
+/** What one instance asks the instance running an experiment. */
+export interface ExperimentCall {
+  kind: 'experiment'
+  op: 'get' | 'cancel'
+  id: string
+}
+
+/** The answer: the record (null: not known there), or why a cancel was refused (404, 409). */
+type ExperimentAnswer = { record: ExperimentRecord | null } | { refused: { status: number; code: string; message: string } }
+
+export interface ClusterExperimentsOptions {
+  keyPrefix: string
+  instanceId: string
+  /** How long an owner key lives without renewal (the lease TTL); renewed every third of it. */
+  ttlMs: number
+  /** Sends a request to another instance (the cluster's RPC); UnreachableError when it is gone. */
+  call: (target: string, request: ExperimentCall) => Promise<unknown>
+  log: { info(message: string): void; warn(message: string): void }
+}
+
+/** Experiment ids (the same rule as the routes'): a key suffix is only ever one of these. */
+const EXPERIMENT_ID = /^[A-Za-z0-9_-]{1,64}$/
+/** Rows kept in the shared list index: no list asks for more. */
+const INDEXED = EXPERIMENT_API_LIMITS.maxListed
+
+/**
+ * Experiments in a cluster. A run stays on the instance that received its POST (its worker
+ * threads); Redis says where it runs and what every instance started:
+ *
+ * - `<prefix>:experiment-owner:<id>` → instanceId while it runs (expires after the lease TTL,
+ *   renewed every third of it, deleted once its final document is stored);
+ * - `<prefix>:experiments-running` (hash id → instanceId): runs that have not settled, so that a
+ *   run whose owner died is found and stored as failed (`reap`);
+ * - `<prefix>:experiment-index` (sorted set by creation time) and `<prefix>:experiment-summaries`
+ *   (hash id → list row): the newest rows of every instance, for `GET /api/experiments`.
+ *
+ * An instance asked about an id it does not hold forwards the question to the owner over the
+ * cluster RPC; without a live owner it reads the store, where a document still `running` means
+ * that its owner died: it is answered (and soon stored) as failed.
+ */
+export class ClusterExperiments implements ExperimentRegistry, ExperimentPeers {
+  /** This instance's runs: the records the service updates in place (progress). */
+  private readonly mine = new Map<string, ExperimentRecord>()
+  private service: ExperimentService | null = null
+  private timer: NodeJS.Timeout | null = null
+  private reaping = false
+  private dead = false
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly store: RedisSessionStore,
+    private readonly options: ClusterExperimentsOptions,
+  ) {}
+
+  private ownerKey(id: string): string {
+    return `${this.options.keyPrefix}:experiment-owner:${id}`
+  }
+
+  private get runningKey(): string {
+    return `${this.options.keyPrefix}:experiments-running`
+  }
+
+  private get indexKey(): string {
+    return `${this.options.keyPrefix}:experiment-index`
+  }
+
+  private get summariesKey(): string {
+    return `${this.options.keyPrefix}:experiment-summaries`
+  }
+
+  private reapKey(id: string): string {
+    return `${this.options.keyPrefix}:experiment-reap:${id}`
+  }
+
+  /** Starts answering forwarded requests with this service, and renewing this instance's runs. */
+  attach(service: ExperimentService): void {
+    this.service = service
+    this.timer ??= setInterval(() => void this.renew(), Math.max(10, Math.floor(this.options.ttlMs / 3)))
+  }
+
+  /** Clean shutdown: renewals stop; runs still settling remove their keys as they end. */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = null
+  }
+
+  /** Tests (a process that died): nothing more is written; the owner keys expire. */
+  crash(): void {
+    this.dead = true
+    this.stop()
+  }
+
+  // ---- registry (the local ExperimentService) --------------------------------------------
+
+  async runningElsewhere(ids: string[]): Promise<Set<string>> {
+    const owners = await this.redis.mget(ids.map((id) => this.ownerKey(id)))
+    return new Set(ids.filter((_, i) => owners[i] !== null && owners[i] !== undefined && owners[i] !== this.options.instanceId))
+  }
+
+  async started(record: ExperimentRecord): Promise<void> {
+    this.mine.set(record.id, record)
+    const { id } = record
+    await exec(
+      this.redis
+        .multi()
+        .set(this.ownerKey(id), this.options.instanceId, 'PX', this.options.ttlMs)
+        .hset(this.runningKey, id, this.options.instanceId)
+        .zadd(this.indexKey, Date.parse(record.createdAt), id)
+        .hset(this.summariesKey, id, JSON.stringify(summarise(record))),
+    )
+  }
+
+  settled(record: ExperimentRecord): void {
+    if (!this.mine.delete(record.id) || this.dead) return
+    const { id } = record
+    // After the final document was stored (the service calls this then): whoever misses the
+    // owner key from now on reads the final record from the store.
+    exec(this.redis.multi().hset(this.summariesKey, id, JSON.stringify(summarise(record))).hdel(this.runningKey, id).del(this.ownerKey(id)))
+      .then(() => this.trim())
+      .catch((error: unknown) => this.options.log.warn(`could not unregister experiment ${id}: ${message(error)}`))
+  }
+
+  /** Extends the owner keys of this instance's runs and refreshes their list rows (progress). */
+  private async renew(): Promise<void> {
+    if (this.dead || this.mine.size === 0) return
+    const pipeline = this.redis.pipeline()
+    for (const [id, record] of this.mine) {
+      pipeline
+        .set(this.ownerKey(id), this.options.instanceId, 'PX', this.options.ttlMs)
+        .hset(this.runningKey, id, this.options.instanceId)
+        .hset(this.summariesKey, id, JSON.stringify(summarise(record)))
+    }
+    await pipeline.exec().catch((error: unknown) => this.options.log.warn(`experiment renewal failed: ${message(error)}`))
+  }
+
+  /** Keeps the newest INDEXED rows of the shared list. */
+  private async trim(): Promise<void> {
+    const extra = (await this.redis.zcard(this.indexKey)) - INDEXED
+    if (extra <= 0) return
+    const old = await this.redis.zrange(this.indexKey, 0, extra - 1)
+    if (old.length > 0) await exec(this.redis.multi().zrem(this.indexKey, ...old).hdel(this.summariesKey, ...old))
+  }
+
+  // ---- forwarded requests (this instance runs the experiment) ----------------------------
+
+  /** Answers another instance's question about an experiment this instance may be running. */
+  answer(request: ExperimentCall): ExperimentAnswer {
+    const service = this.service
+    if (!service || !EXPERIMENT_ID.test(request.id) || !service.has(request.id)) return { record: null }
+    if (request.op === 'get') return { record: service.get(request.id) ?? null }
+    try {
+      return { record: service.cancel(request.id) }
+    } catch (error) {
+      if (error instanceof HttpError) return { refused: { status: error.statusCode, code: error.code, message: error.message } }
+      throw error
+    }
+  }
+
+  // ---- peers (the routes, for ids this instance does not hold) ---------------------------
+
+  async get(id: string): Promise<ExperimentRecord | undefined> {
+    const answer = await this.askOwner(id, 'get')
+    if (answer && 'record' in answer && answer.record) return answer.record
+    return this.fromStore(id)
+  }
+
+  async cancel(id: string): Promise<ExperimentRecord> {
+    const answer = await this.askOwner(id, 'cancel')
+    if (answer && 'refused' in answer) throw new HttpError(answer.refused.status, answer.refused.code, answer.refused.message)
+    if (answer?.record) return answer.record
+    // Nobody runs it: the same rules as a local record (a finished one is a conflict).
+    const record = (await this.fromStore(id)) ?? notFound(`no experiment ${id}`)
+    if (record.status !== 'cancelled') conflict(`experiment ${id} is already ${record.status}`)
+    return record
+  }
+
+  async list(limit: number, local: ExperimentSummary[]): Promise<ExperimentSummary[]> {
+    const ids = await this.redis.zrevrange(this.indexKey, 0, limit - 1)
+    const rows = ids.length === 0 ? [] : await this.redis.hmget(this.summariesKey, ...ids)
+    const known = new Set(local.map((row) => row.id))
+    const remote: ExperimentSummary[] = []
+    for (const raw of rows) {
+      if (raw === null) continue
+      const parsed = ExperimentSummary.safeParse(parseJson(raw))
+      if (parsed.success && !known.has(parsed.data.id)) remote.push(parsed.data)
+    }
+    // A row still `running` whose owner key is gone belongs to a dead instance.
+    const running = remote.filter((row) => row.status === 'running')
+    if (running.length > 0) {
+      const owners = await this.redis.mget(running.map((row) => this.ownerKey(row.id)))
+      running.forEach((row, i) => {
+        if (owners[i] === null) row.status = 'failed'
+      })
+    }
+    return [...local, ...remote].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0)).slice(0, limit)
+  }
+
+  /** The owner's answer, or null when no other live instance runs it. */
+  private async askOwner(id: string, op: ExperimentCall['op']): Promise<ExperimentAnswer | null> {
+    const owner = await this.redis.get(this.ownerKey(id))
+    if (owner === null || owner === this.options.instanceId) return null
+    try {
+      return (await this.options.call(owner, { kind: 'experiment', op, id })) as ExperimentAnswer
+    } catch (error) {
+      if (error instanceof UnreachableError) return null
+      if (error instanceof SessionError && error.code === 'BUSY') {
+        throw new HttpError(503, 'UNAVAILABLE', `the server running experiment ${id} (${owner}) did not answer in time; try again`)
+      }
+      throw error
+    }
+  }
+
+  /** The stored record; one still `running` there has no live owner any more: it failed. */
+  private async fromStore(id: string): Promise<ExperimentRecord | undefined> {
+    const parsed = ExperimentDocument.safeParse(await this.store.loadExperiment(id))
+    if (!parsed.success) return undefined
+    const { v: _version, ...record } = parsed.data
+    if (record.status !== 'running') return record
+    return { ...record, status: 'failed', error: orphaned(await this.redis.hget(this.runningKey, id)) }
+  }
+
+  /**
+   * Stores as failed the runs whose owner died (its key expired before they settled), so that
+   * every instance, and every restart, agrees on them. One instance does each (a short lock).
+   */
+  async reap(): Promise<void> {
+    if (this.dead || this.reaping) return
+    this.reaping = true
+    try {
+      const running = await this.redis.hgetall(this.runningKey)
+      const ids = Object.keys(running).filter((id) => !this.mine.has(id) && EXPERIMENT_ID.test(id))
+      if (ids.length === 0) return
+      const owners = await this.redis.mget(ids.map((id) => this.ownerKey(id)))
+      for (const [i, id] of ids.entries()) {
+        if (owners[i] !== null || this.dead) continue
+        if ((await this.redis.set(this.reapKey(id), this.options.instanceId, 'PX', this.options.ttlMs, 'NX')) !== 'OK') continue
+        const owner = running[id] ?? null
+        const parsed = ExperimentDocument.safeParse(await this.store.loadExperiment(id))
+        if (parsed.success && parsed.data.status === 'running') {
+          const document: ExperimentDocument = { ...parsed.data, status: 'failed', error: orphaned(owner), finishedAt: new Date().toISOString() }
+          await this.store.saveExperiment(id, document)
+          const { v: _version, ...record } = document
+          if ((await this.redis.zscore(this.indexKey, id)) !== null) await this.redis.hset(this.summariesKey, id, JSON.stringify(summarise(record)))
+          this.options.log.info(`experiment ${id} failed: its server ${owner ?? '?'} stopped before it finished`)
+        }
+        // Unless its owner came back meanwhile (a Redis stall, not a death): it re-registers then.
+        if ((await this.redis.get(this.ownerKey(id))) === null) await this.redis.hdel(this.runningKey, id)
+      }
+    } catch (error) {
+      this.options.log.warn(`experiment scan failed: ${message(error)}`)
+    } finally {
+      this.reaping = false
+    }
+  }
+}
+
+/** The error of a run whose server died. */
+function orphaned(owner: string | null): string {
+  return `the server running it${owner ? ` (${owner})` : ''} stopped before it finished`
+}
+
+async function exec(multi: ReturnType<Redis['multi']>): Promise<void> {
+  const results = await multi.exec()
+  if (results === null) throw new Error('the transaction was aborted')
+  const failed = results.find(([error]) => error !== null)?.[0]
+  if (failed) throw failed
+}
+
+function parseJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw) as unknown
+  } catch {
+    return null
+  }
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
