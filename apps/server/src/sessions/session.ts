@@ -14,6 +14,7 @@ import {
   type SessionStatus,
 } from '@pbft/protocol'
 import type { Clock } from './clock'
+import { SerialisedDocument } from '../store/sessionStore'
 import { SessionError } from './errors'
 import { RoundRunner, type RoundChange } from './roundRunner'
 import { botDelayMs } from './sessionConfig'
@@ -52,6 +53,9 @@ export function outcomeOf(round: number, result: RoundResult): RoundOutcome {
  * and the history of finished ones. Transport-free and storage-free: the service persists it
  * and tells the audiences. Rules of PBFT stay in the engine's LiveRound, driven by `run`.
  */
+/** Finished rounds as JSON, computed once per round record (see `serialisedDocument`). */
+const serialisedRounds = new WeakMap<object, string>()
+
 export class Session {
   readonly id: string
   readonly createdAt: number
@@ -291,6 +295,26 @@ export class Session {
   /** Cancels every timer (the session is deleted or the server stops). */
   stop(): void {
     this.run?.stop()
+  }
+
+  /**
+   * `document()` as JSON, each finished round serialised once and reused (they never change
+   * once in the history): a save costs the seats and the running round, not 100 rounds of logs.
+   */
+  serialisedDocument(): SerialisedDocument {
+    const { rounds, ...head } = this.document()
+    const parts: string[] = []
+    for (const round of rounds) {
+      let json = serialisedRounds.get(round)
+      if (json === undefined) {
+        json = JSON.stringify(round)
+        serialisedRounds.set(round, json)
+      }
+      parts.push(json)
+    }
+    const { current, ...fixed } = head
+    const start = JSON.stringify(fixed)
+    return new SerialisedDocument(`${start.slice(0, -1)},"rounds":[${parts.join(',')}],"current":${JSON.stringify(current)}}`)
   }
 
   document(): SessionDocument {

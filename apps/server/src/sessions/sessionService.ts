@@ -470,7 +470,7 @@ export class SessionService {
     const session = this.sessions.get(sessionId)
     // Deleted meanwhile: saving now would bring it back.
     if (!session) return
-    await this.options.store.saveSession(sessionId, session.document())
+    await this.options.store.saveSession(sessionId, session.serialisedDocument())
   }
 
   private saveFailed(sessionId: string, error: unknown): void {

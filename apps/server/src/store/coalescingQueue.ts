@@ -1,3 +1,5 @@
+import { SerialisedDocument } from './sessionStore'
+
 /** A write or a delete of one stored document. */
 export type StoreOperation = { kind: 'write'; data: string } | { kind: 'delete' }
 
@@ -69,6 +71,7 @@ export class CoalescingQueue<T> {
 
 /** Snapshot now: the caller may go on mutating its object while the write waits. */
 export function serialise(document: unknown): string {
+  if (document instanceof SerialisedDocument) return document.json
   const data = JSON.stringify(document)
   if (data === undefined) throw new TypeError('a stored document must be JSON (got undefined or a function)')
   return data

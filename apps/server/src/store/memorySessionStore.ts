@@ -1,3 +1,4 @@
+import { serialise } from './coalescingQueue'
 import { checkDocumentId } from './fileSessionStore'
 import { StoreError, type SessionStore } from './sessionStore'
 
@@ -41,9 +42,7 @@ export class MemorySessionStore implements SessionStore {
   private put(documents: Map<string, unknown>, id: string, document: unknown): void {
     this.checkOpen(id)
     // A JSON round trip, as a file would do: undefined fields vanish, Dates become strings.
-    const json = JSON.stringify(document)
-    if (json === undefined) throw new TypeError('a stored document must be JSON (got undefined or a function)')
-    documents.set(id, JSON.parse(json) as unknown)
+    documents.set(id, JSON.parse(serialise(document)) as unknown)
   }
 
   private checkOpen(id: string): void {

@@ -19,6 +19,15 @@ export interface SessionStore {
   close(): Promise<void>
 }
 
+/**
+ * A document its owner already serialised, for stores to write as is. A session's history
+ * (up to 100 finished rounds, each with its action log) never changes once written, so the
+ * session service serialises each round once instead of the whole document on every act.
+ */
+export class SerialisedDocument {
+  constructor(readonly json: string) {}
+}
+
 /** A store could not read or write; `message` says what and where, for people. */
 export class StoreError extends Error {
   override name = 'StoreError'
