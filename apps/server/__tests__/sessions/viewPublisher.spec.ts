@@ -134,3 +134,19 @@ describe('a phase opening', () => {
     for (let id = 1; id < 4; id++) expect(h.sink.viewsOf(id).at(-1)).toMatchObject({ phase: 'prepare', canAct: true })
   })
 })
+
+describe('the view of a phase that just opened', () => {
+  it('carries that phase’s deadline, not the previous one’s', async () => {
+    const h = await harness({ nodeCount: 4, pacingMs: 100, phaseTimeoutMs: 1000, phaseGapMs: 20 })
+    open.push(h)
+    for (let id = 0; id < 4; id++) await joinSeat(h, id)
+    await h.service.startRound(h.id)
+    const session = h.service.get(h.id)
+    h.clock.advance(300)
+    await h.service.act(h.id, { nodeId: 0, tokenHash: session.seats[0]?.tokenHash ?? '' })
+    h.clock.advance(20)
+    const opened = h.clock.now()
+    const view = h.sink.viewsOf(1).find((v) => v.phase === 'prepare')
+    expect(view?.phaseDeadline).toBe(opened + 1000)
+  })
+})

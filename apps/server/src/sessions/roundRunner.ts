@@ -146,8 +146,9 @@ export class RoundRunner {
       this.finish()
       return
     }
-    this.hooks.onChange({ kind: 'phase' })
     this.openPhase()
+    // After opening: the views this change sends carry the new phase's deadline.
+    this.hooks.onChange({ kind: 'phase' })
   }
 
   /** Delivery probability for messages sent from now on. */
