@@ -150,3 +150,15 @@ describe('the view of a phase that just opened', () => {
     expect(view?.phaseDeadline).toBe(opened + 1000)
   })
 })
+
+describe('a round starting', () => {
+  it('reaches every phone at once, even right after other views', async () => {
+    const h = await harness({ nodeCount: 4, pacingMs: 100, phaseTimeoutMs: 1000, phaseGapMs: 20 })
+    open.push(h)
+    for (let id = 0; id < 4; id++) await joinSeat(h, id)
+    h.clock.advance(1000)
+    await h.service.startRound(h.id)
+    expect(h.sink.viewsOf(0).at(-1)).toMatchObject({ round: 1, phase: 'pre-prepare', canAct: true })
+    for (let id = 1; id < 4; id++) expect(h.sink.viewsOf(id).at(-1)).toMatchObject({ round: 1, phase: 'pre-prepare' })
+  })
+})

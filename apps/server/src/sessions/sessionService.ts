@@ -306,7 +306,9 @@ export class SessionService {
     const session = this.get(sessionId)
     const roundSeed = seed ?? (this.options.newSeed ?? newRoundSeed)()
     const round = this.engine(() => session.startRound(roundSeed))
+    // Like a phase opening, a new round is sent at once (see roundChanged).
     this.publisher.all(session.id)
+    this.publisher.flush(session.id)
     await this.durably(session)
     return { round, seed: roundSeed }
   }
@@ -322,6 +324,7 @@ export class SessionService {
     const session = this.get(sessionId)
     const aborted = session.resetRound()
     this.publisher.all(session.id)
+    this.publisher.flush(session.id)
     await this.durably(session)
     return aborted
   }
