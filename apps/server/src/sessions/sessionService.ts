@@ -89,7 +89,7 @@ export class SessionService {
     const interval = options.viewIntervalMs ?? 80
     this.publisher = new ViewPublisher(
       this.clock,
-      (session) => Math.max(interval, 2.5 * session.nodeCount),
+      (session) => Math.max(interval, session.nodeCount),
       this.forwardingSink(),
       (id) => this.sessions.get(id),
       (error) => this.log.error(`session views failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),

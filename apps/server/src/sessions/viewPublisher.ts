@@ -26,7 +26,7 @@ export interface Slicing {
   budgetMs: number
 }
 
-const DEFAULT_SLICING: Slicing = { minViews: 16, budgetMs: 4 }
+const DEFAULT_SLICING: Slicing = { minViews: 8, budgetMs: 3 }
 
 /**
  * Coalesces view updates: changes only mark audiences dirty, and each session's dirty views
