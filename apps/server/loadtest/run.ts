@@ -1,5 +1,5 @@
 /**
- * `pnpm loadtest [--quick] [--only=1,2,3a,3b,1b] [--think=ms] [--tmpfs] [--cpu-prof=dir]`: a bounded load generator for the live
+ * `pnpm loadtest [--quick] [--only=1,1b,1s,2,3a,3b] [--think=ms] [--tmpfs] [--cpu-prof=dir]`: a bounded load generator for the live
  * sessions. Loopback only; it starts the real server (src/main.ts, file store in a temporary
  * DATA_DIR) as a child process per scenario, with serverProbe.mjs preloaded to report the
  * server's own event-loop delay, memory and CPU over IPC, plays rounds with Socket.IO clients
@@ -55,9 +55,12 @@ const RUN_LIMIT_MS = QUICK ? 120_000 : 420_000
 /** One wait (a join, a round) never takes longer than this. */
 const WAIT_LIMIT_MS = 30_000
 const PHASE_TIMEOUT_MS = 30_000
-/** A human's "think time" before acting: uniform in [0, THINK_MS) (`--think=<ms>`, default 50). */
-const THINK_MS = Number(args.find((arg) => arg.startsWith('--think='))?.slice('--think='.length) ?? 50)
-if (!Number.isFinite(THINK_MS) || THINK_MS < 0 || THINK_MS > 10_000) throw new Error('--think=<ms> takes 0..10000')
+/** `--think=<ms>`: every scenario's think time (each has its own by default, see `scenarios`). */
+const THINK_ARG = args.find((arg) => arg.startsWith('--think='))?.slice('--think='.length)
+const THINK_OVERRIDE = THINK_ARG === undefined ? undefined : Number(THINK_ARG)
+if (THINK_OVERRIDE !== undefined && !(Number.isFinite(THINK_OVERRIDE) && THINK_OVERRIDE >= 0 && THINK_OVERRIDE <= 10_000)) {
+  throw new Error('--think=<ms> takes 0..10000')
+}
 const PHASE_GAP_MS = 100
 
 // ---- small helpers ----------------------------------------------------------------------
@@ -225,7 +228,7 @@ function connected(socket: ClientSocket): Promise<void> {
  * once per phase when its view asks, after a short think time. Resolves when its first replica
  * view arrived.
  */
-function phone(base: string, sessionId: string, nodeId: number, metrics: Metrics): Promise<void> {
+function phone(base: string, sessionId: string, nodeId: number, thinkMs: number, metrics: Metrics): Promise<void> {
   const socket = connect(base, { sessionId }, metrics)
   const seen = new Set<string>()
   const acted = new Set<string>()
@@ -258,7 +261,7 @@ function phone(base: string, sessionId: string, nodeId: number, metrics: Metrics
         else if (!ack?.ok) metrics.error(`act ${sessionId}/${nodeId}: ${ack?.error?.code ?? '?'}`)
         else metrics.actLatency.push(performance.now() - started)
       })
-    }, Math.random() * THINK_MS)
+    }, Math.random() * thinkMs)
   })
   return (async () => {
     await connected(socket)
@@ -307,6 +310,14 @@ interface Scenario {
   watchers: number
   rounds: number
   experiment: boolean
+  /**
+   * A human's "think time" before acting: uniform in [0, thinkMs). The N = 100 scenarios take
+   * up to 1 s (faster than any class: people read the phone first), which still routes more
+   * than 5,000 messages/s; the N = 10 ones take up to 50 ms, because only such hurried play
+   * routes 5,000 messages/s with 10-replica sessions. Scenario "1s" is the storm: 100 humans
+   * all tapping within 50 ms.
+   */
+  thinkMs: number
 }
 
 interface Result {
@@ -361,7 +372,7 @@ async function runScenario(scenario: Scenario): Promise<Result> {
     const joinStarted = performance.now()
     const joins: Promise<void>[] = []
     for (const session of created) {
-      for (let nodeId = 0; nodeId < scenario.humans; nodeId++) joins.push(phone(server.base, session.sessionId, nodeId, metrics))
+      for (let nodeId = 0; nodeId < scenario.humans; nodeId++) joins.push(phone(server.base, session.sessionId, nodeId, scenario.thinkMs, metrics))
       for (let w = 0; w < scenario.watchers; w++) joins.push(watcher(server.base, session.sessionId, metrics))
     }
     await within(Promise.all(joins), `${joins.length} participants to join`)
@@ -486,7 +497,7 @@ function report(results: Result[]): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU'
   lines.push(`Machine: ${availableParallelism()} cores (${cpu}), ${Math.round(totalmem() / 1024 ** 3)} GB RAM, Node ${process.version}; generator and server on the same machine, loopback.`)
   lines.push(
-    `Run: ${QUICK ? 'quick' : 'full'}; think time 0-${THINK_MS} ms, phase gap ${PHASE_GAP_MS} ms, file store (fsync) in a temp DATA_DIR${TMPFS ? ' on /dev/shm (tmpfs)' : ' on disk'}.`,
+    `Run: ${QUICK ? 'quick' : 'full'}; phase gap ${PHASE_GAP_MS} ms, file store (fsync) in a temp DATA_DIR${TMPFS ? ' on /dev/shm (tmpfs)' : ' on disk'}.`,
   )
   lines.push('')
   for (const r of results) {
@@ -496,6 +507,7 @@ function report(results: Result[]): string {
     lines.push('| measure | value |')
     lines.push('|---|---|')
     lines.push(`| participants (sockets) | ${r.participants} (+${s.sessions} host) |`)
+    lines.push(`| think time before each act | 0–${s.thinkMs} ms |`)
     lines.push(`| join: all claimed and got their first view | ${r.joinMs} ms |`)
     lines.push(`| replica:act emit → ack (n=${r.act.n}) | p50 ${r.act.p50} ms, p99 ${r.act.p99} ms, max ${r.act.max} ms |`)
     lines.push(`| phase opens → view arrives (n=${r.phaseView.n}) | p50 ${r.phaseView.p50} ms, p99 ${r.phaseView.p99} ms, max ${r.phaseView.max} ms |`)
@@ -517,18 +529,24 @@ function report(results: Result[]): string {
 // ---- main -------------------------------------------------------------------------------
 
 function scenarios(): Scenario[] {
-  const rounds100 = QUICK ? 2 : 6
+  const rounds100 = QUICK ? 3 : 8
   const rounds10 = QUICK ? 4 : 15
-  const one: Omit<Scenario, 'id' | 'title' | 'experiment'> = { sessions: 1, nodes: 100, humans: 100, watchers: 100, rounds: rounds100 }
-  const twenty: Omit<Scenario, 'id' | 'title' | 'experiment'> = { sessions: 20, nodes: 10, humans: 10, watchers: 0, rounds: rounds10 }
+  const slow = 1000
+  const hurried = 50
+  type Shape = Omit<Scenario, 'id' | 'title' | 'experiment'>
+  const one: Shape = { sessions: 1, nodes: 100, humans: 100, watchers: 100, rounds: rounds100, thinkMs: slow }
+  const two: Shape = { sessions: 2, nodes: 100, humans: 100, watchers: 0, rounds: rounds100, thinkMs: slow }
+  const twenty: Shape = { sessions: 20, nodes: 10, humans: 10, watchers: 0, rounds: rounds10, thinkMs: hurried }
   const all: Scenario[] = [
     { id: '1', title: '200 participants: one N=100 session, 100 humans + 100 watchers', ...one, experiment: false },
-    { id: '1b', title: '200 participants: two N=100 sessions of 100 humans', sessions: 2, nodes: 100, humans: 100, watchers: 0, rounds: rounds100, experiment: false },
+    { id: '1b', title: '200 participants: two N=100 sessions of 100 humans', ...two, experiment: false },
     { id: '2', title: '20 sessions × 10 humans', ...twenty, experiment: false },
     { id: '3a', title: 'scenario 1 during a 10^7-round experiment', ...one, experiment: true },
     { id: '3b', title: 'scenario 2 during a 10^7-round experiment', ...twenty, experiment: true },
+    { id: '1s', title: 'storm: scenario 1 with every human tapping within 50 ms', ...one, thinkMs: hurried, experiment: false },
   ]
-  return all.filter((scenario) => (ONLY ? ONLY.includes(scenario.id) : QUICK ? scenario.id !== '1b' : true))
+  const chosen = all.filter((scenario) => (ONLY ? ONLY.includes(scenario.id) : QUICK ? !['1b', '1s'].includes(scenario.id) : true))
+  return THINK_OVERRIDE === undefined ? chosen : chosen.map((scenario) => ({ ...scenario, thinkMs: THINK_OVERRIDE }))
 }
 
 async function main(): Promise<void> {
