@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs'
+import { constants as fsConstants, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmdirSync, rmSync, writeFileSync } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { FileSessionStore } from '../../src/store/fileSessionStore'
-import { Journal, journalFileName, type JournalFileHandle, type OpenJournalFile } from '../../src/store/journal'
+import { Journal, journalFileName, openJournalFile, type JournalFileHandle, type OpenJournalFile } from '../../src/store/journal'
 import { StoreError } from '../../src/store/sessionStore'
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
@@ -376,4 +376,35 @@ describe('FileSessionStore with its journal', () => {
     expect(readdirSync(sessions()).sort()).toEqual(['a.json', 'c.json'])
     await expect(store.saveSession('d', {})).rejects.toBeInstanceOf(StoreError)
   })
+})
+
+describe('the default journal file', () => {
+  it.runIf(existsSync('/proc/self/fdinfo') && fsConstants.O_DSYNC !== undefined)(
+    'is opened for appending with O_DSYNC, so a write returns once durable and the separate sync is free',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'pbft-journal-flags-'))
+      const path = join(dir, journalFileName(1))
+      const handle = await openJournalFile(path)
+      try {
+        const fd = readdirSync('/proc/self/fd').find((fd) => {
+          try {
+            return readlinkSync(`/proc/self/fd/${fd}`) === path
+          } catch {
+            return false
+          }
+        })
+        expect(fd).toBeDefined()
+        const flags = parseInt(/flags:\s*(\d+)/.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'))?.[1] ?? '0', 8)
+        expect(flags & fsConstants.O_DSYNC).toBe(fsConstants.O_DSYNC)
+        expect(flags & fsConstants.O_APPEND).toBe(fsConstants.O_APPEND)
+        await handle.write(Buffer.from('x\n'), 0, 2)
+        await handle.datasync()
+        expect(readFileSync(path, 'utf8')).toBe('x\n')
+        await expect(openJournalFile(path)).rejects.toMatchObject({ code: 'EEXIST' })
+      } finally {
+        await handle.close()
+        rmSync(dir, { recursive: true, force: true })
+      }
+    },
+  )
 })

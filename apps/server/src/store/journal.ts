@@ -1,3 +1,4 @@
+import { constants as fsConstants } from 'node:fs'
 import { open, readdir, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { errnoOf, storeError, syncDirectory } from './durableFiles'
@@ -36,8 +37,24 @@ export interface JournalFileHandle {
 
 export type OpenJournalFile = (path: string) => Promise<JournalFileHandle>
 
-/** Creates a journal file for appending; exclusive, so that a file of an earlier run is never appended to. */
-export const openJournalFile: OpenJournalFile = (path) => open(path, 'ax', 0o644)
+const { O_WRONLY, O_CREAT, O_EXCL, O_APPEND, O_DSYNC } = fsConstants
+
+/**
+ * Creates a journal file for appending; exclusive, so that a file of an earlier run is never
+ * appended to. Where the platform has O_DSYNC, every write returns only once its bytes are
+ * durable, so the journal's separate sync is free: a batch costs one thread-pool step instead
+ * of two, each of which waits for a turn of a busy event loop.
+ */
+export const openJournalFile: OpenJournalFile = async (path) => {
+  if (O_DSYNC === undefined) return open(path, 'ax', 0o644)
+  const handle = await open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_DSYNC, 0o644)
+  return {
+    write: (buffer, offset, length) => handle.write(buffer, offset, length),
+    datasync: () => Promise.resolve(),
+    truncate: (length) => handle.truncate(length),
+    close: () => handle.close(),
+  }
+}
 
 export interface JournalOptions {
   /** A file that has reached this many bytes is closed (retired) and the next batch starts a new one. */
