@@ -32,6 +32,35 @@ describe('rooms', () => {
     expect(second.trace.map((m) => m.index)).toEqual(second.trace.map((_, i) => i))
   })
 
+  it('session:update goes to hosts and guests as it changes; a phone gets it once, on connecting', async () => {
+    const created = await server.createSession({ nodeCount: 4, pacingMs: 20, phaseTimeoutMs: 2000, phaseGapMs: 20 })
+    const { sessionId } = created
+    const host = await Client.connect(server.base, { sessionId, hostToken: created.hostToken })
+    const guest = await Client.connect(server.base, { sessionId })
+    const seat = await server.claim(sessionId, { nodeId: 1 })
+    const phone = await Client.connect(server.base, { sessionId, seatToken: seat.seatToken })
+    // A guest that claims over its socket becomes a phone too.
+    const claimer = await Client.connect(server.base, { sessionId })
+    clients.push(host, guest, phone, claimer)
+    expect(await claimer.emit('seat:claim', { nodeId: 2 })).toMatchObject({ ok: true, nodeId: 2 })
+    await phone.until(() => phone.info !== null && phone.replica !== null, 'the phone to connect')
+    await claimer.until(() => claimer.replica !== null, 'the claimed view')
+    const count = (client: Client): { n: number } => {
+      const counter = { n: 0 }
+      client.socket.on('session:update', () => counter.n++)
+      return counter
+    }
+    const [hostUpdates, guestUpdates, phoneUpdates, claimerUpdates] = [host, guest, phone, claimer].map(count)
+    expect(await host.emit('host:start-round')).toMatchObject({ ok: true })
+    await host.until(() => host.outcomes.length === 1, 'the round to end')
+    await guest.until(() => guest.info?.status === 'finished', 'the guest to see the end')
+    await phone.until(() => phone.replica?.outcome != null, 'the phone to see the outcome in its view')
+    expect(hostUpdates?.n).toBeGreaterThan(0)
+    expect(guestUpdates?.n).toBeGreaterThan(0)
+    expect(phoneUpdates?.n).toBe(0)
+    expect(claimerUpdates?.n).toBe(0)
+  })
+
   it('experiment progress reaches the sockets watching that experiment only', async () => {
     const watcher = await Client.connect(server.base, {})
     const other = await Client.connect(server.base, {})

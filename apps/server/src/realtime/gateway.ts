@@ -26,7 +26,7 @@ import { SessionError } from '../sessions/errors'
 import type { SeatCredential, SessionService } from '../sessions/sessionService'
 import { sessionInfo } from '../sessions/views'
 import { TokenBucket } from './rateLimit'
-import { hostRoom, seatRoom, sessionRoom } from './rooms'
+import { hostRoom, infoRoom, seatRoom, sessionRoom } from './rooms'
 
 /** What a socket is allowed to be, fixed by its handshake (a guest becomes a seat by claiming one). */
 export type SocketRole =
@@ -312,6 +312,9 @@ export function attachGateway(io: IoServer, service: SessionService, options: Ga
     return settle(exec<SessionSnapshot>(sessionId, { kind: 'enter', role, connection: socket.id }), (state) => {
       if (role.kind === 'host') void socket.join(hostRoom(sessionId))
       if (role.kind === 'seat') void socket.join(seatRoom(sessionId, role.nodeId))
+      // A guest that just claimed a seat is a phone now (see infoRoom).
+      if (role.kind === 'seat') void socket.leave(infoRoom(sessionId))
+      else void socket.join(infoRoom(sessionId))
       send(socket, state)
     })
   }

@@ -3,14 +3,14 @@ import { experimentRoom } from '@pbft/protocol'
 import type { Server } from 'socket.io'
 import type { ExperimentEvents } from '../experiments'
 import type { SessionSink } from '../sessions/sink'
-import { hostRoom, seatRoom, sessionRoom } from './rooms'
+import { hostRoom, infoRoom, seatRoom, sessionRoom } from './rooms'
 
 type IoServer = Server<ClientToServerEvents, ServerToClientEvents>
 
 /** The session service's output, as Socket.IO room emits. */
 export function socketSink(io: IoServer): SessionSink {
   return {
-    sessionInfo: (id, info) => io.to(sessionRoom(id)).emit('session:update', info),
+    sessionInfo: (id, info) => io.to(infoRoom(id)).emit('session:update', info),
     hostView: (id, view) => io.to(hostRoom(id)).emit('host:view', view),
     replicaView: (id, nodeId, view) => io.to(seatRoom(id, nodeId)).emit('replica:view', view),
     roundOutcome: (id, outcome) => io.to(sessionRoom(id)).emit('round:outcome', outcome),
