@@ -1,16 +1,13 @@
-import { parentPort, workerData } from 'node:worker_threads'
+import { parentPort } from 'node:worker_threads'
 import { createChunkRunner, planSimulation } from '../simulation/simulate'
 import type { SimulationTally } from '../simulation/tally'
 import type { ChunkReply, ChunkRequest } from './protocol'
-import { lowerThreadPriority } from './threadPriority'
 
 /** Setups (kernel, thresholds, verdict table) kept for the most recent jobs: sweeps send point by point. */
 const KEPT_JOBS = 4
 
 const port = parentPort
 if (port === null) throw new Error('simulationWorker must run in a worker thread')
-
-if ((workerData as { background?: boolean } | null)?.background === true) lowerThreadPriority()
 
 const runners = new Map<number, (chunk: number) => SimulationTally>()
 
