@@ -202,6 +202,11 @@ class Metrics {
   outcomes: RoundOutcome[] = []
   /** Acts sent whose ack has not come yet (a round's outcome can overtake its last acks). */
   actsInFlight = 0
+  /**
+   * False during the warm-up: each session's first round (the server's code is not optimised
+   * yet, a just-started experiment spins up its worker). Latencies count only after it.
+   */
+  measuring = false
 
   error(message: string): void {
     if (this.errors.length < 20) this.errors.push(message)
@@ -248,18 +253,19 @@ function phone(base: string, sessionId: string, nodeId: number, thinkMs: number,
     const key = `${view.round}:${view.phase}`
     if (view.phaseDeadline !== null && view.round !== null && !seen.has(key)) {
       seen.add(key)
-      metrics.phaseToView.push(Date.now() - (view.phaseDeadline - PHASE_TIMEOUT_MS))
+      if (metrics.measuring) metrics.phaseToView.push(Date.now() - (view.phaseDeadline - PHASE_TIMEOUT_MS))
     }
     if (!view.canAct || acted.has(key)) return
     acted.add(key)
     setTimeout(() => {
       const started = performance.now()
+      const measured = metrics.measuring
       metrics.actsInFlight++
       socket.timeout(WAIT_LIMIT_MS).emit('replica:act', {}, (error: Error | null, ack?: { ok: boolean; error?: { code: string } }) => {
         metrics.actsInFlight--
         if (error) metrics.error(`act ${sessionId}/${nodeId}: ${error.message}`)
         else if (!ack?.ok) metrics.error(`act ${sessionId}/${nodeId}: ${ack?.error?.code ?? '?'}`)
-        else metrics.actLatency.push(performance.now() - started)
+        else if (measured) metrics.actLatency.push(performance.now() - started)
       })
     }, Math.random() * thinkMs)
   })
@@ -277,8 +283,18 @@ function watcher(base: string, sessionId: string, metrics: Metrics): Promise<voi
   return new Promise((resolve) => socket.once('session:update', () => resolve()))
 }
 
-/** The host dashboard: starts a round, waits for its outcome, starts the next one, `rounds` times. */
-function host(base: string, sessionId: string, hostToken: string, rounds: number, metrics: Metrics): { socket: ClientSocket; done: Promise<number> } {
+/**
+ * The host dashboard: starts a round, waits for its outcome, starts the next one: a warm-up
+ * round (`warmedUp` is called after it), then `rounds` measured ones.
+ */
+function host(
+  base: string,
+  sessionId: string,
+  hostToken: string,
+  rounds: number,
+  metrics: Metrics,
+  warmedUp: () => void,
+): { socket: ClientSocket; done: Promise<number> } {
   const socket = connect(base, { sessionId, hostToken }, metrics)
   let finished = 0
   let resolveDone: (value: number) => void = () => undefined
@@ -288,8 +304,15 @@ function host(base: string, sessionId: string, hostToken: string, rounds: number
       if (error || !ack?.ok) metrics.error(`start-round ${sessionId}: ${error?.message ?? ack?.error?.code}`)
     })
   }
+  let warm = false
   socket.on('round:outcome', (outcome) => {
-    metrics.outcomes.push(outcome)
+    if (!warm) {
+      warm = true
+      warmedUp()
+      start()
+      return
+    }
+    if (metrics.measuring) metrics.outcomes.push(outcome)
     finished++
     if (finished >= rounds) resolveDone(finished)
     else start()
@@ -380,9 +403,17 @@ async function runScenario(scenario: Scenario): Promise<Result> {
     const joinStats = await server.stats()
     await server.reset()
 
-    // Play: each host runs its rounds back to back.
-    const playStarted = performance.now()
-    const hosts = created.map((session) => host(server.base, session.sessionId, session.hostToken, scenario.rounds, metrics))
+    // Play: each host runs its rounds back to back; measuring starts once every session has
+    // played its warm-up round.
+    let playStarted = performance.now()
+    let warming = created.length
+    const warmedUp = (): void => {
+      if (--warming > 0) return
+      metrics.measuring = true
+      playStarted = performance.now()
+      void server.reset()
+    }
+    const hosts = created.map((session) => host(server.base, session.sessionId, session.hostToken, scenario.rounds, metrics, warmedUp))
     await within(Promise.all(hosts.map(async (h) => {
       await connected(h.socket)
       h.socket.emit('host:start-round', {}, () => undefined)
@@ -497,7 +528,7 @@ function report(results: Result[]): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU'
   lines.push(`Machine: ${availableParallelism()} cores (${cpu}), ${Math.round(totalmem() / 1024 ** 3)} GB RAM, Node ${process.version}; generator and server on the same machine, loopback.`)
   lines.push(
-    `Run: ${QUICK ? 'quick' : 'full'}; phase gap ${PHASE_GAP_MS} ms, file store (fsync) in a temp DATA_DIR${TMPFS ? ' on /dev/shm (tmpfs)' : ' on disk'}.`,
+    `Run: ${QUICK ? 'quick' : 'full'}; each session plays a warm-up round first (not measured: the server's code is not optimised yet); phase gap ${PHASE_GAP_MS} ms, file store (fsync) in a temp DATA_DIR${TMPFS ? ' on /dev/shm (tmpfs)' : ' on disk'}.`,
   )
   lines.push('')
   for (const r of results) {
