@@ -88,20 +88,39 @@ describe('phone views as deltas', () => {
   })
 })
 
-describe('a flush of many phone views', () => {
-  it('sends them in slices, yielding to the event loop between slices, each view as fresh as when it is sent', async () => {
+describe('a flush in a big session', () => {
+  const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+  const slicedEveryEmit = { syncUpToNodes: 16, budgetMs: 0 }
+
+  it('yields to the event loop between slices (here one emit each): the info, the host view, then the phones, each as fresh as when sent', async () => {
     const h = await harness({ nodeCount: 40, ...TIMING })
     open.push(h)
     for (let id = 0; id < 40; id++) await joinSeat(h, id)
     const sink = new RecordingSink()
-    const publisher = new ViewPublisher(h.clock, () => 80, sink, (id) => h.service.get(id), undefined, { minViews: 10, budgetMs: 0 })
-    publisher.seats(h.id, 'all')
+    const publisher = new ViewPublisher(h.clock, () => 80, sink, (id) => h.service.get(id), undefined, slicedEveryEmit)
+    publisher.all(h.id)
     publisher.flush(h.id)
-    expect(sink.replicaViews).toHaveLength(10)
-    await new Promise((resolve) => setImmediate(resolve))
-    expect(sink.replicaViews).toHaveLength(20)
-    for (let slice = 0; slice < 5; slice++) await new Promise((resolve) => setImmediate(resolve))
+    expect([sink.infos.length, sink.hostViews.length, sink.replicaViews.length]).toEqual([1, 0, 0])
+    await turn()
+    expect([sink.infos.length, sink.hostViews.length, sink.replicaViews.length]).toEqual([1, 1, 0])
+    await turn()
+    expect(sink.replicaViews).toHaveLength(1)
+    await turn()
+    expect(sink.replicaViews).toHaveLength(2)
+    for (let slice = 0; slice < 40; slice++) await turn()
     expect(sink.replicaViews.map((entry) => entry.nodeId)).toEqual(Array.from({ length: 40 }, (_, id) => id))
+    publisher.close()
+  })
+
+  it('sends a small session at once, whatever the budget', async () => {
+    const h = await harness({ nodeCount: 16, ...TIMING })
+    open.push(h)
+    for (let id = 0; id < 16; id++) await joinSeat(h, id)
+    const sink = new RecordingSink()
+    const publisher = new ViewPublisher(h.clock, () => 80, sink, (id) => h.service.get(id), undefined, slicedEveryEmit)
+    publisher.all(h.id)
+    publisher.flush(h.id)
+    expect([sink.infos.length, sink.hostViews.length, sink.replicaViews.length]).toEqual([1, 1, 16])
     publisher.close()
   })
 
@@ -110,12 +129,12 @@ describe('a flush of many phone views', () => {
     open.push(h)
     for (let id = 0; id < 40; id++) await joinSeat(h, id)
     const sink = new RecordingSink()
-    const publisher = new ViewPublisher(h.clock, () => 80, sink, (id) => h.service.get(id), undefined, { minViews: 10, budgetMs: 0 })
+    const publisher = new ViewPublisher(h.clock, () => 80, sink, (id) => h.service.get(id), undefined, slicedEveryEmit)
     publisher.all(h.id)
     publisher.flush(h.id)
     publisher.forget(h.id)
-    for (let slice = 0; slice < 5; slice++) await new Promise((resolve) => setImmediate(resolve))
-    expect(sink.replicaViews).toHaveLength(10)
+    for (let slice = 0; slice < 5; slice++) await turn()
+    expect([sink.infos.length, sink.hostViews.length, sink.replicaViews.length]).toEqual([1, 0, 0])
   })
 })
 

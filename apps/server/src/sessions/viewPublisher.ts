@@ -13,28 +13,34 @@ interface Pending {
   hostTrace: { round: number | null; sent: number }
   /** How much of `run`'s message lists each seat room was sent (the next view is a delta from there). */
   seatLists: { run: object | null; sent: Map<number, ReplicaListsSent> }
-  /** Seats of a flush still to be sent, in later slices of the event loop. */
-  backlog: Set<number>
+  /** What a flush still has to send, in later slices of the event loop: the info, the host's view, phones' views. */
+  outgoing: { info: boolean; host: boolean; seats: Set<number> }
   continuation: ReturnType<typeof setImmediate> | null
 }
 
-/** How a flush spreads phone views over the event loop. */
+/** How a flush spreads its emits over the event loop. */
 export interface Slicing {
-  /** Views sent before a slice may yield (small sessions: all at once, synchronously). */
-  minViews: number
-  /** …then more while the slice is younger than this, so no flush blocks the loop for long. */
+  /** Sessions up to this size send everything at once, synchronously (it takes well under a millisecond). */
+  syncUpToNodes: number
+  /** Bigger ones yield to the event loop once a slice is older than this (each emit, ~0.1–4 ms, is whole). */
   budgetMs: number
 }
 
-const DEFAULT_SLICING: Slicing = { minViews: 8, budgetMs: 3 }
+const DEFAULT_SLICING: Slicing = { syncUpToNodes: 16, budgetMs: 3 }
+
+/** One turn of the event loop's worth of sending. */
+interface Slice {
+  sent: number
+  late(): boolean
+}
 
 /**
  * Coalesces view updates: changes only mark audiences dirty, and each session's dirty views
  * are built and emitted at most once per interval. A round at N = 100 sends ~20,000 messages;
  * emitting per message to every phone would be millions of packets, this is a few per second.
  * The host's trace and each phone's message lists travel as deltas (new messages only), and
- * the phone views of a big session go out in slices of a few milliseconds, so the event loop
- * keeps answering acts while a phase's hundred views are sent.
+ * a big session's emits go out in slices of a few milliseconds, so the event loop keeps
+ * answering acts while a phase's hundred views are sent.
  */
 export class ViewPublisher {
   private readonly pending = new Map<string, Pending>()
@@ -79,20 +85,15 @@ export class ViewPublisher {
     pending.timer?.cancel()
     pending.timer = null
     pending.lastFlush = this.clock.now()
-    if (pending.info) this.sink.sessionInfo(sessionId, sessionInfo(session))
-    if (pending.host) {
-      const round = session.run?.record.round ?? null
-      const from = pending.hostTrace.round === round ? pending.hostTrace.sent : 0
-      const view = hostView(session, from)
-      pending.hostTrace = { round, sent: view.trace.total }
-      this.sink.hostView(sessionId, view)
-    }
+    const outgoing = pending.outgoing
+    outgoing.info ||= pending.info
+    outgoing.host ||= pending.host
     const seats = pending.seats === 'all' ? session.seats.map((seat) => seat.id) : pending.seats
-    for (const id of seats) pending.backlog.add(id)
+    for (const id of seats) outgoing.seats.add(id)
     pending.info = false
     pending.host = false
     pending.seats = new Set()
-    this.sendSeatViews(sessionId, pending)
+    this.send(sessionId, pending)
   }
 
   forget(sessionId: string): void {
@@ -102,37 +103,71 @@ export class ViewPublisher {
     this.pending.delete(sessionId)
   }
 
-  /** Sends the backlog's views, a slice at a time; each view is built when sent, so it is the newest. */
-  private sendSeatViews(sessionId: string, pending: Pending): void {
+  /**
+   * Sends what is outgoing, a slice at a time: the info, then the host's view, then the phones'
+   * views. Each is built when sent, so it is the newest; a big session yields to the event loop
+   * between slices, so acts and timers are served in between.
+   */
+  private send(sessionId: string, pending: Pending): void {
     if (pending.continuation) clearImmediate(pending.continuation)
     pending.continuation = null
     const session = this.lookup(sessionId)
     if (!session || this.pending.get(sessionId) !== pending) return
+    const outgoing = pending.outgoing
+    const started = performance.now()
+    const sliced = session.nodeCount > this.slicing.syncUpToNodes
+    // Every slice sends at least one thing, so a flush always progresses.
+    const slice: Slice = {
+      sent: 0,
+      late: () => sliced && slice.sent > 0 && performance.now() - started > this.slicing.budgetMs,
+    }
+    if (outgoing.info) {
+      outgoing.info = false
+      this.sink.sessionInfo(sessionId, sessionInfo(session))
+      slice.sent++
+    }
+    if (outgoing.host && !slice.late()) {
+      outgoing.host = false
+      this.sendHostView(sessionId, session, pending)
+      slice.sent++
+    }
+    if (!outgoing.host) this.sendSeatViews(sessionId, session, pending, slice)
+    if (outgoing.host || outgoing.seats.size > 0) {
+      pending.continuation = setImmediate(() => {
+        try {
+          this.send(sessionId, pending)
+        } catch (error) {
+          this.onError(error)
+        }
+      })
+    }
+  }
+
+  private sendHostView(sessionId: string, session: Session, pending: Pending): void {
+    const round = session.run?.record.round ?? null
+    const from = pending.hostTrace.round === round ? pending.hostTrace.sent : 0
+    const view = hostView(session, from)
+    pending.hostTrace = { round, sent: view.trace.total }
+    this.sink.hostView(sessionId, view)
+  }
+
+  /** Phones' views, until the slice is late. */
+  private sendSeatViews(sessionId: string, session: Session, pending: Pending, slice: Slice): void {
     const lists = pending.seatLists
     if (lists.run !== (session.run ?? null)) {
       lists.run = session.run ?? null
       lists.sent.clear()
     }
-    const started = performance.now()
-    let sent = 0
-    for (const id of pending.backlog) {
-      if (sent >= this.slicing.minViews && performance.now() - started > this.slicing.budgetMs) break
-      pending.backlog.delete(id)
+    const seats = pending.outgoing.seats
+    for (const id of seats) {
+      if (slice.late()) break
+      seats.delete(id)
       // Only phones that are connected get a view; a reconnecting one is sent its whole view on connect.
       if (!session.isOnline(id)) continue
       const view = replicaView(session, id, lists.sent.get(id))
       lists.sent.set(id, { received: view.receivedFrom + view.received.length, sent: view.sentFrom + view.sent.length })
       this.sink.replicaView(sessionId, id, view)
-      sent++
-    }
-    if (pending.backlog.size > 0) {
-      pending.continuation = setImmediate(() => {
-        try {
-          this.sendSeatViews(sessionId, pending)
-        } catch (error) {
-          this.onError(error)
-        }
-      })
+      slice.sent++
     }
   }
 
@@ -151,7 +186,7 @@ export class ViewPublisher {
         lastFlush: -Infinity,
         hostTrace: { round: null, sent: 0 },
         seatLists: { run: null, sent: new Map() },
-        backlog: new Set(),
+        outgoing: { info: false, host: false, seats: new Set() },
         continuation: null,
       }
       this.pending.set(sessionId, pending)
