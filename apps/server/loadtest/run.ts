@@ -13,6 +13,7 @@ import { createServer } from 'node:net'
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { Worker } from 'node:worker_threads'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type {
   ClientToServerEvents,
@@ -42,6 +43,7 @@ interface ProbeStats {
 
 const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url))
 const PROBE = pathToFileURL(fileURLToPath(new URL('./serverProbe.mjs', import.meta.url))).href
+const WATCHERS = new URL('./watchers.mjs', import.meta.url)
 
 const args = process.argv.slice(2)
 const QUICK = args.includes('--quick')
@@ -277,10 +279,50 @@ function phone(base: string, sessionId: string, nodeId: number, thinkMs: number,
   })()
 }
 
-/** Someone watching the session (a projector, a second screen): a guest socket that never claims. */
-function watcher(base: string, sessionId: string, metrics: Metrics): Promise<void> {
-  const socket = connect(base, { sessionId }, metrics)
-  return new Promise((resolve) => socket.once('session:update', () => resolve()))
+/**
+ * A session's watchers (projectors, second screens: guest sockets that never claim), on a
+ * worker thread of their own (see watchers.mjs), started before the join clock. `join`
+ * connects them and resolves once each got its first `session:update`; `close` disconnects
+ * them and adds the events they received.
+ */
+async function watchers(
+  base: string,
+  sessionId: string,
+  count: number,
+  metrics: Metrics,
+): Promise<{ join: () => Promise<void>; close: () => Promise<void> }> {
+  const worker = new Worker(WATCHERS, { workerData: { base, sessionId, count } })
+  const ready = new Promise<void>((resolve, reject) => {
+    worker.on('message', (message: { type: string }) => {
+      if (message.type === 'ready') resolve()
+    })
+    worker.once('error', reject)
+  })
+  const joined = new Promise<void>((resolve, reject) => {
+    worker.on('message', (message: { type: string; message?: string }) => {
+      if (message.type === 'joined') resolve()
+      if (message.type === 'error') metrics.error(message.message ?? 'watcher error')
+    })
+    worker.once('error', reject)
+  })
+  await within(ready, 'the watchers thread to start')
+  const join = (): Promise<void> => {
+    worker.postMessage({ type: 'connect' })
+    return joined
+  }
+  const close = async (): Promise<void> => {
+    const closed = new Promise<void>((resolve) => {
+      worker.on('message', (message: { type: string; events?: number }) => {
+        if (message.type !== 'closed') return
+        metrics.socketEvents += message.events ?? 0
+        resolve()
+      })
+    })
+    worker.postMessage({ type: 'close' })
+    await Promise.race([closed, sleep(2000)])
+    await worker.terminate()
+  }
+  return { join, close }
 }
 
 /**
@@ -368,6 +410,7 @@ async function runScenario(scenario: Scenario): Promise<Result> {
   const server = await startServer()
   const metrics = new Metrics()
   const generatorDelay = monitorEventLoopDelay({ resolution: 10 })
+  const watcherGroups: { sessionId: string; join: () => Promise<void>; close: () => Promise<void> }[] = []
   try {
     const created: CreateSessionResponse[] = []
     for (let i = 0; i < scenario.sessions; i++) {
@@ -391,12 +434,20 @@ async function runScenario(scenario: Scenario): Promise<Result> {
     const generatorCpu = process.cpuUsage()
     const experimentRoundsBefore = experiments ? await experiments.rounds() : 0
 
+    for (const session of created) {
+      if (scenario.watchers > 0) watcherGroups.push({ sessionId: session.sessionId, ...(await watchers(server.base, session.sessionId, scenario.watchers, metrics)) })
+    }
     // Join: everyone at once, as when a class scans the QR code.
     const joinStarted = performance.now()
     const joins: Promise<void>[] = []
+    let participants = 0
     for (const session of created) {
       for (let nodeId = 0; nodeId < scenario.humans; nodeId++) joins.push(phone(server.base, session.sessionId, nodeId, scenario.thinkMs, metrics))
-      for (let w = 0; w < scenario.watchers; w++) joins.push(watcher(server.base, session.sessionId, metrics))
+      participants += scenario.humans
+      for (const group of watcherGroups.filter((g) => g.sessionId === session.sessionId)) {
+        joins.push(group.join())
+        participants += scenario.watchers
+      }
     }
     await within(Promise.all(joins), `${joins.length} participants to join`)
     const joinMs = performance.now() - joinStarted
@@ -433,6 +484,7 @@ async function runScenario(scenario: Scenario): Promise<Result> {
       const finished = await experiments.stop()
       experiment = { rounds, roundsPerSecond: Math.round(rounds / ((durationMs + joinMs) / 1000)), status: `${finished} experiment(s) of 10^7 rounds completed, the last one cancelled` }
     }
+    for (const group of watcherGroups.splice(0)) await group.close()
     const protocolMessages = metrics.outcomes.reduce((sum, outcome) => sum + outcome.messages.sent, 0)
     const summary = (values: number[]): Result['act'] => ({
       n: values.length,
@@ -442,7 +494,7 @@ async function runScenario(scenario: Scenario): Promise<Result> {
     })
     return {
       scenario,
-      participants: joins.length,
+      participants,
       joinMs: Math.round(joinMs),
       act: summary(metrics.actLatency),
       phaseView: summary(metrics.phaseToView),
@@ -461,6 +513,7 @@ async function runScenario(scenario: Scenario): Promise<Result> {
       errors: metrics.errors,
     }
   } finally {
+    for (const group of watcherGroups) await group.close()
     for (const socket of sockets) socket.disconnect()
     sockets.clear()
     await server.stop()
