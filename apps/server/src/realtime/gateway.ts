@@ -27,6 +27,7 @@ import type { SeatCredential, SessionService } from '../sessions/sessionService'
 import { sessionInfo } from '../sessions/views'
 import { TokenBucket } from './rateLimit'
 import { hostRoom, infoRoom, seatRoom, sessionRoom } from './rooms'
+import { SlicedQueue } from './slicedQueue'
 
 /** What a socket is allowed to be, fixed by its handshake (a guest becomes a seat by claiming one). */
 export type SocketRole =
@@ -37,6 +38,8 @@ export type SocketRole =
 export interface SocketData {
   role: SocketRole
   bucket: TokenBucket
+  /** Whether the socket has entered its session (rooms joined, seat marked online). */
+  entered: boolean
 }
 
 export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
@@ -270,6 +273,7 @@ export function attachGateway(io: IoServer, service: SessionService, options: Ga
       const accept = (role: SocketRole): void => {
         socket.data.role = role
         socket.data.bucket = new TokenBucket(rate, burst)
+        socket.data.entered = false
         next()
       }
       if (sessionId === undefined) return accept({ kind: 'guest', sessionId: null })
@@ -281,10 +285,17 @@ export function attachGateway(io: IoServer, service: SessionService, options: Ga
     }
   })
 
+  // Connections enter their sessions a few milliseconds' worth per turn (see SlicedQueue).
+  // A job left at shutdown finds its socket disconnected and does nothing.
+  const admissions = new SlicedQueue(3, (error) => options.log?.error(`socket admission failed: ${String(error)}`))
+
   io.on('connection', (socket) => {
+    let cancelAdmission: () => void = () => undefined
     socket.on('disconnect', () => {
+      cancelAdmission()
       const role = socket.data.role
-      if (role.kind !== 'seat') return
+      // A socket that never entered was never counted online: nothing to undo.
+      if (role.kind !== 'seat' || !socket.data.entered) return
       const left = exec(role.sessionId, { kind: 'leave', role, connection: socket.id })
       // Forwarded: the owner may be gone or the session deleted; nothing to tell anyone.
       if (left instanceof Promise) left.catch(() => undefined)
@@ -295,17 +306,22 @@ export function attachGateway(io: IoServer, service: SessionService, options: Ga
       socket.disconnect(true)
     }
     registerHandlers(socket)
-    try {
-      const entered = enter(socket)
-      if (entered instanceof Promise) entered.catch(refuse)
-    } catch (error) {
-      refuse(error)
-    }
+    cancelAdmission = admissions.add(() => {
+      // Entered already (a guest that claimed a seat at once), or gone: nothing to do.
+      if (socket.data.entered || !socket.connected) return
+      try {
+        const entered = enter(socket)
+        if (entered instanceof Promise) entered.catch(refuse)
+      } catch (error) {
+        refuse(error)
+      }
+    })
   })
 
   /** Joins the socket's rooms and sends it the current state at once (a reloaded phone sees where the round is). */
   function enter(socket: IoSocket): void | Promise<void> {
     const role = socket.data.role
+    socket.data.entered = true
     if (role.sessionId === null) return
     const sessionId = role.sessionId
     void socket.join(sessionRoom(sessionId))

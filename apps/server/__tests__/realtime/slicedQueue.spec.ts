@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest'
+import { SlicedQueue } from '../../src/realtime/slicedQueue'
+
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+
+describe('SlicedQueue', () => {
+  it('runs nothing synchronously, then at least one job per turn, in order', async () => {
+    const ran: number[] = []
+    const queue = new SlicedQueue(0, () => undefined)
+    for (let i = 0; i < 4; i++) queue.add(() => ran.push(i))
+    expect(ran).toEqual([])
+    await turn()
+    expect(ran).toEqual([0])
+    await turn()
+    expect(ran).toEqual([0, 1])
+    await turn()
+    await turn()
+    expect(ran).toEqual([0, 1, 2, 3])
+    expect(queue.size).toBe(0)
+  })
+
+  it('runs quick jobs together within its budget', async () => {
+    const ran: number[] = []
+    const queue = new SlicedQueue(1000, () => undefined)
+    for (let i = 0; i < 50; i++) queue.add(() => ran.push(i))
+    await turn()
+    expect(ran).toHaveLength(50)
+  })
+
+  it('yields once a slice is over budget', async () => {
+    const ran: number[] = []
+    const queue = new SlicedQueue(5, () => undefined)
+    const busy = (ms: number): void => {
+      const until = performance.now() + ms
+      while (performance.now() < until) {
+        // spin: a job that takes ms milliseconds
+      }
+    }
+    for (let i = 0; i < 6; i++) queue.add(() => (busy(4), ran.push(i)))
+    await turn()
+    expect(ran.length).toBeGreaterThanOrEqual(1)
+    expect(ran.length).toBeLessThanOrEqual(2)
+    for (let t = 0; t < 6; t++) await turn()
+    expect(ran).toEqual([0, 1, 2, 3, 4, 5])
+  })
+
+  it('cancels a job not run yet, reports a throwing job and runs the rest, and clears', async () => {
+    const ran: string[] = []
+    const errors: unknown[] = []
+    const queue = new SlicedQueue(1000, (error) => errors.push(error))
+    queue.add(() => ran.push('a'))
+    const cancel = queue.add(() => ran.push('b'))
+    queue.add(() => {
+      throw new Error('boom')
+    })
+    queue.add(() => ran.push('c'))
+    cancel()
+    await turn()
+    expect(ran).toEqual(['a', 'c'])
+    expect(errors).toHaveLength(1)
+    queue.add(() => ran.push('d'))
+    queue.clear()
+    await turn()
+    expect(ran).toEqual(['a', 'c'])
+  })
+})
