@@ -369,9 +369,20 @@ export function attachGateway(io: IoServer, service: SessionService, options: Ga
         const role = socket.data.role
         const result = await exec<EventResult>(role.sessionId, { kind: 'event', event, role, payload })
         if (result.role) {
-          // A claimed seat: the socket now holds it, joins its room and receives its view.
+          // A claimed seat: the socket now holds it, joins its room and receives its view (in
+          // its turn: a class claims its seats all at once), then the claim is acknowledged.
           socket.data.role = result.role
-          await enter(socket)
+          await new Promise<void>((resolve, reject) => {
+            admissions.add(() => {
+              // Gone meanwhile: entering now would leave the seat online with nobody there.
+              if (!socket.connected) return resolve()
+              try {
+                Promise.resolve(enter(socket)).then(resolve, reject)
+              } catch (error) {
+                reject(error)
+              }
+            })
+          })
         }
         return result.ack
       })
