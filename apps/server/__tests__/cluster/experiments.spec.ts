@@ -1,22 +1,14 @@
 import { ExperimentList, ExperimentRecord, type ExperimentCreated } from '@pbft/protocol'
-import type { Redis } from 'ioredis'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startLiveServer, type LiveServer } from '../integration/liveServer'
-import { startRedisServer, type RedisServer } from './redisServer'
-
-/** Short leases, so that a dead instance's keys expire within about a second. */
-const LEASE_MS = 1000
+import { describe, expect, it } from 'vitest'
+import type { LiveServer } from '../integration/liveServer'
+import { LEASE_MS, useCluster, type ClusterFixture } from './clusterFixture'
 /** A sweep that takes many seconds on one worker: long enough to look at while it runs, never waited for. */
 const LONG_RUN = { nodes: [100], p: '0.5:1:0.05', rounds: 1_000_000 }
 type ErrorReply = { error: { code: string; message: string } }
 
-async function startInstance(redis: RedisServer, instanceId: string, keyPrefix: string): Promise<LiveServer> {
-  return startLiveServer({
-    lanAddress: null,
-    cluster: { redisUrl: redis.url, instanceId, leaseTtlMs: LEASE_MS, keyPrefix },
-    // One worker each: two instances share this machine's cores with the test.
-    experiments: { workers: 1, progressIntervalMs: 0 },
-  })
+function startInstance(cluster: ClusterFixture, instanceId: string, keyPrefix: string): Promise<LiveServer> {
+  // One worker each: two instances share this machine's cores with the test.
+  return cluster.start(instanceId, keyPrefix, { experiments: { workers: 1, progressIntervalMs: 0 } })
 }
 
 /** Polls `GET /api/experiments/:id` on one instance until `done` says so (bounded). */
@@ -45,30 +37,11 @@ async function list(server: LiveServer): Promise<ExperimentList['experiments']> 
 }
 
 describe('experiments across instances', () => {
-  let redis: RedisServer
-  let client: Redis
-  const servers: LiveServer[] = []
-
-  beforeAll(async () => {
-    redis = await startRedisServer()
-    client = redis.client()
-  }, 15_000)
-
-  afterAll(async () => {
-    for (const server of servers) await server.close().catch(() => undefined)
-    client?.disconnect()
-    await redis?.stop()
-  }, 15_000)
-
-  const stop = async (server: LiveServer): Promise<void> => {
-    servers.splice(servers.indexOf(server), 1)
-    await server.close()
-  }
+  const cluster = useCluster()
 
   it('any instance reads, lists and cancels an experiment running on another', async () => {
-    const a = await startInstance(redis, 'A', 'exp')
-    const b = await startInstance(redis, 'B', 'exp')
-    servers.push(a, b)
+    const a = await startInstance(cluster, 'A', 'exp')
+    const b = await startInstance(cluster, 'B', 'exp')
 
     // Posted on B, polled on A until done: the same record as B's.
     const small = await post(b, { nodes: '4,7', p: [0.9, 1], rounds: 20_000, seed: 42 })
@@ -79,12 +52,12 @@ describe('experiments across instances', () => {
     expect(onB.status).toBe(200)
     expect(doneOnA).toEqual(ExperimentRecord.parse(onB.body))
     // Settled: nobody owns it any more, the store answers for it.
-    await expect.poll(() => client.exists(`exp:experiment-owner:${small.id}`)).toBe(0)
-    expect(await client.hexists('exp:experiments-running', small.id)).toBe(0)
+    await expect.poll(() => cluster.redis.exists(`exp:experiment-owner:${small.id}`)).toBe(0)
+    expect(await cluster.redis.hexists('exp:experiments-running', small.id)).toBe(0)
 
     // A long run on B: A forwards its GET to B while it runs, lists it, and cancels it there.
     const long = await post(b, LONG_RUN)
-    expect(await client.get(`exp:experiment-owner:${long.id}`)).toBe('B')
+    expect(await cluster.redis.get(`exp:experiment-owner:${long.id}`)).toBe('B')
     const runningOnA = await pollUntil(a, long.id, (record) => record.progress.done > 0, 'progress of the long run, seen from A')
     expect(runningOnA).toMatchObject({ id: long.id, status: 'running', progress: { total: long.total } })
     const rowsOnA = await list(a)
@@ -110,7 +83,7 @@ describe('experiments across instances', () => {
     expect((await a.request<ErrorReply>('DELETE', '/api/experiments/nosuchexperiment')).status).toBe(404)
 
     // B goes away: A still reads both from the store, and lists them.
-    await stop(b)
+    await cluster.stop(b)
     const afterB = await a.request<ExperimentRecord>('GET', `/api/experiments/${small.id}`)
     expect(afterB.status).toBe(200)
     expect(ExperimentRecord.parse(afterB.body)).toEqual(doneOnA)
@@ -118,37 +91,34 @@ describe('experiments across instances', () => {
     expect((await list(a)).filter((row) => row.id === small.id || row.id === long.id).map((row) => row.status)).toEqual(['cancelled', 'done'])
 
     // A third instance started now has both from the store (and does not mark them failed).
-    const c = await startInstance(redis, 'C', 'exp')
-    servers.push(c)
+    const c = await startInstance(cluster, 'C', 'exp')
     expect(ExperimentRecord.parse((await c.request('GET', `/api/experiments/${small.id}`)).body)).toEqual(doneOnA)
   }, 30_000)
 
   it('an experiment whose instance died is failed, not running forever', async () => {
-    const d = await startInstance(redis, 'D', 'orphan')
-    const e = await startInstance(redis, 'E', 'orphan')
-    servers.push(d, e)
+    const d = await startInstance(cluster, 'D', 'orphan')
+    const e = await startInstance(cluster, 'E', 'orphan')
     const long = await post(d, LONG_RUN)
     await pollUntil(e, long.id, (record) => record.status === 'running', 'the run on D, seen from E')
 
     // An instance started while D runs it leaves it alone.
-    const f = await startInstance(redis, 'F', 'orphan')
-    servers.push(f)
+    const f = await startInstance(cluster, 'F', 'orphan')
     expect((await f.request<ExperimentRecord>('GET', `/api/experiments/${long.id}`)).body).toMatchObject({ status: 'running' })
-    await stop(f)
+    await cluster.stop(f)
 
     d.app.cluster?.crash()
     const failed = await pollUntil(e, long.id, (record) => record.status !== 'running', 'the dead run to show failed', 3000)
     expect(failed).toMatchObject({ status: 'failed', error: 'the server running it (D) stopped before it finished' })
     // Within a few lease TTLs a survivor stores the verdict, so every instance and restart agrees.
     await expect
-      .poll(async () => (JSON.parse((await client.get(`orphan:experiment:${long.id}`)) ?? '{}') as { status?: string }).status, {
+      .poll(async () => (JSON.parse((await cluster.redis.get(`orphan:experiment:${long.id}`)) ?? '{}') as { status?: string }).status, {
         timeout: 4 * LEASE_MS + 2000,
         interval: 50,
       })
       .toBe('failed')
-    expect(await client.hexists('orphan:experiments-running', long.id)).toBe(0)
+    expect(await cluster.redis.hexists('orphan:experiments-running', long.id)).toBe(0)
     expect((await list(e)).find((row) => row.id === long.id)?.status).toBe('failed')
     expect((await e.request<ErrorReply>('DELETE', `/api/experiments/${long.id}`)).status).toBe(409)
-    await stop(d)
+    await cluster.stop(d)
   }, 30_000)
 })
