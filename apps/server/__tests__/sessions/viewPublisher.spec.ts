@@ -12,6 +12,14 @@ afterEach(async () => {
   open = []
 })
 
+/** A session from `body` with every seat claimed and online; closed after the test. */
+async function seated(body: Parameters<typeof harness>[0]): Promise<Harness> {
+  const h = await harness(body)
+  open.push(h)
+  for (let id = 0; id < body.nodeCount; id++) await joinSeat(h, id)
+  return h
+}
+
 /** Plays the running round to its end, every seat acting as soon as it may. */
 async function playRound(h: Harness): Promise<void> {
   await h.service.startRound(h.id)
@@ -28,9 +36,7 @@ async function playRound(h: Harness): Promise<void> {
 
 describe('phone views as deltas', () => {
   it('merge, view after view, into exactly the whole view, while sending far fewer messages', async () => {
-    const h = await harness({ nodeCount: 7, ...TIMING, messageDeliveryRate: 70, faults: { 6: 'tamper' } })
-    open.push(h)
-    for (let id = 0; id < 7; id++) await joinSeat(h, id)
+    const h = await seated({ nodeCount: 7, ...TIMING, messageDeliveryRate: 70, faults: { 6: 'tamper' } })
     for (let round = 0; round < 2; round++) await playRound(h)
     h.clock.advance(1000)
 
@@ -56,9 +62,7 @@ describe('phone views as deltas', () => {
   })
 
   it('start again from the first message in a new round', async () => {
-    const h = await harness({ nodeCount: 4, ...TIMING })
-    open.push(h)
-    for (let id = 0; id < 4; id++) await joinSeat(h, id)
+    const h = await seated({ nodeCount: 4, ...TIMING })
     await playRound(h)
     h.clock.advance(1000)
     const before = h.sink.viewsOf(1).length
@@ -69,10 +73,7 @@ describe('phone views as deltas', () => {
   })
 
   it('a phone that reconnects gets its whole view, and later deltas fit onto it', async () => {
-    const h = await harness({ nodeCount: 4, ...TIMING })
-    open.push(h)
-    const seats = []
-    for (let id = 0; id < 4; id++) seats.push(await joinSeat(h, id))
+    const h = await seated({ nodeCount: 4, ...TIMING })
     await h.service.startRound(h.id)
     const session = h.service.get(h.id)
     await h.service.act(h.id, { nodeId: 0, tokenHash: session.seats[0]?.tokenHash ?? '' })
@@ -90,19 +91,23 @@ describe('phone views as deltas', () => {
 
 describe('a flush in a big session', () => {
   const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
-  const slicedEveryEmit = { syncUpToNodes: 16, budgetMs: 0 }
+  /** A seated session and a publisher of its views that yields after every emit (above 16 replicas). */
+  async function publishing(nodeCount: number): Promise<{ h: Harness; sink: RecordingSink; publisher: ViewPublisher }> {
+    const h = await seated({ nodeCount, ...TIMING })
+    const sink = new RecordingSink()
+    const publisher = new ViewPublisher(h.clock, () => 80, sink, (id) => h.service.get(id), undefined, { syncUpToNodes: 16, budgetMs: 0 })
+    return { h, sink, publisher }
+  }
+  /** How many infos, host views and phone views went out. */
+  const emitted = (sink: RecordingSink): number[] => [sink.infos.length, sink.hostViews.length, sink.replicaViews.length]
 
   it('yields to the event loop between slices (here one emit each): the info, the host view, then the phones, each as fresh as when sent', async () => {
-    const h = await harness({ nodeCount: 40, ...TIMING })
-    open.push(h)
-    for (let id = 0; id < 40; id++) await joinSeat(h, id)
-    const sink = new RecordingSink()
-    const publisher = new ViewPublisher(h.clock, () => 80, sink, (id) => h.service.get(id), undefined, slicedEveryEmit)
+    const { h, sink, publisher } = await publishing(40)
     publisher.all(h.id)
     publisher.flush(h.id)
-    expect([sink.infos.length, sink.hostViews.length, sink.replicaViews.length]).toEqual([1, 0, 0])
+    expect(emitted(sink)).toEqual([1, 0, 0])
     await turn()
-    expect([sink.infos.length, sink.hostViews.length, sink.replicaViews.length]).toEqual([1, 1, 0])
+    expect(emitted(sink)).toEqual([1, 1, 0])
     await turn()
     expect(sink.replicaViews).toHaveLength(1)
     await turn()
@@ -113,36 +118,26 @@ describe('a flush in a big session', () => {
   })
 
   it('sends a small session at once, whatever the budget', async () => {
-    const h = await harness({ nodeCount: 16, ...TIMING })
-    open.push(h)
-    for (let id = 0; id < 16; id++) await joinSeat(h, id)
-    const sink = new RecordingSink()
-    const publisher = new ViewPublisher(h.clock, () => 80, sink, (id) => h.service.get(id), undefined, slicedEveryEmit)
+    const { h, sink, publisher } = await publishing(16)
     publisher.all(h.id)
     publisher.flush(h.id)
-    expect([sink.infos.length, sink.hostViews.length, sink.replicaViews.length]).toEqual([1, 1, 16])
+    expect(emitted(sink)).toEqual([1, 1, 16])
     publisher.close()
   })
 
   it('stops sending when the session is forgotten mid-flush', async () => {
-    const h = await harness({ nodeCount: 40, ...TIMING })
-    open.push(h)
-    for (let id = 0; id < 40; id++) await joinSeat(h, id)
-    const sink = new RecordingSink()
-    const publisher = new ViewPublisher(h.clock, () => 80, sink, (id) => h.service.get(id), undefined, slicedEveryEmit)
+    const { h, sink, publisher } = await publishing(40)
     publisher.all(h.id)
     publisher.flush(h.id)
     publisher.forget(h.id)
     for (let slice = 0; slice < 5; slice++) await turn()
-    expect([sink.infos.length, sink.hostViews.length, sink.replicaViews.length]).toEqual([1, 0, 0])
+    expect(emitted(sink)).toEqual([1, 0, 0])
   })
 })
 
 describe('a phase opening', () => {
   it('reaches every phone at once, without waiting for the coalescing interval', async () => {
-    const h = await harness({ nodeCount: 4, pacingMs: 100, phaseTimeoutMs: 1000, phaseGapMs: 20 })
-    open.push(h)
-    for (let id = 0; id < 4; id++) await joinSeat(h, id)
+    const h = await seated({ nodeCount: 4, pacingMs: 100, phaseTimeoutMs: 1000, phaseGapMs: 20 })
     await h.service.startRound(h.id)
     const session = h.service.get(h.id)
     await h.service.act(h.id, { nodeId: 0, tokenHash: session.seats[0]?.tokenHash ?? '' })
@@ -156,9 +151,7 @@ describe('a phase opening', () => {
 
 describe('the view of a phase that just opened', () => {
   it('carries that phase’s deadline, not the previous one’s', async () => {
-    const h = await harness({ nodeCount: 4, pacingMs: 100, phaseTimeoutMs: 1000, phaseGapMs: 20 })
-    open.push(h)
-    for (let id = 0; id < 4; id++) await joinSeat(h, id)
+    const h = await seated({ nodeCount: 4, pacingMs: 100, phaseTimeoutMs: 1000, phaseGapMs: 20 })
     await h.service.startRound(h.id)
     const session = h.service.get(h.id)
     h.clock.advance(300)
@@ -172,9 +165,7 @@ describe('the view of a phase that just opened', () => {
 
 describe('a round starting', () => {
   it('reaches every phone at once, even right after other views', async () => {
-    const h = await harness({ nodeCount: 4, pacingMs: 100, phaseTimeoutMs: 1000, phaseGapMs: 20 })
-    open.push(h)
-    for (let id = 0; id < 4; id++) await joinSeat(h, id)
+    const h = await seated({ nodeCount: 4, pacingMs: 100, phaseTimeoutMs: 1000, phaseGapMs: 20 })
     h.clock.advance(1000)
     await h.service.startRound(h.id)
     expect(h.sink.viewsOf(0).at(-1)).toMatchObject({ round: 1, phase: 'pre-prepare', canAct: true })
