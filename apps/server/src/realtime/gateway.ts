@@ -306,17 +306,31 @@ export function attachGateway(io: IoServer, service: SessionService, options: Ga
       socket.disconnect(true)
     }
     registerHandlers(socket)
-    cancelAdmission = admissions.add(() => {
-      // Entered already (a guest that claimed a seat at once), or gone: nothing to do.
-      if (socket.data.entered || !socket.connected) return
-      try {
-        const entered = enter(socket)
-        if (entered instanceof Promise) entered.catch(refuse)
-      } catch (error) {
-        refuse(error)
-      }
-    })
+    const admission = admit(socket)
+    cancelAdmission = admission.cancel
+    admission.entered.catch(refuse)
   })
+
+  /**
+   * Queues `enter` for the socket's turn (see SlicedQueue): `entered` settles once it has run,
+   * and resolves at once if the socket is gone by then, since entering would leave a seat
+   * online with nobody there. The queue is first in, first out, so a claim's admission always
+   * runs after the socket's first one.
+   */
+  function admit(socket: IoSocket): { entered: Promise<void>; cancel: () => void } {
+    let cancel: () => void = () => undefined
+    const entered = new Promise<void>((resolve, reject) => {
+      cancel = admissions.add(() => {
+        if (!socket.connected) return resolve()
+        try {
+          Promise.resolve(enter(socket)).then(resolve, reject)
+        } catch (error) {
+          reject(error)
+        }
+      })
+    })
+    return { entered, cancel }
+  }
 
   /** Joins the socket's rooms and sends it the current state at once (a reloaded phone sees where the round is). */
   function enter(socket: IoSocket): void | Promise<void> {
@@ -372,17 +386,7 @@ export function attachGateway(io: IoServer, service: SessionService, options: Ga
           // A claimed seat: the socket now holds it, joins its room and receives its view (in
           // its turn: a class claims its seats all at once), then the claim is acknowledged.
           socket.data.role = result.role
-          await new Promise<void>((resolve, reject) => {
-            admissions.add(() => {
-              // Gone meanwhile: entering now would leave the seat online with nobody there.
-              if (!socket.connected) return resolve()
-              try {
-                Promise.resolve(enter(socket)).then(resolve, reject)
-              } catch (error) {
-                reject(error)
-              }
-            })
-          })
+          await admit(socket).entered
         }
         return result.ack
       })
