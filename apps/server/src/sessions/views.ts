@@ -124,8 +124,7 @@ export function replicaView(session: Session, nodeId: number, from: ReplicaLists
   const canAct = running && live !== undefined && live.pending().includes(nodeId)
   const recipients = running && live ? live.recipients(nodeId) : []
   const trace = live?.trace ?? []
-  const pick = (indices: readonly number[] | undefined, start: number): TracedMessage[] =>
-    (indices ?? []).slice(start).flatMap((index) => trace[index] ?? [])
+  const pick = (indices: readonly number[], start: number): TracedMessage[] => indices.slice(start).flatMap((index) => trace[index] ?? [])
   const receivedIndices = run?.receivedBy[nodeId] ?? []
   const sentIndices = run?.sentBy[nodeId] ?? []
   // A start past the end (the lists were reset) sends everything again.
