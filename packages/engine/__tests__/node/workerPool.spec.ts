@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -35,20 +36,34 @@ async function collect(tasks: ChunkTask[], workers: number): Promise<Map<number,
   return tallies
 }
 
-/** Nice value of each thread of this process (Linux: field 19 of /proc/self/task/<tid>/stat). */
+/** Linux's scheduling policy number for SCHED_IDLE (field 41 of /proc/<pid>/task/<tid>/stat). */
+const SCHED_IDLE = 5
+const HAS_CHRT = spawnSync('chrt', ['--version'], { stdio: 'ignore' }).status === 0
+
+/** Nice value of each thread of this process (field 19 of /proc/self/task/<tid>/stat). */
 function threadNiceValues(): Map<number, number> {
-  const nice = new Map<number, number>()
+  return threadStatField(19)
+}
+
+/** Scheduling policy of each thread of this process (field 41). */
+function threadPolicies(): Map<number, number> {
+  return threadStatField(41)
+}
+
+/** One numeric field of each thread's /proc stat line (numbered as in proc(5)). */
+function threadStatField(field: number): Map<number, number> {
+  const values = new Map<number, number>()
   for (const tid of readdirSync('/proc/self/task')) {
     try {
       // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
       const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      nice.set(Number(tid), Number(fields[16]))
+      values.set(Number(tid), Number(fields[field - 3]))
     } catch {
       // The thread exited while we looked.
     }
   }
-  return nice
+  return values
 }
 
 // Every test leaves no thread behind: terminated threads take a moment to exit.
@@ -88,27 +103,35 @@ describe('runChunkTasks', () => {
     expect(tallies.get(1)?.rounds).toBe(300)
   })
 
-  it.runIf(existsSync('/proc/thread-self'))('runs background threads at the lowest priority, leaving this thread as it was', async () => {
+  it.runIf(existsSync('/proc/thread-self'))('runs background threads at the lowest priority (nice 19, SCHED_IDLE), leaving this thread as it was', async () => {
     const first = threadNiceValues()
     const seen: number[][] = []
+    const idle: number[][] = []
     const tasks: ChunkTask[] = [0, 1, 2].map((chunk) => ({ jobId: 0, options: FAST, chunk }))
     for (const background of [true, false]) {
       // Threads of the previous run may still be exiting: only this run's new threads count.
       await expect.poll(liveWorkerCount, { timeout: 5000 }).toBe(0)
       const before = threadNiceValues()
       const lowered = new Set<number>()
+      const idled = new Set<number>()
       await runChunkTasks(tasks, {
         workers: 2,
         background,
         onTally: () => {
           for (const [tid, nice] of threadNiceValues()) if (!before.has(tid) && nice === 19) lowered.add(tid)
+          for (const [tid, policy] of threadPolicies()) if (!before.has(tid) && policy === SCHED_IDLE) idled.add(tid)
         },
       })
       seen.push([...lowered])
+      idle.push([...idled])
     }
     expect(seen[0]?.length).toBeGreaterThanOrEqual(1)
     expect(seen[1]).toEqual([])
+    // With util-linux's chrt (Debian always has it) the threads are SCHED_IDLE as well.
+    if (HAS_CHRT) expect(idle[0]?.length).toBeGreaterThanOrEqual(1)
+    expect(idle[1]).toEqual([])
     expect(threadNiceValues().get(process.pid)).toBe(first.get(process.pid))
+    expect(threadPolicies().get(process.pid)).toBe(0)
   })
 
   it('starts no more threads than there are tasks, and none for no tasks', async () => {
