@@ -56,6 +56,11 @@ export interface GatewayOptions {
    * the service call is.
    */
   remote?: GatewayRemote
+  /**
+   * Paces what a burst of connections asks for (see SlicedQueue); the socket server shares
+   * its queue with the WebSocket handshakes. Default: a queue of the gateway's own.
+   */
+  admissions?: SlicedQueue
 }
 
 /** Sends a gateway command to the process that owns the session; resolves with its result. */
@@ -247,6 +252,11 @@ async function runEvent(service: SessionService, event: SessionEvent, role: Sock
   }
 }
 
+/** Turns of at most 3 ms: a slice leaves room for acts and timers well within the 20 ms the loop may lag. */
+export function admissionQueue(log: GatewayOptions['log']): SlicedQueue {
+  return new SlicedQueue(3, (error) => log?.error(`socket admission failed: ${String(error)}`))
+}
+
 /**
  * The Socket.IO side of a session: who a socket is (handshake), which rooms it is in, and one
  * handler per client event that rate-limits, parses, checks the role and calls the service.
@@ -287,7 +297,7 @@ export function attachGateway(io: IoServer, service: SessionService, options: Ga
 
   // Connections enter their sessions a few milliseconds' worth per turn (see SlicedQueue).
   // A job left at shutdown finds its socket disconnected and does nothing.
-  const admissions = new SlicedQueue(3, (error) => options.log?.error(`socket admission failed: ${String(error)}`))
+  const admissions = options.admissions ?? admissionQueue(options.log)
 
   io.on('connection', (socket) => {
     let cancelAdmission: () => void = () => undefined

@@ -2,7 +2,7 @@ import { SOCKET_PATH } from '@pbft/protocol'
 import type { FastifyInstance } from 'fastify'
 import { Server, type ServerOptions } from 'socket.io'
 import type { SessionService } from '../sessions/sessionService'
-import { attachGateway, type GatewayOptions, type IoServer } from './gateway'
+import { admissionQueue, attachGateway, type GatewayOptions, type IoServer } from './gateway'
 import { socketSink } from './socketSink'
 
 declare module 'fastify' {
@@ -29,6 +29,8 @@ export interface SocketServerOptions extends GatewayOptions {
  * whole view on connect anyway.
  */
 export function attachSocketServer(app: FastifyInstance, service: SessionService, options: SocketServerOptions = {}): IoServer {
+  const admissions = options.admissions ?? admissionQueue(options.log)
+  let closing = false
   const io: IoServer = new Server(app.server, {
     path: SOCKET_PATH,
     serveClient: false,
@@ -37,11 +39,20 @@ export function attachSocketServer(app: FastifyInstance, service: SessionService
     pingInterval: 10_000,
     pingTimeout: 20_000,
     ...(options.adapter ? { adapter: options.adapter } : {}),
+    // A class connecting at once brings a hundred WebSocket upgrades into one poll phase, and
+    // accepting each (handshake, open packet) in that phase held the loop for tens of ms.
+    // They are accepted in the admissions' slices instead, so acts and timers are served in
+    // between; everything a connection does next (connect, claim, enter) follows at that pace.
+    allowRequest: (_request, accept) => {
+      admissions.add(() => accept(closing ? 'the server is shutting down' : null, !closing))
+    },
   })
-  attachGateway(io, service, options)
+  attachGateway(io, service, { ...options, admissions })
   service.setSink(socketSink(io))
   app.decorate('io', io)
   app.addHook('preClose', async () => {
+    // Upgrades still waiting for their turn are refused (403) when it comes.
+    closing = true
     // This process's sockets only: in a cluster the others keep serving theirs.
     io.local.disconnectSockets(true)
     // Also drops engine.io connections that never joined a namespace (long-polling ones).
