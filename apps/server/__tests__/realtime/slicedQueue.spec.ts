@@ -44,6 +44,29 @@ describe('SlicedQueue', () => {
     expect(ran).toEqual([0, 1, 2, 3, 4, 5])
   })
 
+  it('counts what a job left to the microtask queue in its slice, before the next job runs', async () => {
+    const ran: string[] = []
+    const queue = new SlicedQueue(5, () => undefined)
+    const busy = (ms: number): void => {
+      const until = performance.now() + ms
+      while (performance.now() < until) {
+        // spin
+      }
+    }
+    // Like engine.io's handshake: a little work now, the bulk after one await.
+    const handshake = async (name: string): Promise<void> => {
+      await undefined
+      busy(4)
+      ran.push(name)
+    }
+    for (const name of ['a', 'b', 'c', 'd']) queue.add(() => void handshake(name))
+    await turn()
+    // Two 4 ms continuations overrun a 5 ms slice: the rest waits for the next turn.
+    expect(ran).toEqual(['a', 'b'])
+    await turn()
+    expect(ran).toEqual(['a', 'b', 'c', 'd'])
+  })
+
   it('cancels a job not run yet, reports a throwing job and runs the rest, and clears', async () => {
     const ran: string[] = []
     const errors: unknown[] = []

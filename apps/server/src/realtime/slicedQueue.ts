@@ -17,7 +17,7 @@ export class SlicedQueue {
   /** Queues a job; returns a function that removes it if it has not run yet. */
   add(job: () => void): () => void {
     this.jobs.add(job)
-    this.turn ??= setImmediate(() => this.drain())
+    this.turn ??= setImmediate(() => void this.drain())
     return () => this.jobs.delete(job)
   }
 
@@ -32,7 +32,7 @@ export class SlicedQueue {
     this.turn = null
   }
 
-  private drain(): void {
+  private async drain(): Promise<void> {
     this.turn = null
     const started = performance.now()
     let ran = 0
@@ -45,7 +45,12 @@ export class SlicedQueue {
       } catch (error) {
         this.onError(error)
       }
+      // What the job left to the microtask queue runs before the next job, and counts in this
+      // slice: engine.io's handshake awaits once, and its continuation (the transport, the
+      // open packet) is most of the work. Without this, a slice admitted thirty handshakes in
+      // its 3 ms and their continuations took another 10 ms after it.
+      await undefined
     }
-    if (this.jobs.size > 0) this.turn = setImmediate(() => this.drain())
+    if (this.jobs.size > 0) this.turn ??= setImmediate(() => void this.drain())
   }
 }
