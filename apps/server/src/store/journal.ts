@@ -1,4 +1,4 @@
-import { constants as fsConstants } from 'node:fs'
+import { constants as fsConstants, writeSync } from 'node:fs'
 import { open, readdir, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { errnoOf, storeError, syncDirectory } from './durableFiles'
@@ -42,14 +42,20 @@ const { O_WRONLY, O_CREAT, O_EXCL, O_APPEND, O_DSYNC } = fsConstants
 /**
  * Creates a journal file for appending; exclusive, so that a file of an earlier run is never
  * appended to. Where the platform has O_DSYNC, every write returns only once its bytes are
- * durable, so the journal's separate sync is free: a batch costs one thread-pool step instead
- * of two, each of which waits for a turn of a busy event loop.
+ * durable, so the journal's separate sync is free.
+ *
+ * Those writes are synchronous, on the event loop, as Redis does with `appendfsync always`.
+ * A batch of a few tens of KB takes ~0.2–0.9 ms on this machine's disk, while a thread-pool
+ * write costs two turns of a busy event loop (hand-off, completion) and was measured slower
+ * and far less even: 100 phones' act p99 was 12–18 ms synchronous against 18–160 ms through
+ * the pool. The price: a stalled disk stalls the server, which async writes would only have
+ * hidden (every act waits for the journal anyway).
  */
 export const openJournalFile: OpenJournalFile = async (path) => {
   if (O_DSYNC === undefined) return open(path, 'ax', 0o644)
   const handle = await open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_DSYNC, 0o644)
   return {
-    write: (buffer, offset, length) => handle.write(buffer, offset, length),
+    write: (buffer, offset, length) => Promise.resolve({ bytesWritten: writeSync(handle.fd, buffer, offset, length) }),
     datasync: () => Promise.resolve(),
     truncate: (length) => handle.truncate(length),
     close: () => handle.close(),
@@ -176,8 +182,9 @@ export class Journal {
 
   private async flush(): Promise<void> {
     try {
-      // Lines appended in the same tick as the first one join its batch.
-      await Promise.resolve()
+      // Lines appended in the same turn of the event loop as the first one (a poll phase brings
+      // many acts at once) join its batch.
+      await new Promise((resolve) => setImmediate(resolve))
       while (this.queue.length > 0) {
         const batch = this.queue
         this.queue = []
