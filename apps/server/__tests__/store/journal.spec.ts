@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { FileSessionStore } from '../../src/store/fileSessionStore'
 import { Journal, journalFileName, openJournalFile, type JournalFileHandle, type OpenJournalFile } from '../../src/store/journal'
-import { StoreError } from '../../src/store/sessionStore'
+import { SerialisedDocument, StoreError } from '../../src/store/sessionStore'
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 const fsError = (code: string): Error => Object.assign(new Error(`${code}: simulated failure`), { code })
@@ -303,6 +303,20 @@ describe('FileSessionStore with its journal', () => {
     const documents = (await recovered.loadSessions()) as { v: number }[]
     expect(readdirSync(sessions()).filter((name) => name.endsWith('.json')).sort()).toEqual(['a.json', 'c.json'])
     expect(documents).toEqual([{ v: 1 }, { v: 1 }])
+    expect(recovered.warnings).toEqual([])
+  })
+
+  it('writes a failed save’s history rounds again with the next save, which recovery then finds whole', async () => {
+    const disk = new Disk()
+    const store = await openStore({ openJournalFile: disk.open, snapshotDelayMs: 3_600_000 })
+    const rounds = [1, 2].map((key) => ({ key, json: JSON.stringify({ round: key, log: 'x'.repeat(500) }) }))
+    disk.faults.write = 'ENOSPC'
+    await expect(store.saveSession('s', new SerialisedDocument('{"v":1}', rounds))).rejects.toMatchObject({ code: 'NO_SPACE' })
+    disk.faults.write = null
+    const saved = new SerialisedDocument('{"v":2}', rounds)
+    await store.saveSession('s', saved)
+    const recovered = await openStore()
+    expect(await recovered.loadSessions()).toEqual([JSON.parse(saved.json)])
     expect(recovered.warnings).toEqual([])
   })
 

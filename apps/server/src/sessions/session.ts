@@ -14,7 +14,7 @@ import {
   type SessionStatus,
 } from '@pbft/protocol'
 import type { Clock } from './clock'
-import { SerialisedDocument } from '../store/sessionStore'
+import { SerialisedDocument, type SerialisedRound } from '../store/sessionStore'
 import { SessionError } from './errors'
 import { RoundRunner, type RoundChange } from './roundRunner'
 import { botDelayMs } from './sessionConfig'
@@ -48,14 +48,16 @@ export function outcomeOf(round: number, result: RoundResult): RoundOutcome {
   }
 }
 
+/** Finished rounds as JSON, computed once per round record (see `serialisedDocument`). */
+const serialisedRounds = new WeakMap<object, SerialisedRound>()
+/** Keys for serialised rounds: unique in this process, which is all a journal file needs. */
+let roundKeys = 0
+
 /**
  * One classroom session: its seats and who holds them, its settings, the round being played
  * and the history of finished ones. Transport-free and storage-free: the service persists it
  * and tells the audiences. Rules of PBFT stay in the engine's LiveRound, driven by `run`.
  */
-/** Finished rounds as JSON, computed once per round record (see `serialisedDocument`). */
-const serialisedRounds = new WeakMap<object, string>()
-
 export class Session {
   readonly id: string
   readonly createdAt: number
@@ -302,19 +304,17 @@ export class Session {
    * once in the history): a save costs the seats and the running round, not 100 rounds of logs.
    */
   serialisedDocument(): SerialisedDocument {
-    const { rounds, ...head } = this.document()
-    const parts: string[] = []
+    const { rounds, ...fields } = this.document()
+    const parts: SerialisedRound[] = []
     for (const round of rounds) {
-      let json = serialisedRounds.get(round)
-      if (json === undefined) {
-        json = JSON.stringify(round)
-        serialisedRounds.set(round, json)
+      let part = serialisedRounds.get(round)
+      if (part === undefined) {
+        part = { key: ++roundKeys, json: JSON.stringify(round) }
+        serialisedRounds.set(round, part)
       }
-      parts.push(json)
+      parts.push(part)
     }
-    const { current, ...fixed } = head
-    const start = JSON.stringify(fixed)
-    return new SerialisedDocument(`${start.slice(0, -1)},"rounds":[${parts.join(',')}],"current":${JSON.stringify(current)}}`)
+    return new SerialisedDocument(JSON.stringify(fields), parts)
   }
 
   document(): SessionDocument {

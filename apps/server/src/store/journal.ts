@@ -78,8 +78,11 @@ interface OpenFile {
   size: number
 }
 
+/** A journal line, or what renders it once the file it goes to is known (its number). */
+export type JournalLine = string | ((seq: number) => string)
+
 interface PendingRecord {
-  line: string
+  line: JournalLine
   key: string | undefined
   onDurable: ((seq: number) => void) | undefined
   resolve: () => void
@@ -131,7 +134,8 @@ export class Journal {
   }
 
   /**
-   * Appends `line` (one line, ending in a newline) and resolves once it is durable. `onDurable`
+   * Appends `line` (whole lines, each ending in a newline; a function is called with the file's
+   * number when its batch is written, and only if it is not superseded) and resolves once it is durable. `onDurable`
    * is called at that moment with the file's number, synchronously and in append order, so that
    * the caller's bookkeeping follows the file. Rejects, like every line of its batch, with a
    * StoreError naming the file when the write or the sync fails.
@@ -140,7 +144,7 @@ export class Journal {
    * all of them resolve with it (their whole batch becomes durable at once, so nobody can
    * observe the difference) — a burst of saves of one session writes one record.
    */
-  append(line: string, { key, onDurable }: { key?: string; onDurable?: (seq: number) => void } = {}): Promise<void> {
+  append(line: JournalLine, { key, onDurable }: { key?: string; onDurable?: (seq: number) => void } = {}): Promise<void> {
     if (this.closed) return Promise.reject(new StoreError(`the journal in ${this.dir} is closed`, 'IO'))
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ line, key, onDurable, resolve, reject })
@@ -212,7 +216,7 @@ export class Journal {
     const newest = new Map<string, PendingRecord>()
     for (const record of batch) if (record.key !== undefined) newest.set(record.key, record)
     const written = batch.filter((record) => record.key === undefined || newest.get(record.key) === record)
-    const data = Buffer.from(written.map((record) => record.line).join(''), 'utf8')
+    const data = Buffer.from(written.map(({ line }) => (typeof line === 'string' ? line : line(file.seq))).join(''), 'utf8')
     try {
       await writeFully(file.handle, data)
     } catch (error) {

@@ -1,12 +1,18 @@
 import { join } from 'node:path'
 import { replaceFile, syncDirectory, unlinkFile } from './durableFiles'
 import type { Journal } from './journal'
+import type { SerialisedDocument } from './sessionStore'
+
+/** A session's newest state: its JSON, or its serialised document (whose whole JSON is built only when written). */
+type SessionState = string | SerialisedDocument
+
+const json = (state: SessionState): string => (typeof state === 'string' ? state : state.json)
 
 /** The newest journaled state of one session not yet in its snapshot file: its JSON, or null once deleted. */
 interface Pending {
   /** Orders the records of all sessions, so that "the snapshot is at least this new" can be checked. */
   n: number
-  data: string | null
+  data: SessionState | null
 }
 
 const MAX_RETRY_MS = 30_000
@@ -41,7 +47,7 @@ export class SessionSnapshots {
   ) {}
 
   /** Session `id` is now `data` (null: deleted), durable in journal file `seq`. Call in journal order. */
-  recorded(id: string, data: string | null, seq: number): void {
+  recorded(id: string, data: SessionState | null, seq: number): void {
     const n = ++this.counter
     this.pending.set(id, { n, data })
     let ids = this.uncovered.get(seq)
@@ -52,7 +58,7 @@ export class SessionSnapshots {
 
   /** The sessions whose snapshot file is not up to date yet: their current JSON, or null if deleted. */
   unwritten(): Map<string, string | null> {
-    return new Map([...this.pending].map(([id, { data }]) => [id, data]))
+    return new Map([...this.pending].map(([id, { data }]) => [id, data === null ? null : json(data)]))
   }
 
   /** Writes every pending snapshot now and deletes the journal files they cover; failures are warned, not thrown. */
@@ -95,7 +101,7 @@ export class SessionSnapshots {
       const path = join(this.dir, `${id}.json`)
       try {
         if (entry.data === null) await unlinkFile(path)
-        else await replaceFile(path, `${entry.data}\n`)
+        else await replaceFile(path, `${json(entry.data)}\n`)
         written.push([id, entry])
       } catch (error) {
         failed.push(error instanceof Error ? error.message : String(error))

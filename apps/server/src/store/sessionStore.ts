@@ -19,13 +19,42 @@ export interface SessionStore {
   close(): Promise<void>
 }
 
+/** One round of a session's history, serialised once; `key` names it uniquely in this process. */
+export interface SerialisedRound {
+  key: number
+  json: string
+}
+
 /**
  * A document its owner already serialised, for stores to write as is. A session's history
- * (up to 100 finished rounds, each with its action log) never changes once written, so the
- * session service serialises each round once instead of the whole document on every act.
+ * (up to 100 finished rounds, each with its action log, ~12 KB at N = 100) never changes once
+ * written, so the session service serialises each round once, and hands it over apart from
+ * the rest (`fields`): the file store's journal then writes a round once per journal file
+ * instead of the whole history on every act (see journalRecords.ts).
  */
 export class SerialisedDocument {
-  constructor(readonly json: string) {}
+  private whole: string | null = null
+
+  /**
+   * `fields`: the JSON object text of the document; with `rounds`, the document is that object
+   * plus a `rounds` array of those rounds, in order.
+   */
+  constructor(
+    readonly fields: string,
+    readonly rounds?: readonly SerialisedRound[],
+  ) {}
+
+  /** The whole document's JSON (built on first use: up to ~1 MB for a long session). */
+  get json(): string {
+    if (this.whole === null) this.whole = this.rounds === undefined ? this.fields : withRounds(this.fields, this.rounds.map((round) => round.json))
+    return this.whole
+  }
+}
+
+/** `fields` (a JSON object's text) with a `rounds` member of the given JSON texts appended. */
+export function withRounds(fields: string, rounds: readonly string[]): string {
+  const open = fields.slice(0, -1).trimEnd()
+  return `${open}${open === '{' ? '' : ','}"rounds":[${rounds.join(',')}]}`
 }
 
 /** A store could not read or write; `message` says what and where, for people. */
