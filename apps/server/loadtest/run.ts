@@ -28,11 +28,20 @@ import { io as connectClient, type Socket } from 'socket.io-client'
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 
+interface LoopDelay {
+  p50: number
+  p99: number
+  max: number
+  mean: number
+}
+
 /** What serverProbe.mjs answers: the server's own figures over the window since the last reset. */
 interface ProbeStats {
   type: 'stats'
   /** Event-loop delay beyond the 10 ms sampling timer, in ms. */
-  eventLoopDelay: { p50: number; p99: number; max: number; mean: number }
+  eventLoopDelay: LoopDelay
+  /** The same since the scenario's start (`reset(true)`): join, warm-up round and play. */
+  wholeEventLoopDelay: LoopDelay
   /** Largest RSS and heap seen over the window (sampled every 100 ms), and now, in MB. */
   rssMb: { peak: number; now: number }
   heapUsedMb: { peak: number; now: number }
@@ -106,7 +115,8 @@ interface ServerChild {
   dataDir: string
   webRoot: string
   stats(reset?: boolean): Promise<ProbeStats>
-  reset(): Promise<void>
+  /** Starts a new window; `whole` also restarts the whole-scenario figures. */
+  reset(whole?: boolean): Promise<void>
   stop(): Promise<void>
 }
 
@@ -168,8 +178,8 @@ async function startServer(): Promise<ServerChild> {
     dataDir,
     webRoot,
     stats: () => ask<ProbeStats>({ type: 'stats' }, 'stats'),
-    reset: async () => {
-      await ask({ type: 'reset' }, 'reset-done')
+    reset: async (whole = false) => {
+      await ask({ type: 'reset', whole }, 'reset-done')
     },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
@@ -429,7 +439,7 @@ async function runScenario(scenario: Scenario): Promise<Result> {
       // Let its worker get going before measuring.
       await sleep(300)
     }
-    await server.reset()
+    await server.reset(true)
     generatorDelay.enable()
     const generatorCpu = process.cpuUsage()
     const experimentRoundsBefore = experiments ? await experiments.rounds() : 0
@@ -601,6 +611,7 @@ function report(results: Result[]): string {
     lines.push(`| server RSS peak / heap used peak | ${r.server.rssMb.peak} MB / ${r.server.heapUsedMb.peak} MB |`)
     lines.push(`| server event-loop delay while joining | p50 ${r.serverJoin.eventLoopDelay.p50} ms, p99 ${r.serverJoin.eventLoopDelay.p99} ms, max ${r.serverJoin.eventLoopDelay.max} ms |`)
     lines.push(`| server event-loop delay while playing | p50 ${r.server.eventLoopDelay.p50} ms, p99 ${r.server.eventLoopDelay.p99} ms, max ${r.server.eventLoopDelay.max} ms |`)
+    lines.push(`| server event-loop delay over the whole scenario (join, warm-up, play) | p50 ${r.server.wholeEventLoopDelay.p50} ms, p99 ${r.server.wholeEventLoopDelay.p99} ms, max ${r.server.wholeEventLoopDelay.max} ms |`)
     lines.push(`| server CPU (main thread + workers) | ${r.server.cpuPercent} % of one core |`)
     lines.push(`| generator CPU / event-loop p99 | ${r.generator.cpuPercent} % / ${r.generator.eventLoopP99} ms |`)
     if (r.experiment) lines.push(`| experiment meanwhile | ${r.experiment.rounds} rounds (${r.experiment.roundsPerSecond}/s); ${r.experiment.status} |`)
@@ -646,7 +657,7 @@ async function main(): Promise<void> {
     const result = await runScenario(scenario)
     results.push(result)
     console.log(
-      `join ${result.joinMs} ms, act p50/p99 ${result.act.p50}/${result.act.p99} ms, view p99 ${result.phaseView.p99} ms, ${result.messagesPerSecond} msg/s, loop p99 ${result.server.eventLoopDelay.p99} ms, cpu ${result.server.cpuPercent}%`,
+      `join ${result.joinMs} ms, act p50/p99 ${result.act.p50}/${result.act.p99} ms, view p99 ${result.phaseView.p99} ms, ${result.messagesPerSecond} msg/s, loop p99 ${result.server.eventLoopDelay.p99} ms (whole scenario ${result.server.wholeEventLoopDelay.p99}, joining ${result.serverJoin.eventLoopDelay.p99}), cpu ${result.server.cpuPercent}%`,
     )
   }
   console.log('')

@@ -18,6 +18,9 @@ if (isMainThread && typeof process.send === 'function') {
   const RESOLUTION_MS = 10
   let histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS })
   histogram.enable()
+  // The whole scenario's (join, warm-up and play), reset only by `{ type: 'reset', whole: true }`.
+  let whole = monitorEventLoopDelay({ resolution: RESOLUTION_MS })
+  whole.enable()
   let rssPeak = 0
   let heapPeak = 0
   let windowStart = performance.now()
@@ -33,6 +36,9 @@ if (isMainThread && typeof process.send === 'function') {
   /** @param {number} ns */
   const ms = (ns) => Math.max(0, Math.round((ns / 1e6 - RESOLUTION_MS) * 100) / 100)
 
+  /** @param {import('node:perf_hooks').IntervalHistogram} h */
+  const delays = (h) => ({ p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max), mean: ms(h.mean) })
+
   const stats = () => {
     sample()
     const memory = process.memoryUsage()
@@ -40,7 +46,8 @@ if (isMainThread && typeof process.send === 'function') {
     const cpu = process.cpuUsage(cpuStart)
     return {
       type: 'stats',
-      eventLoopDelay: { p50: ms(histogram.percentile(50)), p99: ms(histogram.percentile(99)), max: ms(histogram.max), mean: ms(histogram.mean) },
+      eventLoopDelay: delays(histogram),
+      wholeEventLoopDelay: delays(whole),
       rssMb: { peak: Math.round(rssPeak / MB), now: Math.round(memory.rss / MB) },
       heapUsedMb: { peak: Math.round(heapPeak / MB), now: Math.round(memory.heapUsed / MB) },
       // user + system time of the whole process (main thread and worker threads), in % of one core
@@ -55,6 +62,11 @@ if (isMainThread && typeof process.send === 'function') {
       histogram.disable()
       histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS })
       histogram.enable()
+      if ('whole' in message && message.whole === true) {
+        whole.disable()
+        whole = monitorEventLoopDelay({ resolution: RESOLUTION_MS })
+        whole.enable()
+      }
       rssPeak = 0
       heapPeak = 0
       sample()
