@@ -35,4 +35,22 @@ describe('a session serialised for saving', () => {
     const after = JSON.parse(session.serialisedDocument().json) as { rounds: { round: number }[] }
     expect(after.rounds[0]?.round).toBe(before.rounds[0]?.round)
   })
+
+  it('keeps its seats part (and key) while the seats are unchanged, and makes a new one when a seat changes', async () => {
+    const h = await harness({ nodeCount: 4, pacingMs: 100, phaseTimeoutMs: 1000, phaseGapMs: 20 })
+    open.push(h)
+    const session = h.service.get(h.id)
+    const seatsKey = (): number => {
+      const seats = session.serialisedDocument().parts.seats
+      if (seats === undefined || Array.isArray(seats)) throw new Error('no seats part')
+      return (seats as { key: number }).key
+    }
+    const first = seatsKey()
+    expect(seatsKey()).toBe(first)
+    await joinSeat(h, 1)
+    const claimed = seatsKey()
+    expect(claimed).not.toBe(first)
+    await h.service.startRound(h.id)
+    expect(seatsKey()).toBe(claimed)
+  })
 })

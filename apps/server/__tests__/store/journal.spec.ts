@@ -306,14 +306,14 @@ describe('FileSessionStore with its journal', () => {
     expect(recovered.warnings).toEqual([])
   })
 
-  it('writes a failed save’s history rounds again with the next save, which recovery then finds whole', async () => {
+  it('writes a failed save’s parts again with the next save, which recovery then finds whole', async () => {
     const disk = new Disk()
     const store = await openStore({ openJournalFile: disk.open, snapshotDelayMs: 3_600_000 })
     const rounds = [1, 2].map((key) => ({ key, json: JSON.stringify({ round: key, log: 'x'.repeat(500) }) }))
     disk.faults.write = 'ENOSPC'
-    await expect(store.saveSession('s', new SerialisedDocument('{"v":1}', rounds))).rejects.toMatchObject({ code: 'NO_SPACE' })
+    await expect(store.saveSession('s', new SerialisedDocument('{"v":1}', { rounds }))).rejects.toMatchObject({ code: 'NO_SPACE' })
     disk.faults.write = null
-    const saved = new SerialisedDocument('{"v":2}', rounds)
+    const saved = new SerialisedDocument('{"v":2}', { rounds })
     await store.saveSession('s', saved)
     const recovered = await openStore()
     expect(await recovered.loadSessions()).toEqual([JSON.parse(saved.json)])

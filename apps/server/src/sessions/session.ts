@@ -14,7 +14,7 @@ import {
   type SessionStatus,
 } from '@pbft/protocol'
 import type { Clock } from './clock'
-import { SerialisedDocument, type SerialisedRound } from '../store/sessionStore'
+import { SerialisedDocument, type SerialisedPart } from '../store/sessionStore'
 import { SessionError } from './errors'
 import { RoundRunner, type RoundChange } from './roundRunner'
 import { botDelayMs } from './sessionConfig'
@@ -49,9 +49,9 @@ export function outcomeOf(round: number, result: RoundResult): RoundOutcome {
 }
 
 /** Finished rounds as JSON, computed once per round record (see `serialisedDocument`). */
-const serialisedRounds = new WeakMap<object, SerialisedRound>()
-/** Keys for serialised rounds: unique in this process, which is all a journal file needs. */
-let roundKeys = 0
+const serialisedRounds = new WeakMap<object, SerialisedPart>()
+/** Keys for serialised parts: unique in this process, which is all a journal file needs. */
+let partKeys = 0
 
 /**
  * One classroom session: its seats and who holds them, its settings, the round being played
@@ -73,6 +73,8 @@ export class Session {
   batchRunning = false
   /** Socket connection ids per seat: a human is online while one of their sockets is connected. */
   private readonly connections = new Map<number, Set<string>>()
+  /** The seats as last serialised (see `serialisedDocument`). */
+  private seatsPart: SerialisedPart | null = null
   /** A round was running when the document was saved: `resume` restarts its timers. */
   private interrupted: boolean
 
@@ -302,19 +304,23 @@ export class Session {
   /**
    * `document()` as JSON, each finished round serialised once and reused (they never change
    * once in the history): a save costs the seats and the running round, not 100 rounds of logs.
+   * The seats keep their part (and key) while their JSON is unchanged, which is most acts:
+   * compared by content, so no change to a seat can be missed.
    */
   serialisedDocument(): SerialisedDocument {
-    const { rounds, ...fields } = this.document()
-    const parts: SerialisedRound[] = []
+    const { rounds, seats, ...fields } = this.document()
+    const history: SerialisedPart[] = []
     for (const round of rounds) {
       let part = serialisedRounds.get(round)
       if (part === undefined) {
-        part = { key: ++roundKeys, json: JSON.stringify(round) }
+        part = { key: ++partKeys, json: JSON.stringify(round) }
         serialisedRounds.set(round, part)
       }
-      parts.push(part)
+      history.push(part)
     }
-    return new SerialisedDocument(JSON.stringify(fields), parts)
+    const seatsJson = JSON.stringify(seats)
+    if (this.seatsPart?.json !== seatsJson) this.seatsPart = { key: ++partKeys, json: seatsJson }
+    return new SerialisedDocument(JSON.stringify(fields), { seats: this.seatsPart, rounds: history })
   }
 
   document(): SessionDocument {

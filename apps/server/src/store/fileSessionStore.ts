@@ -5,7 +5,7 @@ import { DataDirLock } from './dataDirLock'
 import { checkDocumentId } from './documentId'
 import { errnoOf, removeFile, storeError, syncDirectory, TEMP_SUFFIX, writeAtomically } from './durableFiles'
 import { Journal, listJournalFiles, type OpenJournalFile } from './journal'
-import { JournaledRounds } from './journaledRounds'
+import { JournaledParts } from './journaledParts'
 import { deleteRecord, putRecord, replayJournal, type JournalRecord } from './journalRecords'
 import { SessionSnapshots } from './sessionSnapshots'
 import { SerialisedDocument, StoreError, type SessionStore } from './sessionStore'
@@ -85,8 +85,8 @@ async function recoverJournals(dir: string, warn: (message: string) => void): Pr
  * - Sessions are saved to a write-ahead journal (`sessions/journal-<n>.log`, see Journal): a save
  *   resolves once its record is appended and fdatasync'ed, and the saves that arrive while one
  *   sync runs share the next one (group commit), so a busy class costs a sync per batch, not
- *   eight file-system calls per save. A session's history rounds go into each journal file
- *   once (JournaledRounds), not into every record. Snapshot files (`sessions/<id>.json`, replaced
+ *   eight file-system calls per save. A session's seats and history rounds go into each journal file
+ *   once (JournaledParts), not into every record. Snapshot files (`sessions/<id>.json`, replaced
  *   atomically) follow in the background (SessionSnapshots), and journal files are deleted
  *   once snapshots cover them. Opening the store replays what a crash left in the journal.
  * - Experiments are rare writes: each save replaces `experiments/<id>.json` atomically.
@@ -97,7 +97,7 @@ export class FileSessionStore implements SessionStore {
     operation.kind === 'write' ? writeAtomically(dir, path, operation.data) : removeFile(dir, path),
   )
   private readonly snapshots: SessionSnapshots
-  private readonly rounds = new JournaledRounds()
+  private readonly parts = new JournaledParts()
   private closing: Promise<void> | null = null
 
   private constructor(
@@ -177,7 +177,7 @@ export class FileSessionStore implements SessionStore {
     this.checkOpen()
     if (document instanceof SerialisedDocument) {
       // The whole JSON is built only if a snapshot is written, at most every snapshotDelayMs.
-      const save = this.rounds.save(id, document)
+      const save = this.parts.save(id, document)
       return this.journal.append(save.line, {
         key: id,
         onDurable: (seq) => {
@@ -193,7 +193,7 @@ export class FileSessionStore implements SessionStore {
   async deleteSession(id: string): Promise<void> {
     checkDocumentId(id)
     this.checkOpen()
-    this.rounds.forget(id)
+    this.parts.forget(id)
     return this.journal.append(deleteRecord(id), { key: id, onDurable: (seq) => this.snapshots.recorded(id, null, seq) })
   }
 

@@ -19,42 +19,55 @@ export interface SessionStore {
   close(): Promise<void>
 }
 
-/** One round of a session's history, serialised once; `key` names it uniquely in this process. */
-export interface SerialisedRound {
+/** A piece of a document serialised once; `key` names it uniquely in this process. */
+export interface SerialisedPart {
   key: number
   json: string
 }
 
+/** A document member made of parts: one (an object), or a list (an array of them). */
+export type SerialisedMember = SerialisedPart | readonly SerialisedPart[]
+
 /**
- * A document its owner already serialised, for stores to write as is. A session's history
- * (up to 100 finished rounds, each with its action log, ~12 KB at N = 100) never changes once
- * written, so the session service serialises each round once, and hands it over apart from
- * the rest (`fields`): the file store's journal then writes a round once per journal file
- * instead of the whole history on every act (see journalRecords.ts).
+ * A document its owner already serialised, for stores to write as is. Most of a session's
+ * document does not change from one act to the next: its history (up to 100 finished rounds,
+ * each with its action log, ~12 KB at N = 100) never does, its seats (~16 KB) rarely do. The
+ * session service serialises those once and hands them over as keyed `parts`, apart from the
+ * rest (`fields`): the file store's journal then writes each part once per journal file, not
+ * on every act (see journalRecords.ts).
  */
 export class SerialisedDocument {
   private whole: string | null = null
 
   /**
-   * `fields`: the JSON object text of the document; with `rounds`, the document is that object
-   * plus a `rounds` array of those rounds, in order.
+   * `fields`: the JSON object text of the document; with `parts`, the document is that object
+   * plus one member per part, in order.
    */
   constructor(
     readonly fields: string,
-    readonly rounds?: readonly SerialisedRound[],
+    readonly parts: Readonly<Record<string, SerialisedMember>> = {},
   ) {}
 
   /** The whole document's JSON (built on first use: up to ~1 MB for a long session). */
   get json(): string {
-    if (this.whole === null) this.whole = this.rounds === undefined ? this.fields : withRounds(this.fields, this.rounds.map((round) => round.json))
+    this.whole ??= withMembers(
+      this.fields,
+      Object.entries(this.parts).map(([name, member]) => [name, isList(member) ? `[${member.map((part) => part.json).join(',')}]` : member.json]),
+    )
     return this.whole
   }
 }
 
-/** `fields` (a JSON object's text) with a `rounds` member of the given JSON texts appended. */
-export function withRounds(fields: string, rounds: readonly string[]): string {
+export function isList(member: SerialisedMember): member is readonly SerialisedPart[] {
+  return Array.isArray(member)
+}
+
+/** `fields` (a JSON object's text) with members `[name, JSON text]` appended. */
+export function withMembers(fields: string, members: readonly (readonly [string, string])[]): string {
+  if (members.length === 0) return fields
   const open = fields.slice(0, -1).trimEnd()
-  return `${open}${open === '{' ? '' : ','}"rounds":[${rounds.join(',')}]}`
+  const added = members.map(([name, json]) => `${JSON.stringify(name)}:${json}`).join(',')
+  return `${open}${open === '{' ? '' : ','}${added}}`
 }
 
 /** A store could not read or write; `message` says what and where, for people. */
