@@ -20,6 +20,21 @@ describe('SaveQueue', () => {
     expect(saves).toBe(1)
   })
 
+  it('starts an urgent save once the current task is done, before the event loop turns', async () => {
+    const saved: string[] = []
+    const queue = new SaveQueue(async (id) => void saved.push(id), 60_000)
+    let turned = false
+    setImmediate(() => (turned = true))
+    const wait = queue.request('A', true)
+    // Changes made later in the same task are still in it: the save has not started yet.
+    expect(saved).toEqual([])
+    void queue.request('A', true)
+    await Promise.resolve()
+    expect(saved).toEqual(['A'])
+    expect(turned).toBe(false)
+    await wait
+  })
+
   it('passes a failed save to every waiter, and flush waits for everything', async () => {
     const queue = new SaveQueue(async () => {
       throw new Error('disk full')

@@ -13,7 +13,8 @@ interface Scheduled {
  * Coalesces session saves. A change asks for a save; requests made before the save starts
  * share it, and its document is built only then, so a burst of bot moves costs one
  * serialisation. Bots' moves may wait `relaxedMs`; a human's move is urgent (its
- * acknowledgement waits for the save), and an urgent request pulls a waiting save forward.
+ * acknowledgement waits for the save): it is saved once the current task's changes are made,
+ * and an urgent request pulls a waiting save forward.
  */
 export class SaveQueue {
   private readonly scheduled = new Map<string, Scheduled>()
@@ -48,8 +49,16 @@ export class SaveQueue {
     const fire = (): void => this.run(sessionId, waiters)
     let cancel: () => void
     if (urgent) {
-      const handle = setImmediate(fire)
-      cancel = () => clearImmediate(handle)
+      // A microtask, not a turn of the event loop: the journal batches the saves of one turn
+      // itself (see Journal.flush), and a save scheduled from the check phase would otherwise
+      // reach the journal only in the next one, a whole poll phase later.
+      let cancelled = false
+      queueMicrotask(() => {
+        if (!cancelled) fire()
+      })
+      cancel = () => {
+        cancelled = true
+      }
     } else {
       const handle = setTimeout(fire, this.relaxedMs)
       cancel = () => clearTimeout(handle)
