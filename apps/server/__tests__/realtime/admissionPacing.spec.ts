@@ -29,15 +29,6 @@ class HeldQueue extends SlicedQueue {
   }
 }
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  await within(
-    (async () => {
-      while (!check()) await new Promise((resolve) => setTimeout(resolve, 5))
-    })(),
-    what,
-  )
-}
-
 describe('connections are admitted at the admissions queue’s pace', () => {
   let server: LiveServer | null = null
   afterEach(async () => {
@@ -53,16 +44,17 @@ describe('connections are admitted at the admissions queue’s pace', () => {
     let info: unknown = null
     socket.on('session:update', (update) => (info = update))
     try {
-      await until(() => admissions.held.length === 1, 'the upgrade to be queued')
+      await expect.poll(() => admissions.held.length, { interval: 5 }).toBe(1)
       // Held: no handshake, however long it waits.
       await new Promise((resolve) => setTimeout(resolve, 100))
       expect(socket.connected).toBe(false)
       // Its turn: the handshake completes, then the socket's entry is queued in turn as well.
       expect(admissions.release()).toBe(1)
-      await until(() => socket.connected && admissions.held.length === 1, 'the connection, and its entry queued')
+      // Connected, and its entry queued.
+      await expect.poll(() => socket.connected && admissions.held.length === 1, { interval: 5 }).toBe(true)
       expect(info).toBeNull()
       admissions.release()
-      await until(() => info !== null, 'the session info on entering')
+      await expect.poll(() => info, { interval: 5 }).not.toBeNull()
       expect(info).toMatchObject({ sessionId })
     } finally {
       socket.disconnect()
@@ -76,7 +68,7 @@ describe('connections are admitted at the admissions queue’s pace', () => {
     const socket = connectClient(live.base, { path: '/socket.io', transports: ['websocket'], reconnection: false, forceNew: true })
     const refused = new Promise<void>((resolve) => socket.once('connect_error', () => resolve()))
     try {
-      await until(() => admissions.held.length === 1, 'the upgrade to be queued')
+      await expect.poll(() => admissions.held.length, { interval: 5 }).toBe(1)
       server = null
       const closed = live.close()
       await new Promise((resolve) => setImmediate(resolve))

@@ -3,6 +3,14 @@ import { SlicedQueue } from '../../src/realtime/slicedQueue'
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
+/** Work that takes `ms` milliseconds of this thread. */
+function busy(ms: number): void {
+  const until = performance.now() + ms
+  while (performance.now() < until) {
+    // spin
+  }
+}
+
 describe('SlicedQueue', () => {
   it('runs nothing synchronously, then at least one job per turn, in order', async () => {
     const ran: number[] = []
@@ -30,12 +38,6 @@ describe('SlicedQueue', () => {
   it('yields once a slice is over budget', async () => {
     const ran: number[] = []
     const queue = new SlicedQueue(5, () => undefined)
-    const busy = (ms: number): void => {
-      const until = performance.now() + ms
-      while (performance.now() < until) {
-        // spin: a job that takes ms milliseconds
-      }
-    }
     for (let i = 0; i < 6; i++) queue.add(() => (busy(4), ran.push(i)))
     await turn()
     expect(ran.length).toBeGreaterThanOrEqual(1)
@@ -47,12 +49,6 @@ describe('SlicedQueue', () => {
   it('counts what a job left to the microtask queue in its slice, before the next job runs', async () => {
     const ran: string[] = []
     const queue = new SlicedQueue(5, () => undefined)
-    const busy = (ms: number): void => {
-      const until = performance.now() + ms
-      while (performance.now() < until) {
-        // spin
-      }
-    }
     // Like engine.io's handshake: a little work now, the bulk after one await.
     const handshake = async (name: string): Promise<void> => {
       await undefined
