@@ -58,7 +58,7 @@ export interface GatewayOptions {
   remote?: GatewayRemote
   /**
    * Paces what a burst of connections asks for (see SlicedQueue); the socket server shares
-   * its queue with the WebSocket handshakes. Default: a queue of the gateway's own.
+   * its queue with the WebSocket handshakes (default: a queue of ≤ 3 ms turns, see socketServer.ts).
    */
   admissions?: SlicedQueue
 }
@@ -252,17 +252,12 @@ async function runEvent(service: SessionService, event: SessionEvent, role: Sock
   }
 }
 
-/** Turns of at most 3 ms: a slice leaves room for acts and timers well within the 20 ms the loop may lag. */
-export function admissionQueue(log: GatewayOptions['log']): SlicedQueue {
-  return new SlicedQueue(3, (error) => log?.error(`socket admission failed: ${String(error)}`))
-}
-
 /**
  * The Socket.IO side of a session: who a socket is (handshake), which rooms it is in, and one
  * handler per client event that rate-limits, parses, checks the role and calls the service.
  * It holds no session state of its own.
  */
-export function attachGateway(io: IoServer, service: SessionService, options: GatewayOptions = {}): void {
+export function attachGateway(io: IoServer, service: SessionService, options: GatewayOptions & { admissions: SlicedQueue }): void {
   const rate = options.ratePerSecond ?? 20
   const burst = options.burst ?? 40
 
@@ -297,7 +292,7 @@ export function attachGateway(io: IoServer, service: SessionService, options: Ga
 
   // Connections enter their sessions a few milliseconds' worth per turn (see SlicedQueue).
   // A job left at shutdown finds its socket disconnected and does nothing.
-  const admissions = options.admissions ?? admissionQueue(options.log)
+  const { admissions } = options
 
   io.on('connection', (socket) => {
     let cancelAdmission: () => void = () => undefined

@@ -2,7 +2,8 @@ import { SOCKET_PATH } from '@pbft/protocol'
 import type { FastifyInstance } from 'fastify'
 import { Server, type ServerOptions } from 'socket.io'
 import type { SessionService } from '../sessions/sessionService'
-import { admissionQueue, attachGateway, type GatewayOptions, type IoServer } from './gateway'
+import { attachGateway, type GatewayOptions, type IoServer } from './gateway'
+import { SlicedQueue } from './slicedQueue'
 import { socketSink } from './socketSink'
 
 declare module 'fastify' {
@@ -29,7 +30,8 @@ export interface SocketServerOptions extends GatewayOptions {
  * whole view on connect anyway.
  */
 export function attachSocketServer(app: FastifyInstance, service: SessionService, options: SocketServerOptions = {}): IoServer {
-  const admissions = options.admissions ?? admissionQueue(options.log)
+  // Turns of at most 3 ms leave room for acts and timers well within the 20 ms the loop may lag.
+  const admissions = options.admissions ?? new SlicedQueue(3, (error) => options.log?.error(`socket admission failed: ${String(error)}`))
   let closing = false
   const io: IoServer = new Server(app.server, {
     path: SOCKET_PATH,

@@ -85,9 +85,9 @@ async function recoverJournals(dir: string, warn: (message: string) => void): Pr
  * - Sessions are saved to a write-ahead journal (`sessions/journal-<n>.log`, see Journal): a save
  *   resolves once its record is appended and fdatasync'ed, and the saves that arrive while one
  *   sync runs share the next one (group commit), so a busy class costs a sync per batch, not
- *   eight file-system calls per save. A session's seats and history rounds go into each journal file
- *   once (JournaledParts), not into every record. Snapshot files (`sessions/<id>.json`, replaced
- *   atomically) follow in the background (SessionSnapshots), and journal files are deleted
+ *   eight file-system calls per save. A session's seats and history rounds go into each
+ *   journal file once (JournaledParts), not into every record. Snapshot files
+ *   (`sessions/<id>.json`, replaced atomically) follow in the background (SessionSnapshots), and journal files are deleted
  *   once snapshots cover them. Opening the store replays what a crash left in the journal.
  * - Experiments are rare writes: each save replaces `experiments/<id>.json` atomically.
  *   Saves to one file are serialised and coalesced (CoalescingQueue).

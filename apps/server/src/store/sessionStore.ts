@@ -63,7 +63,7 @@ export function isList(member: SerialisedMember): member is readonly SerialisedP
 }
 
 /** `fields` (a JSON object's text) with members `[name, JSON text]` appended. */
-export function withMembers(fields: string, members: readonly (readonly [string, string])[]): string {
+function withMembers(fields: string, members: readonly (readonly [string, string])[]): string {
   if (members.length === 0) return fields
   const open = fields.slice(0, -1).trimEnd()
   const added = members.map(([name, json]) => `${JSON.stringify(name)}:${json}`).join(',')
