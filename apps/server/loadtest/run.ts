@@ -586,6 +586,8 @@ class ExperimentLoad {
 
 // ---- report -----------------------------------------------------------------------------
 
+const delays = (d: LoopDelay): string => `p50 ${d.p50} ms, p99 ${d.p99} ms, max ${d.max} ms`
+
 function report(results: Result[]): string {
   const lines: string[] = []
   const cpu = cpus()[0]?.model ?? 'unknown CPU'
@@ -609,9 +611,9 @@ function report(results: Result[]): string {
     lines.push(`| protocol messages routed (in the traces) | ${r.protocolMessages} = ${r.messagesPerSecond}/s |`)
     lines.push(`| socket events received by clients | ${r.socketEventsPerSecond}/s |`)
     lines.push(`| server RSS peak / heap used peak | ${r.server.rssMb.peak} MB / ${r.server.heapUsedMb.peak} MB |`)
-    lines.push(`| server event-loop delay while joining | p50 ${r.serverJoin.eventLoopDelay.p50} ms, p99 ${r.serverJoin.eventLoopDelay.p99} ms, max ${r.serverJoin.eventLoopDelay.max} ms |`)
-    lines.push(`| server event-loop delay while playing | p50 ${r.server.eventLoopDelay.p50} ms, p99 ${r.server.eventLoopDelay.p99} ms, max ${r.server.eventLoopDelay.max} ms |`)
-    lines.push(`| server event-loop delay over the whole scenario (join, warm-up, play) | p50 ${r.server.wholeEventLoopDelay.p50} ms, p99 ${r.server.wholeEventLoopDelay.p99} ms, max ${r.server.wholeEventLoopDelay.max} ms |`)
+    lines.push(`| server event-loop delay while joining | ${delays(r.serverJoin.eventLoopDelay)} |`)
+    lines.push(`| server event-loop delay while playing | ${delays(r.server.eventLoopDelay)} |`)
+    lines.push(`| server event-loop delay over the whole scenario (join, warm-up, play) | ${delays(r.server.wholeEventLoopDelay)} |`)
     lines.push(`| server CPU (main thread + workers) | ${r.server.cpuPercent} % of one core |`)
     lines.push(`| generator CPU / event-loop p99 | ${r.generator.cpuPercent} % / ${r.generator.eventLoopP99} ms |`)
     if (r.experiment) lines.push(`| experiment meanwhile | ${r.experiment.rounds} rounds (${r.experiment.roundsPerSecond}/s); ${r.experiment.status} |`)

@@ -16,11 +16,14 @@ if (isMainThread && typeof process.send === 'function') {
   const MB = 1024 * 1024
   // Node 20's histogram records the whole timer interval: the delay is what exceeds it.
   const RESOLUTION_MS = 10
-  let histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS })
-  histogram.enable()
+  const started = () => {
+    const h = monitorEventLoopDelay({ resolution: RESOLUTION_MS })
+    h.enable()
+    return h
+  }
+  let histogram = started()
   // The whole scenario's (join, warm-up and play), reset only by `{ type: 'reset', whole: true }`.
-  let whole = monitorEventLoopDelay({ resolution: RESOLUTION_MS })
-  whole.enable()
+  let whole = started()
   let rssPeak = 0
   let heapPeak = 0
   let windowStart = performance.now()
@@ -60,12 +63,10 @@ if (isMainThread && typeof process.send === 'function') {
     if (typeof message !== 'object' || message === null || !('type' in message)) return
     if (message.type === 'reset') {
       histogram.disable()
-      histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS })
-      histogram.enable()
+      histogram = started()
       if ('whole' in message && message.whole === true) {
         whole.disable()
-        whole = monitorEventLoopDelay({ resolution: RESOLUTION_MS })
-        whole.enable()
+        whole = started()
       }
       rssPeak = 0
       heapPeak = 0
