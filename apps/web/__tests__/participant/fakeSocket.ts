@@ -5,7 +5,7 @@ type Listener = (...args: unknown[]) => void
 
 /**
  * A stand-in for a Socket.IO client socket: tests fire server events with `serverEmit` and
- * answer client commands with `answer` (event → ack).
+ * answer client commands with `answer` (event → ack; throwing stands for no answer in time).
  */
 export class FakeSocket {
   readonly listeners = new Map<string, Listener[]>()
@@ -32,12 +32,12 @@ export class FakeSocket {
     return this
   }
 
-  timeout(): { emit: (event: string, payload: unknown, ack: (error: Error | null, response: Ack) => void) => void } {
+  /** Socket.IO's `timeout(ms).emitWithAck`: records the command, resolves with `answer`'s ack (or its error). */
+  timeout(): { emitWithAck: (event: string, payload: unknown) => Promise<Ack> } {
     return {
-      emit: (event, payload, ack) => {
+      emitWithAck: (event, payload) => {
         this.sent.push({ event, payload })
-        const response = this.answer(event, payload)
-        queueMicrotask(() => ack(null, response))
+        return Promise.resolve().then(() => this.answer(event, payload))
       },
     }
   }
