@@ -1,6 +1,7 @@
-import { computed, ref, watch, type ComputedRef, type Ref } from 'vue'
+import { computed, type ComputedRef, type Ref } from 'vue'
 import type { LivePhase, Phase, ReplicaAction } from '@pbft/protocol'
 import { useI18n, type MessageKey } from '../i18n'
+import { browserStorage, useStoredValue } from './useStoredValue'
 
 /**
  * The words of the node page: plain language by default (participant, propose, prepare,
@@ -27,23 +28,14 @@ export function termKeys(terms: Terms) {
   }
 }
 
-function readTerms(): Terms {
-  try {
-    return globalThis.localStorage?.getItem(TERMS_STORAGE_KEY) === 'pbft' ? 'pbft' : 'plain'
-  } catch {
-    return 'plain'
-  }
-}
-
-/** One choice for the whole app, remembered across reloads. */
-const current: Ref<Terms> = ref(readTerms())
-watch(current, (value) => {
-  try {
-    globalThis.localStorage?.setItem(TERMS_STORAGE_KEY, value)
-  } catch {
-    // Storage disabled: the choice lasts until the page closes.
-  }
-})
+/** One choice for the whole app, remembered across reloads (and followed across tabs). */
+const current: Ref<Terms> = useStoredValue<Terms>(
+  TERMS_STORAGE_KEY,
+  'plain',
+  { read: (raw) => (raw === 'pbft' ? 'pbft' : 'plain'), write: (terms) => terms },
+  browserStorage(),
+  { followOtherTabs: true },
+)
 
 export interface UseTerms {
   terms: Ref<Terms>
