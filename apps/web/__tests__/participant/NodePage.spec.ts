@@ -109,7 +109,7 @@ describe('the node page', () => {
     sockets[0]!.serverEmit('replica:view', replicaView({ fault: 'equivocate', isByzantine: true, canSkip: true, byzantine }))
     await flushPromises()
     expect(wrapper.get('[data-testid=byzantine]').text()).toContain('equivocating')
-    await wrapper.get('[data-testid=byz-mode-per-recipient]').setValue(true)
+    await wrapper.get('[data-testid=byz-mode-per-recipient] input').setValue(true)
     await wrapper.get('#byz-value-1').setValue('X')
     const sent: unknown[] = []
     sockets[0]!.answer = (event, payload) => {
@@ -147,9 +147,11 @@ describe('the node page', () => {
     }
     socket.serverEmit('replica:view', replicaView({ status: 'finished', phase: 'done', canAct: false, action: null, outcome }))
     await flushPromises()
+    // A safety violation has its own (red) state: never "consensus", not a mere "no consensus".
     expect(wrapper.get('[data-testid=outcome]').attributes('data-success')).toBe('false')
-    expect(wrapper.get('[data-testid=outcome-verdict]').text()).toContain('No consensus')
-    expect(wrapper.find('[data-testid=safety-violation]').exists()).toBe(true)
+    expect(wrapper.get('[data-testid=outcome]').attributes('data-state')).toBe('safety')
+    expect(wrapper.get('[data-testid=outcome-verdict]').text()).toContain('Safety violated')
+    expect(wrapper.get('[data-testid=safety-violation]').text()).toContain('Honest participants decided different values.')
     socket.serverEmit('disconnect', 'transport close')
     await flushPromises()
     expect(wrapper.get('[data-testid=connection]').text()).toBe('Connection lost: reconnecting…')
