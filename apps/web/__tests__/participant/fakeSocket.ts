@@ -1,4 +1,4 @@
-import type { Ack, ReplicaView, SessionInfo, SocketAuth } from '@pbft/protocol'
+import type { Ack, ReplicaView, RoundOutcome, SessionInfo, SocketAuth } from '@pbft/protocol'
 import type { SessionSocket } from '../../src/session/sessionSocket'
 
 type Listener = (...args: unknown[]) => void
@@ -141,6 +141,25 @@ export function replicaView(overrides: Partial<ReplicaView> = {}): ReplicaView {
     recipients: [0, 1, 3],
     byzantine: null,
     outcome: null,
+    ...overrides,
+  }
+}
+
+/** A finished round of N = 4 that decided "lunch" (round 3). */
+export function roundOutcome(overrides: Partial<RoundOutcome> = {}): RoundOutcome {
+  return {
+    round: 3,
+    seed: 1,
+    nodes: 4,
+    f: 1,
+    success: true,
+    failure: null,
+    failureReason: null,
+    decidedValue: 'lunch',
+    decidedValues: ['lunch'],
+    safetyViolation: false,
+    sets: { prePrepared: 4, prepared: 4, committed: 4 },
+    messages: { sent: 30, delivered: 30, dropped: 0, rejected: 0 },
     ...overrides,
   }
 }
