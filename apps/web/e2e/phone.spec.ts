@@ -63,6 +63,8 @@ describe.each([
     const session = await createSession(server, { nodeCount: 4, ...CLASS, proposalContent: proposal })
     const primary = (await phone(browser, server, await claimSeat(server, session.sessionId, 0), { locale })).page
     const backup = (await phone(browser, server, await claimSeat(server, session.sessionId, 2), { locale, viewport: SMALL_PHONE })).page
+    // Two more students, so that each step waits for the pictures (bots would act at once).
+    const others = await Promise.all([1, 3].map(async (id) => (await phone(browser, server, await claimSeat(server, session.sessionId, id), { locale })).page))
 
     for (const page of [primary, backup]) {
       await page.locator('[data-testid=waiting-round]').waitFor({ timeout: WAIT })
@@ -89,13 +91,14 @@ describe.each([
     await expectAccessible(backup, `node page, prepare (${lang})`)
     expect(await fitsViewport(backup)).toBe(true)
     await tap(backup, 'prepare')
+    await Promise.all(others.map((page) => tap(page, 'prepare')))
 
     // Commit: both phones.
     await backup.locator('[data-testid=act][data-action=commit]').waitFor({ timeout: WAIT })
     expect(await backup.getAttribute('[data-testid=step-explanation]', 'data-key')).toBe('participant.node.explain.commit')
     await screenshot(backup, `phone-commit-${lang}`)
     await expectAccessible(backup, `node page, commit (${lang})`)
-    await Promise.all([tap(backup, 'commit'), tap(primary, 'commit')])
+    await Promise.all([backup, primary, ...others].map((page) => tap(page, 'commit')))
 
     // The outcome, in words.
     for (const page of [primary, backup]) {
@@ -238,7 +241,7 @@ describe('a big class', () => {
     const tally = page.locator('[data-testid=message-tally]')
     await tally.waitFor()
     // 1 pre-prepare from the primary, 28 prepares from the other backups.
-    expect(await tally.locator('tr[data-phase=prepare] td[data-column=received]').textContent()).toBe('28')
+    expect(await tally.locator('tr[data-row=received] td[data-phase=prepare]').textContent()).toBe('28')
     expect(await page.locator('[data-testid=received] li').count()).toBe(0)
     await expectAccessible(page, 'node page, big class, folded')
     await screenshot(page, 'phone-big-class')

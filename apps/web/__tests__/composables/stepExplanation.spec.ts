@@ -23,15 +23,15 @@ function said(sentence: Sentence | null): string {
 
 describe('the line under each step', () => {
   it('says what the step means and why k matching messages are needed, with k from the replica', () => {
-    const prepare = stepExplanation(replicaView())
+    const prepare = stepExplanation(replicaView({ snapshot: snapshot({ prepareCount: 1, prepared: false }) }))
     expect(prepare?.key).toBe('participant.node.explain.prepareBackup')
     expect(said(prepare)).toBe(
       'You tell everyone which proposal you got from the proposer. You need 2 matching prepares from others, so that a majority of honest participants saw the same proposal.',
     )
     // Another quorum rule (or another N) gives another k: the text follows the snapshot.
-    const seven = stepExplanation(replicaView({ snapshot: snapshot({ quorum: 4 }) }))
+    const seven = stepExplanation(replicaView({ snapshot: snapshot({ quorum: 4, prepared: false }) }))
     expect(said(seven)).toContain('You need 4 matching prepares from others')
-    const one = stepExplanation(replicaView({ snapshot: snapshot({ quorum: 1 }) }))
+    const one = stepExplanation(replicaView({ snapshot: snapshot({ quorum: 1, prepared: false }) }))
     expect(said(one)).toContain('You need 1 matching prepare from others')
   })
 
@@ -44,16 +44,19 @@ describe('the line under each step', () => {
       'You send your value to everyone. Next, they will check with each other that they all got the same value from you.',
     )
     useI18n().locale.value = 'zh-CN'
-    expect(said(stepExplanation(replicaView()))).toBe(
+    expect(said(stepExplanation(replicaView({ snapshot: snapshot({ prepared: false }) })))).toBe(
       '你告诉所有人你从主节点那里收到了哪个值。你需要其他人发来的 2 条一致的 prepare 消息，这样才能确定大多数诚实的副本看到的是同一个值。',
     )
     useTerms().terms.value = 'plain'
-    expect(said(stepExplanation(replicaView()))).toContain('2 条一致的准备消息')
+    expect(said(stepExplanation(replicaView({ snapshot: snapshot({ prepared: false }) })))).toContain('2 条一致的准备消息')
   })
 
   it('says why a replica sits a step out, and waits for a round', () => {
     expect(stepExplanation(replicaView({ snapshot: snapshot({ acceptedValue: null }) }))?.key).toBe('participant.node.explain.prepareNothing')
     expect(stepExplanation(replicaView({ phase: 'commit', snapshot: snapshot({ prepared: false }) }))?.key).toBe('participant.node.explain.commitNotPrepared')
+    // The others were quicker: the quorum is there before this replica sends.
+    expect(stepExplanation(replicaView())?.key).toBe('participant.node.explain.prepareReady')
+    expect(stepExplanation(replicaView({ phase: 'commit', snapshot: snapshot({ committed: true, commitCount: 2 }) }))?.key).toBe('participant.node.explain.commitDecided')
     expect(stepExplanation(replicaView({ role: 'primary', nodeId: 0 }))?.key).toBe('participant.node.explain.preparePrimary')
     expect(stepExplanation(replicaView({ phase: 'pre-prepare' }))?.key).toBe('participant.node.explain.prePrepareBackup')
     expect(stepExplanation(replicaView({ round: null, phase: null, snapshot: null }))?.key).toBe('participant.node.explain.waiting')

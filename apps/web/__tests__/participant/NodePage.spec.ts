@@ -238,7 +238,7 @@ describe('the node page', () => {
     }))
     sockets[0]!.serverEmit('replica:view', replicaView({ received }))
     await flushPromises()
-    expect(wrapper.get('[data-testid=message-tally] tr[data-phase=prepare] td[data-column=received]').text()).toBe('39')
+    expect(wrapper.get('[data-testid=message-tally] tr[data-row=received] td[data-phase=prepare]').text()).toBe('39')
     expect(wrapper.findAll('[data-testid=received] li')).toHaveLength(0)
     await wrapper.get('[data-testid=received-more]').trigger('click')
     expect(wrapper.findAll('[data-testid=received] li')).toHaveLength(40)

@@ -60,13 +60,17 @@ export async function openSeat(browser: Browser, server: RunningServer, seat: As
   return phone
 }
 
-/** Waits for this phone's action button for `action`, then taps it and waits for the tap to be taken. */
+/**
+ * Waits for this phone's action button for `action`, taps it, and waits until the tap is taken:
+ * the button gives way (to "sent, waiting", the next step's button or the outcome), unrefused.
+ */
 export async function tap(page: Page, action: 'propose' | 'prepare' | 'commit', timeout = 30_000): Promise<void> {
   const button = page.locator(`[data-testid=act][data-action=${action}]`)
   await button.waitFor({ timeout })
   await button.click()
-  await page.locator('[data-testid=waiting-others]').or(page.locator('[data-testid=outcome]')).first().waitFor({ timeout: 10_000 })
-  expect(await page.locator('[data-testid=act-error]').count(), `${action} was refused`).toBe(0)
+  const refused = page.locator('[data-testid=act-error]')
+  await expect.poll(async () => (await refused.count()) > 0 || !(await button.isVisible()), { timeout: 10_000 }).toBe(true)
+  expect(await refused.count(), `${action} was refused`).toBe(0)
 }
 
 /** Engine notation that must never reach a student's screen outside the experts' details. */

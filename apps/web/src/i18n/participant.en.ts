@@ -122,7 +122,6 @@ export const participantEn = {
     },
     tally: {
       title: 'Messages by step',
-      step: 'Step',
       received: 'Received',
       counted: 'Counted',
       rejected: 'Rejected',
@@ -141,8 +140,10 @@ export const participantEn = {
       prePrepareBackup: 'Wait for the {content} from {proposer}: you only help to agree on a {content} that you received from {proposer}.',
       prepareBackup: 'You tell everyone which {content} you got from {proposer}. You need {k} matching {prepares} from others, so that a majority of honest {replicas} saw the same {content}.',
       preparePrimary: 'The others tell each other which {content} they got from you. You need {k} matching {prepares} from them, so that a majority of honest {replicas} saw the same {content}.',
+      prepareReady: 'You already got {k} matching {prepares} from others: a majority of honest {replicas} saw the same {content} as you. Your own prepare helps the others get theirs.',
       prepareNothing: 'You got no {content} from {proposer}, so you have nothing to prepare in this round.',
       commit: 'You got {k} matching {prepares}: now you tell everyone you are ready. You need {k} matching {commits} from others before you decide, so that enough honest {replicas} are ready with the same {content} and it cannot change any more.',
+      commitDecided: 'You already got {k} matching {commits} from others and decided: enough honest {replicas} are ready with the same {content}. Your own {commitVerb} helps the others decide too.',
       commitNotPrepared: 'You did not get {k} matching {prepares}, so you cannot be sure the others saw the same {content}: you do not {commitVerb} in this round.',
       byzantine: {
         prePreparePrimary: 'You are {proposer}: what you send now is what the others will try to agree on. The honest {replicas} will check with each other whether they all got the same thing.',

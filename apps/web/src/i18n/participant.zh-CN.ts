@@ -125,7 +125,6 @@ export const participantZhCN: Dictionary<typeof participantEn> = {
     },
     tally: {
       title: '各步骤的消息',
-      step: '步骤',
       received: '收到',
       counted: '计入',
       rejected: '拒收',
@@ -144,8 +143,10 @@ export const participantZhCN: Dictionary<typeof participantEn> = {
       prePrepareBackup: '等待{proposer}发来的{content}：你只会帮助大家对从{proposer}那里收到的{content}达成一致。',
       prepareBackup: '你告诉所有人你从{proposer}那里收到了哪个{content}。你需要其他人发来的 {k} 条一致的{prepares}，这样才能确定大多数诚实的{replicas}看到的是同一个{content}。',
       preparePrimary: '其他人互相告知从你那里收到了哪个{content}。你需要他们发来的 {k} 条一致的{prepares}，这样才能确定大多数诚实的{replicas}看到的是同一个{content}。',
+      prepareReady: '你已经收到其他人发来的 {k} 条一致的{prepares}：大多数诚实的{replicas}看到的{content}和你相同。你自己的准备消息能帮助其他人凑够数量。',
       prepareNothing: '你没有收到{proposer}的{content}，所以这一轮你没有可准备的内容。',
       commit: '你已收到 {k} 条一致的{prepares}：现在告诉所有人你已准备好。你还需要其他人发来的 {k} 条一致的{commits}才能做决定，这样足够多的诚实{replicas}都准备好了同一个{content}，它就不会再改变。',
+      commitDecided: '你已经收到其他人发来的 {k} 条一致的{commits}并做出了决定：足够多的诚实{replicas}都准备好了同一个{content}。你的{commitVerb}能帮助其他人也做出决定。',
       commitNotPrepared: '你没有收到 {k} 条一致的{prepares}，无法确定其他人看到的是同一个{content}，所以这一轮你不能{commitVerb}。',
       byzantine: {
         prePreparePrimary: '你是{proposer}：你现在发出的内容就是其他人要达成一致的对象。诚实的{replicas}会互相核对大家收到的是否相同。',

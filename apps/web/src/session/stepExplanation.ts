@@ -22,7 +22,10 @@ export function stepExplanation(view: ReplicaView): Sentence | null {
   if (view.isByzantine) return withK(view.phase === 'prepare' ? 'participant.node.explain.byzantine.prepare' : 'participant.node.explain.byzantine.commit')
   if (view.phase === 'prepare') {
     if (primary) return withK('participant.node.explain.preparePrimary')
-    return snapshot.acceptedValue === null ? { key: 'participant.node.explain.prepareNothing' } : withK('participant.node.explain.prepareBackup')
+    if (snapshot.acceptedValue === null) return { key: 'participant.node.explain.prepareNothing' }
+    // The others may be quicker: the quorum can be reached before this replica sends its own.
+    return withK(snapshot.prepared ? 'participant.node.explain.prepareReady' : 'participant.node.explain.prepareBackup')
   }
-  return withK(snapshot.prepared ? 'participant.node.explain.commit' : 'participant.node.explain.commitNotPrepared')
+  if (!snapshot.prepared) return withK('participant.node.explain.commitNotPrepared')
+  return withK(snapshot.committed ? 'participant.node.explain.commitDecided' : 'participant.node.explain.commit')
 }
