@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CreateSessionResponse } from '@pbft/protocol'
 import { DESKTOP, fitsViewport, launchBrowser, openPage, PHONE, screenshot, type OpenedPage } from './support/browser'
+import { ENGINE_NOTATION } from './support/seats'
 import { startServer, type RunningServer } from './support/server'
 
 /**
@@ -173,6 +174,9 @@ describe('the classroom', () => {
       expect(await outcome.locator('[data-testid=decided-value]').textContent()).toContain(PROPOSAL)
       expect(await outcome.locator('[data-testid=my-decision]').textContent()).toContain(PROPOSAL)
       expect(await page.locator('[data-testid=commit-counter]').textContent()).toMatch(/\d of 2 confirms needed/)
+      // The outcome in words, the proposal with its letter; the engine's notation only for experts.
+      expect(await outcome.locator('[data-testid=my-decision] [data-testid=value-tag]').getAttribute('data-letter')).toBe('A')
+      expect(await page.locator('main').innerText()).not.toMatch(ENGINE_NOTATION)
       expect(await fitsViewport(page), page.url()).toBe(true)
     }
     await screenshot(reloader, 'node-phone-outcome')

@@ -193,6 +193,10 @@ describe.each([
     else {
       expect(text).toMatch(/2 条：你一个人最多只能提供 1 条/)
       expect(LATIN_RUN.exec(text)?.[0] ?? null, text).toBeNull()
+      // The round itself failed (the liar withheld one matching prepare): said in Chinese only.
+      const failure = readable(await outcomeOf(liar).innerText())
+      expect(failure).toMatch(/未达成共识/)
+      expect(LATIN_RUN.exec(failure)?.[0] ?? null, failure).toBeNull()
     }
     await expectPlainWords(liar, `the Byzantine result (${lang})`)
     await screenshot(liar, `phone-byzantine-failed-${lang}`)
