@@ -72,8 +72,13 @@ async function playUntilOutcome(
       try {
         await beforeAction(action)
         await button.click({ timeout: 2000 })
-        // The tap is done once the button gives way to "sent, waiting" (or the next phase's).
-        await page.locator('[data-testid=act-error]').or(page.locator('[data-testid=waiting-others]')).or(outcome).first().waitFor({ timeout: 5000 })
+        // The tap is done once its button gives way (to "sent, waiting", the next phase's
+        // button or the outcome): looking for "waiting" alone can miss it on a busy machine,
+        // as the next phase may open within the phase gap.
+        const tapped = page.locator(`[data-testid=act][data-action=${action}]`)
+        await expect
+          .poll(async () => (await page.locator('[data-testid=act-error]').count()) > 0 || !(await tapped.isVisible()), { timeout: 5000 })
+          .toBe(true)
         expect(await page.locator('[data-testid=act-error]').count(), `${action} was refused`).toBe(0)
         actions.push(action)
         await afterAction(action)

@@ -59,6 +59,7 @@ describe('the node page', () => {
     expect(wrapper.get('[data-testid=commit-counter]').text()).toContain('0 of 2 confirms needed')
     expect(wrapper.get('[data-testid=rejected]').text()).toBe('⚠ tampering detected: rejected')
     expect(wrapper.get('[data-testid=act]').text()).toBe('Prepare')
+    expect(wrapper.get('[data-testid=turn-announcement]').text()).toBe('Your turn: Prepare')
 
     await wrapper.get('[data-testid=terms-pbft]').trigger('click')
     expect(wrapper.get('[data-testid=node-heading]').text()).toBe('Replica 2')

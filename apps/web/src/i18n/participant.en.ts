@@ -77,6 +77,7 @@ export const participantEn = {
     },
     actions: {
       title: 'Your turn',
+      announce: 'Your turn: {action}',
       waiting: 'Nothing to do right now: waiting for the others.',
       sentWait: 'Sent. Waiting for the others…',
       sending: 'Sending…',

@@ -80,6 +80,7 @@ export const participantZhCN: Dictionary<typeof participantEn> = {
     },
     actions: {
       title: '轮到你了',
+      announce: '轮到你了：{action}',
       waiting: '现在无需操作：正在等待其他人。',
       sentWait: '已发送，正在等待其他人…',
       sending: '正在发送…',
