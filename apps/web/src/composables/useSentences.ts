@@ -9,8 +9,8 @@ export interface UseSentences {
   say: (sentence: Sentence) => string
 }
 
-/** "participant 1, participant 3 and you" in the current language. */
-function listOf(items: string[], locale: string): string {
+/** "participant 1, participant 3 and you" in the given language ("参与者 1、参与者 3和你"). */
+export function listOf(items: string[], locale: string): string {
   return new Intl.ListFormat(locale, { type: 'conjunction' }).format(items)
 }
 
