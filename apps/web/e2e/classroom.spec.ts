@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CreateSessionResponse } from '@pbft/protocol'
 import { DESKTOP, fitsViewport, launchBrowser, openPage, PHONE, screenshot, type OpenedPage } from './support/browser'
+import { ENGINE_NOTATION } from './support/seats'
 import { startServer, type RunningServer } from './support/server'
 
 /**
@@ -71,8 +72,13 @@ async function playUntilOutcome(
       try {
         await beforeAction(action)
         await button.click({ timeout: 2000 })
-        // The tap is done once the button gives way to "sent, waiting" (or the next phase's).
-        await page.locator('[data-testid=act-error]').or(page.locator('[data-testid=waiting-others]')).or(outcome).first().waitFor({ timeout: 5000 })
+        // The tap is done once its button gives way (to "sent, waiting", the next phase's
+        // button or the outcome): looking for "waiting" alone can miss it on a busy machine,
+        // as the next phase may open within the phase gap.
+        const tapped = page.locator(`[data-testid=act][data-action=${action}]`)
+        await expect
+          .poll(async () => (await page.locator('[data-testid=act-error]').count()) > 0 || !(await tapped.isVisible()), { timeout: 5000 })
+          .toBe(true)
         expect(await page.locator('[data-testid=act-error]').count(), `${action} was refused`).toBe(0)
         actions.push(action)
         await afterAction(action)
@@ -173,6 +179,9 @@ describe('the classroom', () => {
       expect(await outcome.locator('[data-testid=decided-value]').textContent()).toContain(PROPOSAL)
       expect(await outcome.locator('[data-testid=my-decision]').textContent()).toContain(PROPOSAL)
       expect(await page.locator('[data-testid=commit-counter]').textContent()).toMatch(/\d of 2 confirms needed/)
+      // The outcome in words, the proposal with its letter; the engine's notation only for experts.
+      expect(await outcome.locator('[data-testid=my-decision] [data-testid=value-tag]').getAttribute('data-letter')).toBe('A')
+      expect(await page.locator('main').innerText()).not.toMatch(ENGINE_NOTATION)
       expect(await fitsViewport(page), page.url()).toBe(true)
     }
     await screenshot(reloader, 'node-phone-outcome')

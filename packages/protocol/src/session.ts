@@ -196,6 +196,11 @@ export const RoundOutcome = z.object({
   safetyViolation: z.boolean(),
   sets: RoundSets,
   messages: MessageCounts,
+  /**
+   * Which honest replicas decided each value (in `decidedValues` order, ids ascending), so a
+   * phone can say who committed what. Optional: outcomes stored before it have none.
+   */
+  decidedBy: z.array(z.object({ value: z.string(), replicas: z.array(z.int()) })).optional(),
 })
 export type RoundOutcome = z.infer<typeof RoundOutcome>
 

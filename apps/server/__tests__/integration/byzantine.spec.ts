@@ -66,6 +66,11 @@ describe('Byzantine replicas in live rounds', () => {
 
     const [outcome] = await playRounds(host, 1)
     expect(outcome).toMatchObject({ safetyViolation: true, decidedValues: ['the proposal', 'the proposal′'], decidedValue: null })
+    // Who decided what: the phones name them.
+    expect(outcome?.decidedBy).toEqual([
+      { value: 'the proposal', replicas: [2] },
+      { value: 'the proposal′', replicas: [3] },
+    ])
     await even.until(() => even.replica?.outcome != null, 'replica 2 to see the outcome')
     await odd.until(() => odd.replica?.outcome != null, 'replica 3 to see the outcome')
     expect(even.replica?.snapshot?.decidedValue).toBe('the proposal')

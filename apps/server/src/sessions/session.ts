@@ -45,6 +45,10 @@ export function outcomeOf(round: number, result: RoundResult): RoundOutcome {
     safetyViolation,
     sets: { ...sets },
     messages: { ...messages },
+    decidedBy: decidedValues.map((value) => ({
+      value,
+      replicas: result.replicas.filter((replica) => replica.fault === 'honest' && replica.decidedValue === value).map((replica) => replica.id),
+    })),
   }
 }
 

@@ -6,7 +6,7 @@ import NodePage from '../../src/pages/NodePage.vue'
 import { useTerms } from '../../src/composables/useTerms'
 import { createAppRouter } from '../../src/router'
 import { loadSeat, saveSeat } from '../../src/session/seatToken'
-import { FakeSocket, replicaView } from './fakeSocket'
+import { FakeSocket, replicaView, roundOutcome } from './fakeSocket'
 
 const sockets: FakeSocket[] = []
 vi.mock('../../src/session/sessionSocket', async (importOriginal) => {
@@ -59,6 +59,7 @@ describe('the node page', () => {
     expect(wrapper.get('[data-testid=commit-counter]').text()).toContain('0 of 2 confirms needed')
     expect(wrapper.get('[data-testid=rejected]').text()).toBe('⚠ tampering detected: rejected')
     expect(wrapper.get('[data-testid=act]').text()).toBe('Prepare')
+    expect(wrapper.get('[data-testid=turn-announcement]').text()).toBe('Your turn: Prepare')
 
     await wrapper.get('[data-testid=terms-pbft]').trigger('click')
     expect(wrapper.get('[data-testid=node-heading]').text()).toBe('Replica 2')
@@ -109,7 +110,7 @@ describe('the node page', () => {
     sockets[0]!.serverEmit('replica:view', replicaView({ fault: 'equivocate', isByzantine: true, canSkip: true, byzantine }))
     await flushPromises()
     expect(wrapper.get('[data-testid=byzantine]').text()).toContain('equivocating')
-    await wrapper.get('[data-testid=byz-mode-per-recipient]').setValue(true)
+    await wrapper.get('[data-testid=byz-mode-per-recipient] input').setValue(true)
     await wrapper.get('#byz-value-1').setValue('X')
     const sent: unknown[] = []
     sockets[0]!.answer = (event, payload) => {
@@ -147,9 +148,11 @@ describe('the node page', () => {
     }
     socket.serverEmit('replica:view', replicaView({ status: 'finished', phase: 'done', canAct: false, action: null, outcome }))
     await flushPromises()
+    // A safety violation has its own (red) state: never "consensus", not a mere "no consensus".
     expect(wrapper.get('[data-testid=outcome]').attributes('data-success')).toBe('false')
-    expect(wrapper.get('[data-testid=outcome-verdict]').text()).toContain('No consensus')
-    expect(wrapper.find('[data-testid=safety-violation]').exists()).toBe(true)
+    expect(wrapper.get('[data-testid=outcome]').attributes('data-state')).toBe('safety')
+    expect(wrapper.get('[data-testid=outcome-verdict]').text()).toContain('Safety violated')
+    expect(wrapper.get('[data-testid=safety-violation]').text()).toContain('Honest participants decided different values.')
     socket.serverEmit('disconnect', 'transport close')
     await flushPromises()
     expect(wrapper.get('[data-testid=connection]').text()).toBe('Connection lost: reconnecting…')
@@ -177,5 +180,69 @@ describe('the node page', () => {
     await flushPromises()
     expect(wrapper.get('[data-testid=connection]').attributes('data-state')).toBe('reconnecting')
     expect(loadSeat('K7PX2M')).not.toBeNull()
+  })
+
+  it('explains the step, shows a Byzantine student its goal, then whether it worked', async () => {
+    saveSeat({ sessionId: 'K7PX2M', nodeId: 2, seatToken: 'token-2' })
+    const { wrapper } = await mountAt('/node/K7PX2M/2')
+    const socket = sockets[0]!
+    socket.serverEmit('connect')
+    const byzantine = { kind: 'equivocate' as const, proposal: 'the proposal', conflictingValue: 'the proposal′', defaultValues: { '0': 'the proposal', '1': 'the proposal′', '3': 'the proposal′' }, canTamper: false }
+    socket.serverEmit('replica:view', replicaView({ fault: 'equivocate', isByzantine: true, canSkip: true, byzantine }))
+    await flushPromises()
+    expect(wrapper.get('[data-testid=step-explanation]').text()).toContain('An honest participant needs 2 matching prepares from others')
+    expect(wrapper.get('[data-testid=goal-aim]').text()).toBe('Make two honest participants decide different values.')
+    expect(wrapper.findAll('[data-testid=byz-defaults] [data-testid=value-tag]').map((tag) => tag.attributes('data-letter'))).toEqual(['A', 'B'])
+    expect(wrapper.find('[data-testid=prepare-counter]').exists()).toBe(false)
+
+    const split = roundOutcome({ round: 1, decidedValue: null, decidedValues: ['the proposal', 'the proposal′'], safetyViolation: true })
+    socket.serverEmit('replica:view', replicaView({ fault: 'equivocate', isByzantine: true, byzantine, phase: 'done', canAct: false, action: null, outcome: split }))
+    await flushPromises()
+    expect(wrapper.get('[data-testid=goal-result]').attributes('data-worked')).toBe('true')
+    expect(wrapper.get('[data-testid=outcome]').attributes('data-state')).toBe('safety')
+  })
+
+  it('tells a student who reloads what happened meanwhile', async () => {
+    saveSeat({ sessionId: 'K7PX2M', nodeId: 2, seatToken: 'token-2' })
+    const first = await mountAt('/node/K7PX2M/2')
+    sockets[0]!.serverEmit('connect')
+    sockets[0]!.serverEmit('replica:view', replicaView())
+    await flushPromises()
+    expect(first.wrapper.find('[data-testid=missed]').exists()).toBe(false)
+    first.wrapper.unmount()
+
+    const { wrapper } = await mountAt('/node/K7PX2M/2')
+    const socket = sockets[1]!
+    socket.serverEmit('connect')
+    const sent = [0, 1, 3].map((to) => ({ index: 20 + to, phase: 'commit' as const, to, value: 'the proposal' }))
+    socket.serverEmit('replica:view', replicaView({ phase: 'done', canAct: false, action: null, sent, outcome: roundOutcome({ round: 1, decidedValue: 'the proposal' }) }))
+    await flushPromises()
+    const missed = wrapper.get('[data-testid=missed]')
+    expect(missed.text()).toContain('While you were away')
+    expect(missed.text()).toContain('A bot played for you: Confirm.')
+    await wrapper.get('[data-testid=missed-dismiss]').trigger('click')
+    expect(wrapper.find('[data-testid=missed]').exists()).toBe(false)
+  })
+
+  it('folds a big class’s messages into counts per step, the list on demand', async () => {
+    saveSeat({ sessionId: 'K7PX2M', nodeId: 2, seatToken: 'token-2' })
+    const { wrapper } = await mountAt('/node/K7PX2M/2')
+    sockets[0]!.serverEmit('connect')
+    const received = Array.from({ length: 40 }, (_, i) => ({
+      index: i,
+      phase: i === 0 ? ('pre-prepare' as const) : ('prepare' as const),
+      from: i === 0 ? 0 : i + 2,
+      value: 'the proposal',
+      status: 'delivered' as const,
+      counted: true,
+      ignoredReason: null,
+    }))
+    sockets[0]!.serverEmit('replica:view', replicaView({ received }))
+    await flushPromises()
+    expect(wrapper.get('[data-testid=message-tally] tr[data-row=received] td[data-phase=prepare]').text()).toBe('39')
+    expect(wrapper.findAll('[data-testid=received] li')).toHaveLength(0)
+    await wrapper.get('[data-testid=received-more]').trigger('click')
+    expect(wrapper.findAll('[data-testid=received] li')).toHaveLength(40)
+    expect(wrapper.get('[data-testid=received-more]').attributes('aria-expanded')).toBe('true')
   })
 })

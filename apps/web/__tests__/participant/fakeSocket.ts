@@ -1,11 +1,11 @@
-import type { Ack, ReplicaView, SessionInfo, SocketAuth } from '@pbft/protocol'
+import type { Ack, ReplicaView, RoundOutcome, SessionInfo, SocketAuth } from '@pbft/protocol'
 import type { SessionSocket } from '../../src/session/sessionSocket'
 
 type Listener = (...args: unknown[]) => void
 
 /**
  * A stand-in for a Socket.IO client socket: tests fire server events with `serverEmit` and
- * answer client commands with `answer` (event → ack).
+ * answer client commands with `answer` (event → ack; throwing stands for no answer in time).
  */
 export class FakeSocket {
   readonly listeners = new Map<string, Listener[]>()
@@ -32,12 +32,12 @@ export class FakeSocket {
     return this
   }
 
-  timeout(): { emit: (event: string, payload: unknown, ack: (error: Error | null, response: Ack) => void) => void } {
+  /** Socket.IO's `timeout(ms).emitWithAck`: records the command, resolves with `answer`'s ack (or its error). */
+  timeout(): { emitWithAck: (event: string, payload: unknown) => Promise<Ack> } {
     return {
-      emit: (event, payload, ack) => {
+      emitWithAck: (event, payload) => {
         this.sent.push({ event, payload })
-        const response = this.answer(event, payload)
-        queueMicrotask(() => ack(null, response))
+        return Promise.resolve().then(() => this.answer(event, payload))
       },
     }
   }
@@ -141,6 +141,25 @@ export function replicaView(overrides: Partial<ReplicaView> = {}): ReplicaView {
     recipients: [0, 1, 3],
     byzantine: null,
     outcome: null,
+    ...overrides,
+  }
+}
+
+/** A finished round of N = 4 that decided "lunch" (round 3). */
+export function roundOutcome(overrides: Partial<RoundOutcome> = {}): RoundOutcome {
+  return {
+    round: 3,
+    seed: 1,
+    nodes: 4,
+    f: 1,
+    success: true,
+    failure: null,
+    failureReason: null,
+    decidedValue: 'lunch',
+    decidedValues: ['lunch'],
+    safetyViolation: false,
+    sets: { prePrepared: 4, prepared: 4, committed: 4 },
+    messages: { sent: 30, delivered: 30, dropped: 0, rejected: 0 },
     ...overrides,
   }
 }

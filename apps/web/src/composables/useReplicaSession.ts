@@ -1,5 +1,5 @@
 import { computed, onBeforeUnmount, onMounted, ref, shallowRef } from 'vue'
-import { mergeReplicaView, type ByzantineChoice, type ReplicaView, type RoundOutcome, type SeatKicked } from '@pbft/protocol'
+import { mergeReplicaView, type ByzantineChoice, type ReplicaView, type RoundOutcome, type SeatKicked, type SessionInfo } from '@pbft/protocol'
 import { command, connectSession, SessionCommandError, type SessionSocket } from '../session/sessionSocket'
 import { forgetSeat } from '../session/seatToken'
 
@@ -28,6 +28,8 @@ export function useReplicaSession(options: UseReplicaSessionOptions) {
   /** Why the server refused the handshake (FORBIDDEN: the token was revoked; NOT_FOUND). */
   const refusedCode = ref<string | null>(null)
   const kicked = shallowRef<SeatKicked | null>(null)
+  /** The session as it was when this phone (re)connected: N, f, the proposal, the seats. */
+  const info = shallowRef<SessionInfo | null>(null)
   /** The latest `round:outcome` broadcast (the view carries it too). */
   const lastOutcome = shallowRef<RoundOutcome | null>(null)
   const sending = ref(false)
@@ -63,6 +65,10 @@ export function useReplicaSession(options: UseReplicaSessionOptions) {
     }
     if (view.value?.round !== merged.round || view.value?.phase !== merged.phase) commandError.value = null
     view.value = merged
+  })
+  // A phone gets it once per connection (the server spares phones the later updates).
+  socket.on('session:update', (update) => {
+    info.value = update
   })
   socket.on('round:outcome', (outcome) => {
     lastOutcome.value = outcome
@@ -121,6 +127,7 @@ export function useReplicaSession(options: UseReplicaSessionOptions) {
     connection,
     refusedCode,
     kicked,
+    info,
     outcome,
     secondsLeft,
     sending,

@@ -1,6 +1,7 @@
-import { computed, ref, watch, type ComputedRef, type Ref } from 'vue'
+import { computed, type ComputedRef, type Ref } from 'vue'
 import type { LivePhase, Phase, ReplicaAction } from '@pbft/protocol'
 import { useI18n, type MessageKey } from '../i18n'
+import { browserStorage, useStoredValue } from './useStoredValue'
 
 /**
  * The words of the node page: plain language by default (participant, propose, prepare,
@@ -24,26 +25,22 @@ export function termKeys(terms: Terms) {
     message: (phase: Phase) => `${base}.messages.${phase}` as MessageKey,
     counter: (phase: 'prepare' | 'commit') => `${base}.counters.${phase}` as MessageKey,
     heading: (terms === 'plain' ? 'participant.node.heading' : 'participant.node.headingPbft') as MessageKey,
+    word: (word: TermWord) => `${base}.words.${word}` as MessageKey,
   }
 }
 
-function readTerms(): Terms {
-  try {
-    return globalThis.localStorage?.getItem(TERMS_STORAGE_KEY) === 'pbft' ? 'pbft' : 'plain'
-  } catch {
-    return 'plain'
-  }
-}
+/** The words sentences of the phone's story take from the current terms. */
+export const TERM_WORDS = ['replica', 'replicas', 'proposer', 'content', 'prepareOne', 'prepareMany', 'commitOne', 'commitMany', 'commitVerb'] as const
+export type TermWord = (typeof TERM_WORDS)[number]
 
-/** One choice for the whole app, remembered across reloads. */
-const current: Ref<Terms> = ref(readTerms())
-watch(current, (value) => {
-  try {
-    globalThis.localStorage?.setItem(TERMS_STORAGE_KEY, value)
-  } catch {
-    // Storage disabled: the choice lasts until the page closes.
-  }
-})
+/** One choice for the whole app, remembered across reloads (and followed across tabs). */
+const current: Ref<Terms> = useStoredValue<Terms>(
+  TERMS_STORAGE_KEY,
+  'plain',
+  { read: (raw) => (raw === 'pbft' ? 'pbft' : 'plain'), write: (terms) => terms },
+  browserStorage(),
+  { followOtherTabs: true },
+)
 
 export interface UseTerms {
   terms: Ref<Terms>
@@ -56,6 +53,11 @@ export interface UseTerms {
   message: (phase: Phase) => string
   /** "2 of 2 prepares needed": the count stops at the quorum (more than enough is enough). */
   counter: (phase: 'prepare' | 'commit', count: number, needed: number) => string
+  /**
+   * The placeholders of the story's sentences in the current terms: {replica}, {replicas},
+   * {proposer}, {content}, {commitVerb}, and {prepares}/{commits} agreeing with `count`.
+   */
+  words: (count?: number) => Record<string, string>
 }
 
 export function useTerms(): UseTerms {
@@ -70,5 +72,18 @@ export function useTerms(): UseTerms {
     action: (action) => t(keys.value.action(action)),
     message: (phase) => t(keys.value.message(phase)),
     counter: (phase, count, needed) => t(keys.value.counter(phase), { count: Math.min(count, needed), needed }),
+    words: (count) => {
+      const word = (name: TermWord) => t(keys.value.word(name))
+      const one = count === 1
+      return {
+        replica: word('replica'),
+        replicas: word('replicas'),
+        proposer: word('proposer'),
+        content: word('content'),
+        commitVerb: word('commitVerb'),
+        prepares: word(one ? 'prepareOne' : 'prepareMany'),
+        commits: word(one ? 'commitOne' : 'commitMany'),
+      }
+    },
   }
 }

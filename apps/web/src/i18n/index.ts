@@ -1,4 +1,5 @@
-import { ref, watch, type Ref } from 'vue'
+import { watch, type Ref } from 'vue'
+import { browserStorage, useStoredValue } from '../composables/useStoredValue'
 import { en } from './en'
 import { flattenMessages, interpolate, type MessageKey, type MessageParams } from './messages'
 import { zhCN } from './zh-CN'
@@ -30,32 +31,27 @@ export function initialLocale(saved: string | null, languages: readonly string[]
   return 'en'
 }
 
-function readSavedLocale(): string | null {
-  try {
-    return globalThis.localStorage?.getItem(LOCALE_STORAGE_KEY) ?? null
-  } catch {
-    // Storage can be disabled (private modes, sandboxed frames): the choice just isn't kept.
-    return null
-  }
-}
-
 function browserLanguages(): readonly string[] {
   const nav = globalThis.navigator
   if (!nav) return []
   return nav.languages?.length ? nav.languages : [nav.language]
 }
 
-/** One locale for the whole app: a module-level singleton, like the router. */
-const locale: Ref<Locale> = ref(initialLocale(readSavedLocale(), browserLanguages()))
+/**
+ * One locale for the whole app: a module-level singleton, like the router. Kept in storage
+ * (VueUse's useStorage, followed across tabs); nothing valid saved means the browser's language.
+ */
+const locale: Ref<Locale> = useStoredValue<Locale>(
+  LOCALE_STORAGE_KEY,
+  initialLocale(null, browserLanguages()),
+  { read: (raw) => initialLocale(raw, browserLanguages()), write: (value) => value },
+  browserStorage(),
+  { followOtherTabs: true, writeFallback: true },
+)
 
 watch(
   locale,
   (value) => {
-    try {
-      globalThis.localStorage?.setItem(LOCALE_STORAGE_KEY, value)
-    } catch {
-      // See readSavedLocale.
-    }
     if (typeof document !== 'undefined') document.documentElement.lang = value
   },
   { immediate: true, flush: 'sync' },

@@ -3,6 +3,8 @@
  * instructor's tab survives a reload (the URL carries only the session code). The join URL is
  * kept with it: the server computes it (LAN address or PUBLIC_URL) only when creating.
  */
+import type { Ref } from 'vue'
+import { browserStorage, jsonSerializer, withStoredValue, type StorageLike } from '../composables/useStoredValue'
 
 export interface StoredHost {
   sessionId: string
@@ -14,75 +16,70 @@ export interface StoredHost {
 export const HOST_TOKEN_PREFIX = 'pbft.host.'
 export const LAST_HOST_KEY = 'pbft.host.last'
 
-/** The storage we may use, or null when it is disabled (private modes, sandboxed frames). */
-function defaultStorage(): Storage | null {
-  try {
-    return globalThis.localStorage ?? null
-  } catch {
-    return null
-  }
+const keyOf = (sessionId: string): string => `${HOST_TOKEN_PREFIX}${sessionId.toUpperCase()}`
+
+/** A stored host entry of `sessionId`, or null when it is damaged or has no token. */
+function hostSerializer(sessionId: string) {
+  return jsonSerializer<StoredHost>((value) => {
+    if (value === null || typeof value !== 'object') return null
+    const entry = value as Partial<StoredHost>
+    if (typeof entry.hostToken !== 'string' || entry.hostToken === '') return null
+    return {
+      sessionId: sessionId.toUpperCase(),
+      hostToken: entry.hostToken,
+      joinUrl: typeof entry.joinUrl === 'string' ? entry.joinUrl : null,
+      savedAt: typeof entry.savedAt === 'number' ? entry.savedAt : 0,
+    }
+  })
 }
 
-const keyOf = (sessionId: string): string => `${HOST_TOKEN_PREFIX}${sessionId.toUpperCase()}`
+/** The last hosted session's code, kept as plain text. */
+const codeSerializer = { read: (raw: string): string | null => raw || null, write: (value: string | null): string => value ?? '' }
+
+function withHost<R>(sessionId: string, storage: StorageLike | null, use: (entry: Ref<StoredHost | null>) => R): R {
+  return withStoredValue<StoredHost | null, R>(keyOf(sessionId), null, hostSerializer(sessionId), storage, use)
+}
+
+function withLastHost<R>(storage: StorageLike | null, use: (entry: Ref<string | null>) => R): R {
+  return withStoredValue<string | null, R>(LAST_HOST_KEY, null, codeSerializer, storage, use)
+}
 
 export function saveHostToken(
   entry: { sessionId: string; hostToken: string; joinUrl?: string | null },
-  storage: Storage | null = defaultStorage(),
+  storage: StorageLike | null = browserStorage(),
   now: number = Date.now(),
 ): void {
-  if (!storage) return
+  // Full or disabled storage: the session works, only a reload loses the host's controls.
   const sessionId = entry.sessionId.toUpperCase()
-  const stored: StoredHost = { sessionId, hostToken: entry.hostToken, joinUrl: entry.joinUrl ?? null, savedAt: now }
-  try {
-    storage.setItem(keyOf(sessionId), JSON.stringify(stored))
-    storage.setItem(LAST_HOST_KEY, sessionId)
-  } catch {
-    // Full or disabled storage: the session works, only a reload loses the host's controls.
-  }
+  withHost(sessionId, storage, (stored) => {
+    stored.value = { sessionId, hostToken: entry.hostToken, joinUrl: entry.joinUrl ?? null, savedAt: now }
+  })
+  withLastHost(storage, (last) => {
+    last.value = sessionId
+  })
 }
 
-export function loadHostToken(sessionId: string, storage: Storage | null = defaultStorage()): StoredHost | null {
-  if (!storage) return null
-  let raw: string | null
-  try {
-    raw = storage.getItem(keyOf(sessionId))
-  } catch {
-    return null
-  }
-  if (!raw) return null
-  try {
-    const value = JSON.parse(raw) as Partial<StoredHost>
-    if (typeof value.hostToken !== 'string' || value.hostToken === '') return null
-    return {
-      sessionId: sessionId.toUpperCase(),
-      hostToken: value.hostToken,
-      joinUrl: typeof value.joinUrl === 'string' ? value.joinUrl : null,
-      savedAt: typeof value.savedAt === 'number' ? value.savedAt : 0,
-    }
-  } catch {
-    return null
-  }
+export function loadHostToken(sessionId: string, storage: StorageLike | null = browserStorage()): StoredHost | null {
+  return withHost(sessionId, storage, (stored) => stored.value)
 }
 
-export function forgetHostToken(sessionId: string, storage: Storage | null = defaultStorage()): void {
+export function forgetHostToken(sessionId: string, storage: StorageLike | null = browserStorage()): void {
   if (!storage) return
   try {
+    // Straight to the storage: a damaged entry reads as null, so nulling the ref would not remove it.
     storage.removeItem(keyOf(sessionId))
-    if (storage.getItem(LAST_HOST_KEY) === sessionId.toUpperCase()) storage.removeItem(LAST_HOST_KEY)
   } catch {
     // Nothing to forget.
   }
+  withLastHost(storage, (last) => {
+    if (last.value === sessionId.toUpperCase()) last.value = null
+  })
 }
 
 /** The session this browser hosted last, if its token is still there. */
-export function lastHostedSession(storage: Storage | null = defaultStorage()): string | null {
-  if (!storage) return null
-  try {
-    const id = storage.getItem(LAST_HOST_KEY)
-    return id && loadHostToken(id, storage) ? id : null
-  } catch {
-    return null
-  }
+export function lastHostedSession(storage: StorageLike | null = browserStorage()): string | null {
+  const id = withLastHost(storage, (last) => last.value)
+  return id && loadHostToken(id, storage) ? id : null
 }
 
 /** Session codes are 6 characters of an alphabet without look-alikes; anything else is not one. */

@@ -2,6 +2,9 @@
  * The seat this browser holds in each session, kept in localStorage so that a reload (or a
  * phone that slept) gets the same seat back. One entry per session, keyed by its code.
  */
+import type { Ref } from 'vue'
+import { browserStorage, jsonSerializer, withStoredValue } from '../composables/useStoredValue'
+
 
 export interface StoredSeat {
   sessionId: string
@@ -19,55 +22,37 @@ export function seatTokenKey(sessionId: string): string {
   return `${PREFIX}${sessionId.trim().toUpperCase()}`
 }
 
-function defaultStorage(): SeatStorage | null {
-  try {
-    return globalThis.localStorage ?? null
-  } catch {
-    // Storage disabled (private mode, sandbox): the seat just is not remembered.
-    return null
-  }
+/** A stored seat of `sessionId`, or null when the entry is not one (damaged, someone else's). */
+function seatSerializer(sessionId: string) {
+  return jsonSerializer<StoredSeat>((value) => {
+    if (value === null || typeof value !== 'object') return null
+    const { nodeId, seatToken } = value as Partial<StoredSeat>
+    if (typeof seatToken !== 'string' || seatToken.length === 0) return null
+    if (typeof nodeId !== 'number' || !Number.isInteger(nodeId) || nodeId < 0) return null
+    return { sessionId: sessionId.trim().toUpperCase(), nodeId, seatToken }
+  })
 }
 
-export function saveSeat(seat: StoredSeat, storage: SeatStorage | null = defaultStorage()): void {
+function withSeat<R>(sessionId: string, storage: SeatStorage | null, use: (entry: Ref<StoredSeat | null>) => R): R {
+  return withStoredValue<StoredSeat | null, R>(seatTokenKey(sessionId), null, seatSerializer(sessionId), storage, use)
+}
+
+export function saveSeat(seat: StoredSeat, storage: SeatStorage | null = browserStorage()): void {
   const sessionId = seat.sessionId.trim().toUpperCase()
-  try {
-    storage?.setItem(seatTokenKey(sessionId), JSON.stringify({ sessionId, nodeId: seat.nodeId, seatToken: seat.seatToken }))
-  } catch {
-    // Quota or disabled storage: the seat works until the page is closed.
-  }
+  withSeat(sessionId, storage, (entry) => {
+    entry.value = { sessionId, nodeId: seat.nodeId, seatToken: seat.seatToken }
+  })
 }
 
-export function loadSeat(sessionId: string, storage: SeatStorage | null = defaultStorage()): StoredSeat | null {
-  let raw: string | null = null
-  try {
-    raw = storage?.getItem(seatTokenKey(sessionId)) ?? null
-  } catch {
-    return null
-  }
-  if (raw === null) return null
-  try {
-    const parsed = JSON.parse(raw) as Partial<StoredSeat> | null
-    if (
-      parsed !== null &&
-      typeof parsed === 'object' &&
-      typeof parsed.seatToken === 'string' &&
-      parsed.seatToken.length > 0 &&
-      typeof parsed.nodeId === 'number' &&
-      Number.isInteger(parsed.nodeId) &&
-      parsed.nodeId >= 0
-    ) {
-      return { sessionId: sessionId.trim().toUpperCase(), nodeId: parsed.nodeId, seatToken: parsed.seatToken }
-    }
-  } catch {
-    // Not ours or corrupted: treated as no seat.
-  }
-  return null
+export function loadSeat(sessionId: string, storage: SeatStorage | null = browserStorage()): StoredSeat | null {
+  return withSeat(sessionId, storage, (entry) => entry.value)
 }
 
-export function forgetSeat(sessionId: string, storage: SeatStorage | null = defaultStorage()): void {
+export function forgetSeat(sessionId: string, storage: SeatStorage | null = browserStorage()): void {
+  // Straight to the storage: a damaged entry reads as null, so nulling the ref would not remove it.
   try {
     storage?.removeItem(seatTokenKey(sessionId))
   } catch {
-    // See saveSeat.
+    // Storage disabled: nothing was kept.
   }
 }

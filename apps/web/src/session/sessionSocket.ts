@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client'
-import { SOCKET_PATH, type Ack, type ClientToServerEvents, type ServerToClientEvents, type SocketAuth } from '@pbft/protocol'
+import { SOCKET_PATH, type ClientToServerEvents, type ServerToClientEvents, type SocketAuth } from '@pbft/protocol'
 
 /** A socket speaking the session protocol of `@pbft/protocol` (typed both ways). */
 export type SessionSocket = Socket<ServerToClientEvents, ClientToServerEvents>
@@ -30,24 +30,25 @@ export class SessionCommandError extends Error {
 
 /**
  * Emits a client event and resolves with the acknowledgement's data, or rejects with a
- * SessionCommandError (refused) or a timeout (no answer: offline, server gone).
+ * SessionCommandError: the server's refusal, or TIMEOUT when no answer came in time (offline,
+ * server gone). Socket.IO's `timeout().emitWithAck` rejects on the timeout by itself.
  */
-export function command<E extends EventName>(
+export async function command<E extends EventName>(
   socket: SessionSocket,
   event: E,
   payload: PayloadOf<E>,
   timeoutMs = 8000,
 ): Promise<Extract<AckOf<E>, { ok: true }>> {
-  return new Promise((resolve, reject) => {
-    // With a timeout, Socket.IO passes an error first to the acknowledgement; the typed event
-    // map does not model that form, hence the narrow cast.
-    const timed = socket.timeout(timeoutMs) as unknown as {
-      emit(name: string, body: unknown, ack: (error: Error | null, response: Ack) => void): void
-    }
-    timed.emit(event, payload, (error, response) => {
-      if (error) reject(new SessionCommandError('TIMEOUT', 'the server did not answer in time'))
-      else if (response.ok) resolve(response as Extract<AckOf<E>, { ok: true }>)
-      else reject(new SessionCommandError(response.error.code, response.error.message))
-    })
-  })
+  // For each concrete event, Socket.IO's types make this exactly `(event, payload) → its ack`;
+  // for a generic E TypeScript cannot reduce them (AllButLast<…[E]>), so it is said once here.
+  const timed = socket.timeout(timeoutMs)
+  const emitWithAck = timed.emitWithAck as (event: E, payload: PayloadOf<E>) => Promise<AckOf<E>>
+  let response: AckOf<E>
+  try {
+    response = await emitWithAck.call(timed, event, payload)
+  } catch {
+    throw new SessionCommandError('TIMEOUT', 'the server did not answer in time')
+  }
+  if (response.ok) return response as Extract<AckOf<E>, { ok: true }>
+  throw new SessionCommandError(response.error.code, response.error.message)
 }

@@ -59,3 +59,14 @@ export function buildByzantineChoice(form: ChoiceForm, options: ByzantineOptions
   if (options?.canTamper) choice.tamper = form.tamper
   return { ok: true, choice }
 }
+
+/** The recipients of each value "default for my kind" sends, in order of first recipient. */
+export function defaultsByValue(options: ByzantineOptions, recipients: readonly number[]): { value: string; recipients: number[] }[] {
+  const groups = new Map<string, number[]>()
+  for (const id of recipients) {
+    const value = options.defaultValues[String(id)]
+    if (value === undefined) continue
+    groups.set(value, [...(groups.get(value) ?? []), id])
+  }
+  return [...groups].map(([value, ids]) => ({ value, recipients: ids }))
+}

@@ -1,0 +1,31 @@
+import type { ReplicaView } from '@pbft/protocol'
+import type { Sentence } from './sentence'
+
+/**
+ * The one line a phone shows under the step: what this step means for this replica, and why k
+ * matching messages are needed. k is the replica's own quorum from its snapshot (it differs with
+ * the quorum rule, and between the primary and the backups under some rules): never assumed.
+ * Byzantine replicas count nothing, so their line says what the honest ones need instead.
+ */
+export function stepExplanation(view: ReplicaView): Sentence | null {
+  if (view.round === null || view.phase === null) return { key: 'participant.node.explain.waiting' }
+  if (view.phase === 'done') return null
+  const primary = view.role === 'primary'
+  if (view.phase === 'pre-prepare') {
+    if (!primary) return { key: 'participant.node.explain.prePrepareBackup' }
+    return { key: view.isByzantine ? 'participant.node.explain.byzantine.prePreparePrimary' : 'participant.node.explain.prePreparePrimary' }
+  }
+  const snapshot = view.snapshot
+  if (snapshot === null) return null
+  const k = snapshot.quorum
+  const withK = (key: Sentence['key']): Sentence => ({ key, params: { k }, count: k })
+  if (view.isByzantine) return withK(view.phase === 'prepare' ? 'participant.node.explain.byzantine.prepare' : 'participant.node.explain.byzantine.commit')
+  if (view.phase === 'prepare') {
+    if (primary) return withK('participant.node.explain.preparePrimary')
+    if (snapshot.acceptedValue === null) return { key: 'participant.node.explain.prepareNothing' }
+    // The others may be quicker: the quorum can be reached before this replica sends its own.
+    return withK(snapshot.prepared ? 'participant.node.explain.prepareReady' : 'participant.node.explain.prepareBackup')
+  }
+  if (!snapshot.prepared) return withK('participant.node.explain.commitNotPrepared')
+  return withK(snapshot.committed ? 'participant.node.explain.commitDecided' : 'participant.node.explain.commit')
+}
