@@ -65,8 +65,14 @@ const nonNegativeInt = (max: number) =>
     .min(0)
     .max(max)
 
-/** A replica id as text (JSON object keys) or number. */
-export const ReplicaKey = z.string().regex(/^\d{1,3}$/, { error: 'expected a replica id' })
+/**
+ * A replica id as a JSON object key, in canonical decimal (`"7"`, never `"007"` or `"+7"`): two
+ * spellings of one id would name one replica twice. Whether the replica exists depends on the
+ * session's N and is checked where N is known.
+ */
+export const ReplicaKey = z.string().regex(/^(?:0|[1-9]\d{0,2})$/, { error: 'expected a replica id in canonical decimal (0, 1, … 99)' })
+/** Replica keys as documents saved before keys had to be canonical may hold them. */
+const StoredReplicaKey = z.string().regex(/^\d{1,3}$/, { error: 'expected a replica id' })
 export const ReplicaId = nonNegativeInt(SESSION_LIMITS.maxNodes - 1)
 
 export const ChoiceValue = z.string().min(1).max(SESSION_LIMITS.maxValueLength)
@@ -209,6 +215,8 @@ export const ByzantineChoice = z.object({
   tamper: z.boolean().optional(),
 })
 export type ByzantineChoice = z.infer<typeof ByzantineChoice>
+/** A choice as a round's log holds it (documents written before keys had to be canonical). */
+const LoggedChoice = ByzantineChoice.extend({ values: z.record(StoredReplicaKey, ChoiceValue).optional() })
 
 /**
  * One call on the round's LiveRound. A live round is deterministic given its seed and these
@@ -216,7 +224,7 @@ export type ByzantineChoice = z.infer<typeof ByzantineChoice>
  * finished one. `at` is milliseconds since the round started.
  */
 export const RoundLogEntry = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('act'), replica: z.int(), choice: ByzantineChoice.optional(), by: z.enum(['human', 'bot']), at: z.number() }),
+  z.object({ type: z.literal('act'), replica: z.int(), choice: LoggedChoice.optional(), by: z.enum(['human', 'bot']), at: z.number() }),
   z.object({ type: z.literal('skip'), replica: z.int(), by: z.enum(['human', 'bot']), at: z.number() }),
   z.object({ type: z.literal('close'), reason: CloseReason, at: z.number() }),
   z.object({ type: z.literal('rate'), p: z.number().min(0).max(1), at: z.number() }),

@@ -67,6 +67,12 @@ export async function registerSessionRoutes(app: FastifyInstance, service: Sessi
         },
       },
       async (request, reply) => {
+        // Checked first: a bad Host header must not leave a session behind whose token nobody got.
+        const origin = joinOrigin(
+          { protocol: request.protocol, host: request.host, localPort: request.socket.localPort, localAddress: request.socket.localAddress },
+          options.publicUrl,
+          options.lanAddress === undefined ? lanAddress() : options.lanAddress,
+        )
         const release = creations.reserve(request.ip)
         const { session, hostToken, warnings } = await service.create(request.body).catch((error: unknown) => {
           release()
@@ -79,7 +85,7 @@ export async function registerSessionRoutes(app: FastifyInstance, service: Sessi
           status: info.status,
           createdAt: info.createdAt,
           hostToken,
-          joinUrl: `${joinOrigin(request, options.publicUrl, options.lanAddress === undefined ? lanAddress() : options.lanAddress)}/join/${session.id}`,
+          joinUrl: `${origin}/join/${session.id}`,
           warnings,
         })
       },

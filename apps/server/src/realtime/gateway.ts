@@ -110,6 +110,9 @@ type SessionEvent = (typeof SESSION_EVENTS)[number]
 
 type EventName = keyof ClientToServerEvents
 
+/** Every event a client may send; anything else is answered UNKNOWN_EVENT. */
+const KNOWN_EVENTS = new Set<string>([...SESSION_EVENTS, 'session:sync', 'experiment:watch', 'experiment:unwatch'] satisfies EventName[])
+
 /** Parses an event's payload, or refuses it as VALIDATION naming the field. */
 function parse<S extends z.ZodType>(schema: S, payload: unknown, event: string): z.output<S> {
   const parsed = schema.safeParse(payload)
@@ -412,6 +415,17 @@ export function attachGateway(io: IoServer, service: SessionService, options: Ga
       const { id } = parse(ExperimentWatchPayload, payload, 'experiment:unwatch')
       await socket.leave(experimentRoom(id))
       return {}
+    })
+    // A typo (`replica:acts`) would otherwise wait for an acknowledgement that never comes.
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      if (typeof event === 'string' && KNOWN_EVENTS.has(event)) return
+      const name = typeof event === 'string' ? event.slice(0, 64) : String(event)
+      const last = args.at(-1)
+      const failure: SocketError = socket.data.bucket.take()
+        ? { code: 'UNKNOWN_EVENT', message: `no event ${JSON.stringify(name)}; see docs/protocol.md for the events a client may send` }
+        : { code: 'RATE_LIMITED', message: 'too many events: slow down' }
+      if (typeof last === 'function') (last as (response: Ack) => void)({ ok: false, error: failure })
+      else socket.emit('error', { ...failure, event: name })
     })
   }
 }

@@ -282,6 +282,13 @@ export class Session {
 
   act(nodeId: number, choice: ByzantineChoice | undefined): number {
     const run = this.runningRound()
+    // A value for a replica that does not exist would be stored in the log and shown to
+    // nobody: the caller made a mistake (or probes), and is told so.
+    for (const key of Object.keys(choice?.values ?? {})) {
+      if (!/^(?:0|[1-9]\d*)$/.test(key) || Number(key) >= this.nodeCount) {
+        throw new SessionError('VALIDATION', `values.${key}: no replica ${key} in a session of ${this.nodeCount} (replicas are 0..${this.nodeCount - 1})`)
+      }
+    }
     if (choice?.tamper === true && !this.settings.allowTampering && run.record.faults[nodeId] !== 'tamper') {
       throw new SessionError('FORBIDDEN', 'tampering is not allowed in this session')
     }
