@@ -204,16 +204,19 @@ export async function registerSessionRoutes(app: FastifyInstance, service: Sessi
         schema: {
           tags: TAGS,
           summary: "Monte-Carlo rounds with the session's N, p and faults (the original system's batch endpoint)",
-          description: 'Rates are percentages rounded to 2 decimals; theoreticalSuccessRate is null unless every replica is honest. 1 ≤ rounds ≤ 100000.',
+          description: `${HOST_ONLY} Rates are percentages rounded to 2 decimals; theoreticalSuccessRate is null unless every replica is honest. 1 ≤ rounds ≤ 100000 and rounds × N² ≤ 10^8. One batch at a time per session (409 BUSY), per client and two per server (429 TOO_MANY_BATCHES).`,
           params,
           querystring: BatchExperimentQuery,
-          response: { 200: BatchExperimentResponse, ...errors },
+          response: { 200: BatchExperimentResponse, ...errors, 429: ApiErrorResponse },
         },
         // Up to 100,000 result rows built by our own code: checking each against the schema
         // would block the event loop for a few hundred milliseconds, so it is only documented.
         serializerCompiler: () => (data) => JSON.stringify(data),
       },
-      async (request) => service.runBatch(request.params.id, request.query.rounds, request.query.seed),
+      async (request) => {
+        const session = service.checkHost(request.params.id, bearerToken(request))
+        return service.runBatch(session.id, request.query.rounds, request.query.seed, request.ip)
+      },
     )
   })
 }

@@ -16,6 +16,8 @@ export const SESSION_ERROR_STATUS = {
   NOT_PENDING: 409,
   BUSY: 409,
   RATE_LIMITED: 429,
+  /** A batch experiment of this client is running, or too many in the server. */
+  TOO_MANY_BATCHES: 429,
   /** The change is live but could not be written (disk full, store unreachable): not durable. */
   STORAGE: 503,
 } as const

@@ -61,6 +61,14 @@ export interface SeatCredential {
   tokenHash: string
 }
 
+/** What batch experiments may cost (see runBatch). */
+export const BATCH_LIMITS = {
+  /** rounds × N² of one request: 10^8 is ~1.5 s of sliced kernel work (10,000 rounds at N = 100). */
+  maxWork: 1e8,
+  /** Batches running at once in this process. */
+  running: 2,
+} as const
+
 const CONSOLE_LOG = {
   info: (message: string) => console.info(message),
   warn: (message: string) => console.warn(message),
@@ -82,6 +90,8 @@ export class SessionService {
   private readonly log: NonNullable<SessionServiceOptions['log']>
   private readonly env: SessionEnv
   private closed = false
+  /** Client addresses with a batch experiment running (at most one each). */
+  private readonly batchClients = new Set<string>()
 
   private constructor(private readonly options: SessionServiceOptions) {
     this.clock = options.clock ?? systemClock
@@ -384,11 +394,24 @@ export class SessionService {
     return { sessionId: session.id, round: record, trace: [...replay(record).trace] }
   }
 
-  /** The original system's batch experiment with this session's N, p and faults; one at a time per session. */
-  async runBatch(sessionId: string, rounds: number, seed?: number): Promise<BatchResult & { sessionId: string; durationMs: number }> {
+  /**
+   * The original system's batch experiment with this session's N, p and faults (host only:
+   * the route checks the token). Bounded: one at a time per session (409 BUSY), one per
+   * client address and BATCH_LIMITS.running in the whole server (429 TOO_MANY_BATCHES), and
+   * rounds × N² ≤ BATCH_LIMITS.maxWork per request (400 VALIDATION).
+   */
+  async runBatch(sessionId: string, rounds: number, seed?: number, client = 'local'): Promise<BatchResult & { sessionId: string; durationMs: number }> {
     const session = this.get(sessionId)
+    const work = rounds * session.nodeCount * session.nodeCount
+    if (work > BATCH_LIMITS.maxWork) {
+      const most = Math.floor(BATCH_LIMITS.maxWork / (session.nodeCount * session.nodeCount))
+      throw new SessionError('VALIDATION', `query.rounds: at most ${most} rounds at N = ${session.nodeCount} (rounds × N² ≤ ${BATCH_LIMITS.maxWork.toExponential()}); use POST /api/experiments or the CLI for more`)
+    }
     if (session.batchRunning) throw new SessionError('BUSY', 'a batch experiment is already running for this session')
+    if (this.batchClients.has(client)) throw new SessionError('TOO_MANY_BATCHES', 'a batch experiment of yours is still running: wait for it')
+    if (this.batchClients.size >= BATCH_LIMITS.running) throw new SessionError('TOO_MANY_BATCHES', `${BATCH_LIMITS.running} batch experiments are running on this server: retry in a few seconds`)
     session.batchRunning = true
+    this.batchClients.add(client)
     const started = performance.now()
     try {
       const result = await runBatchExperiment({
@@ -403,6 +426,7 @@ export class SessionService {
       return { ...result, messageDeliveryRate: session.settings.messageDeliveryRate, sessionId: session.id, durationMs }
     } finally {
       session.batchRunning = false
+      this.batchClients.delete(client)
     }
   }
 
