@@ -18,6 +18,8 @@ export const SESSION_ERROR_STATUS = {
   RATE_LIMITED: 429,
   /** A batch experiment of this client is running, or too many in the server. */
   TOO_MANY_BATCHES: 429,
+  /** Too many `history?round=r` replays in flight for this client, or in the server. */
+  TOO_MANY_REPLAYS: 429,
   /** The change is live but could not be written (disk full, store unreachable): not durable. */
   STORAGE: 503,
 } as const

@@ -7,14 +7,14 @@ import {
   type HostView,
   type LivePhase,
   type ReplicaView,
-  type RoundTraceResponse,
   type SessionDocument,
 } from '@pbft/protocol'
 import type { SessionStore } from '../store/sessionStore'
 import { runBatchExperiment, type BatchResult } from './batchExperiment'
 import { systemClock, type Clock } from './clock'
 import { asSessionError, SessionError } from './errors'
-import { replay, type RoundChange } from './roundRunner'
+import type { RoundChange } from './roundRunner'
+import { RoundTraces, type RoundTraceLimits } from './roundTraces'
 import { SaveQueue } from './saveQueue'
 import { Session, type SessionEnv } from './session'
 import { newSessionId, newRoundSeed } from './sessionId'
@@ -48,6 +48,8 @@ export interface SessionServiceOptions {
    * new id with `claim` (false: another process has it, pick another).
    */
   ownership?: SessionOwnership
+  /** Limits of `history?round=r` replays (cache size, per-client and server-wide concurrency). */
+  roundTraces?: RoundTraceLimits
 }
 
 /** How a cluster reserves the id of a session created here (its lease). */
@@ -92,6 +94,7 @@ export class SessionService {
   private closed = false
   /** Client addresses with a batch experiment running (at most one each). */
   private readonly batchClients = new Set<string>()
+  private readonly traces: RoundTraces
 
   private constructor(private readonly options: SessionServiceOptions) {
     this.clock = options.clock ?? systemClock
@@ -105,6 +108,7 @@ export class SessionService {
       (id) => this.sessions.get(id),
       (error) => this.log.error(`session views failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
     )
+    this.traces = new RoundTraces(options.roundTraces)
     this.saves = new SaveQueue((id) => this.save(id), options.relaxedSaveMs ?? 250)
     this.env = {
       clock: this.clock,
@@ -382,8 +386,11 @@ export class SessionService {
     return hostView(this.get(sessionId), 0)
   }
 
-  /** A round of the history with its full message trace, replayed from its seed and log. */
-  roundTrace(sessionId: string, round: number): RoundTraceResponse {
+  /**
+   * A round of the history with its full message trace, replayed from its seed and log, as the
+   * JSON text of a RoundTraceResponse (built in slices and cached: see RoundTraces).
+   */
+  async roundTraceJson(sessionId: string, round: number, client = 'local'): Promise<string> {
     const session = this.get(sessionId)
     const record = session.rounds.find((candidate) => candidate.round === round)
     if (!record) {
@@ -391,7 +398,12 @@ export class SessionService {
       const range = kept.length > 0 ? `rounds ${kept[0]}..${kept.at(-1)} are kept` : 'no round finished yet'
       throw new SessionError('NOT_FOUND', `no round ${round} in the history of ${session.id} (${range})`)
     }
-    return { sessionId: session.id, round: record, trace: [...replay(record).trace] }
+    return this.traces.answer(session.id, record, client)
+  }
+
+  /** What the replay cache holds (tests, diagnostics). */
+  get cachedTraces(): { rounds: number; bytes: number } {
+    return this.traces.cached
   }
 
   /**
