@@ -26,7 +26,7 @@ function bigRound(round: number, seed: number): RoundRecord {
       applyEntry(live, entry)
       record.log.push(entry)
     }
-    if (live.phase !== 'done') {
+    if ((live.phase as string) !== 'done') {
       const entry: RoundLogEntry = { type: 'close', reason: 'complete', at: 0 }
       applyEntry(live, entry)
       record.log.push(entry)

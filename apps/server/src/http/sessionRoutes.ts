@@ -21,6 +21,8 @@ import {
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { FORWARDED_HEADER } from '../cluster/cluster'
+import { UnknownSessionError } from '../sessions/errors'
 import type { SessionService } from '../sessions/sessionService'
 import { connectedNodes, sessionInfo, sessionStatus } from '../sessions/views'
 import { useZodCompilers } from './openapi'
@@ -34,7 +36,7 @@ export interface SessionRoutesOptions {
 
 const TAGS = ['sessions']
 const HOST_ONLY = 'Host only: `Authorization: Bearer <hostToken>` (401 without it, 403 with a wrong one).'
-const errors = { 400: ApiErrorResponse, 401: ApiErrorResponse, 403: ApiErrorResponse, 404: ApiErrorResponse, 409: ApiErrorResponse }
+const errors = { 400: ApiErrorResponse, 401: ApiErrorResponse, 403: ApiErrorResponse, 404: ApiErrorResponse, 409: ApiErrorResponse, 429: ApiErrorResponse }
 
 /** The host token from `Authorization: Bearer <token>`, or undefined. */
 export function bearerToken(request: FastifyRequest): string | undefined {
@@ -54,6 +56,17 @@ export async function registerSessionRoutes(app: FastifyInstance, service: Sessi
     const api = scope.withTypeProvider<ZodTypeProvider>()
     const params = SessionParams
     const creations = new SessionCreationLimiter(service.sessionsPerClient === undefined ? DEFAULT_SESSIONS_PER_CLIENT : service.sessionsPerClient)
+
+    // Codes are guessable: a client that keeps naming sessions that do not exist is refused
+    // (429 TOO_MANY_LOOKUPS) for a while. Requests another instance forwarded were checked there.
+    const lookup = (request: FastifyRequest): boolean =>
+      (request.params as { id?: unknown } | undefined)?.id !== undefined && request.headers[FORWARDED_HEADER] === undefined
+    scope.addHook('onRequest', async (request) => {
+      if (lookup(request)) service.lookups.check(request.ip)
+    })
+    scope.addHook('onError', async (request, _reply, error) => {
+      if (error instanceof UnknownSessionError && lookup(request)) service.lookups.miss(request.ip)
+    })
 
     api.post(
       '/api/sessions',
@@ -187,7 +200,7 @@ export async function registerSessionRoutes(app: FastifyInstance, service: Sessi
           summary: 'Finished and aborted rounds with their outcomes; ?round=r: that round with its full message trace',
           params,
           querystring: HistoryQuery,
-          response: { 200: z.union([RoundTraceResponse, HistoryResponse]), ...errors, 429: ApiErrorResponse },
+          response: { 200: z.union([RoundTraceResponse, HistoryResponse]), ...errors },
         },
         // A round's trace (up to ~6 MB of our own engine's output) is sent as the JSON text
         // RoundTraces built once, in slices, and cached: encoding it with the schema on every
@@ -216,7 +229,7 @@ export async function registerSessionRoutes(app: FastifyInstance, service: Sessi
           description: `${HOST_ONLY} Rates are percentages rounded to 2 decimals; theoreticalSuccessRate is null unless every replica is honest. 1 ≤ rounds ≤ 100000 and rounds × N² ≤ 10^8. One batch at a time per session (409 BUSY), per client and two per server (429 TOO_MANY_BATCHES).`,
           params,
           querystring: BatchExperimentQuery,
-          response: { 200: BatchExperimentResponse, ...errors, 429: ApiErrorResponse },
+          response: { 200: BatchExperimentResponse, ...errors },
         },
         // Up to 100,000 result rows built by our own code: checking each against the schema
         // would block the event loop for a few hundred milliseconds, so it is only documented.

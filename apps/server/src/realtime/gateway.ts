@@ -285,9 +285,20 @@ export function attachGateway(io: IoServer, service: SessionService, options: Ga
         next()
       }
       if (sessionId === undefined) return accept({ kind: 'guest', sessionId: null })
-      const role = exec<SocketRole>(sessionId, { kind: 'auth', sessionId, hostToken, seatToken })
-      if (role instanceof Promise) role.then(accept, refuse)
-      else accept(role)
+      // A code that does not exist counts against the client's lookups (see LookupLimiter).
+      const client = socket.handshake.address
+      service.lookups.check(client)
+      const refuseLookup = (error: unknown): void => {
+        if (error instanceof SessionError && error.code === 'NOT_FOUND') service.lookups.miss(client)
+        refuse(error)
+      }
+      try {
+        const role = exec<SocketRole>(sessionId, { kind: 'auth', sessionId, hostToken, seatToken })
+        if (role instanceof Promise) role.then(accept, refuseLookup)
+        else accept(role)
+      } catch (error) {
+        refuseLookup(error)
+      }
     } catch (error) {
       refuse(error)
     }

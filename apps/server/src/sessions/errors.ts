@@ -20,6 +20,8 @@ export const SESSION_ERROR_STATUS = {
   TOO_MANY_BATCHES: 429,
   /** Too many `history?round=r` replays in flight for this client, or in the server. */
   TOO_MANY_REPLAYS: 429,
+  /** This client asked for too many session codes that do not exist (guessing). */
+  TOO_MANY_LOOKUPS: 429,
   /** The change is live but could not be written (disk full, store unreachable): not durable. */
   STORAGE: 503,
 } as const
@@ -40,6 +42,13 @@ export class SessionError extends Error {
   ) {
     super(message)
     this.statusCode = SESSION_ERROR_STATUS[code]
+  }
+}
+
+/** No session has this code: the lookups a guessing client makes (see LookupLimiter). */
+export class UnknownSessionError extends SessionError {
+  constructor(sessionId: string) {
+    super('NOT_FOUND', `no session ${sessionId}`)
   }
 }
 

@@ -9,10 +9,11 @@ import {
   type ReplicaView,
   type SessionDocument,
 } from '@pbft/protocol'
+import { DEFAULT_LOOKUPS_PER_CLIENT, LookupLimiter, type LookupsPerClientLimit } from '../http/clientLimits'
 import type { SessionStore } from '../store/sessionStore'
 import { runBatchExperiment, type BatchResult } from './batchExperiment'
 import { systemClock, type Clock } from './clock'
-import { asSessionError, SessionError } from './errors'
+import { asSessionError, SessionError, UnknownSessionError } from './errors'
 import type { RoundChange } from './roundRunner'
 import { RoundTraces, type RoundTraceLimits } from './roundTraces'
 import { SaveQueue } from './saveQueue'
@@ -42,6 +43,8 @@ export interface SessionServiceOptions {
   newSeed?: () => number
   /** Sessions one client address may create per window (http/clientLimits.ts; default 20 per 10 min); null: no limit. */
   sessionsPerClient?: { maxSessions: number; windowMs: number } | null
+  /** Unknown session codes one client address may look up (http/clientLimits.ts; default a burst of 30, then 1/s); null: no limit. */
+  lookupsPerClient?: LookupsPerClientLimit | null
   /**
    * Cluster mode (see cluster/cluster.ts): this process holds only the sessions it owns. `open`
    * then loads nothing (the cluster adopts sessions one by one), and `create` reserves each
@@ -95,6 +98,8 @@ export class SessionService {
   /** Client addresses with a batch experiment running (at most one each). */
   private readonly batchClients = new Set<string>()
   private readonly traces: RoundTraces
+  /** Misses per client address: REST routes and socket handshakes share it. */
+  readonly lookups: LookupLimiter
 
   private constructor(private readonly options: SessionServiceOptions) {
     this.clock = options.clock ?? systemClock
@@ -109,6 +114,7 @@ export class SessionService {
       (error) => this.log.error(`session views failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
     )
     this.traces = new RoundTraces(options.roundTraces)
+    this.lookups = new LookupLimiter(options.lookupsPerClient === undefined ? DEFAULT_LOOKUPS_PER_CLIENT : options.lookupsPerClient)
     this.saves = new SaveQueue((id) => this.save(id), options.relaxedSaveMs ?? 250)
     this.env = {
       clock: this.clock,
@@ -216,7 +222,7 @@ export class SessionService {
   /** The session with this (case-insensitive) code, or 404 NOT_FOUND. */
   get(sessionId: string): Session {
     const session = this.sessions.get(sessionId.toUpperCase())
-    if (!session) throw new SessionError('NOT_FOUND', `no session ${sessionId}`)
+    if (!session) throw new UnknownSessionError(sessionId.slice(0, 64))
     return session
   }
 
