@@ -1,5 +1,6 @@
 import {
   ActPayload,
+  AllowSeatPayload,
   ClaimPayload,
   EmptyPayload,
   ExperimentWatchPayload,
@@ -55,6 +56,7 @@ const EVENTS: Record<EventName, { schema: z.ZodType; fields: Record<string, fc.A
   'host:set-fault': { schema: SetFaultPayload, fields: { nodeId: int(-1, 101), fault: fc.constantFrom('honest', 'silent', 'wrong-value', 'equivocate', 'tamper', 'x') } },
   'host:lock': { schema: LockPayload, fields: { locked: fc.boolean() } },
   'host:kick': { schema: KickPayload, fields: { nodeId: int(-1, 101) } },
+  'host:allow-seat': { schema: AllowSeatPayload, fields: { nodeId: int(-1, 101) } },
   'host:set-bot-takeover': { schema: SetBotTakeoverPayload, fields: { botTakeover: fc.boolean() } },
   'replica:act': {
     schema: ActPayload,

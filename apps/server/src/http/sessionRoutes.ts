@@ -14,6 +14,7 @@ import {
   RoundTraceResponse,
   SessionInfo,
   SessionParams,
+  SeatParams,
   SessionStatus,
   SessionStatusResponse,
   StartRoundPayload,
@@ -183,7 +184,24 @@ export async function registerSessionRoutes(app: FastifyInstance, service: Sessi
           response: { 200: AssignNodeResponse, ...errors },
         },
       },
-      async (request) => service.claimSeat(request.params.id, request.body),
+      async (request) => service.claimSeat(request.params.id, request.body, request.ip),
+    )
+
+    api.post(
+      '/api/sessions/:id/seats/:nodeId/allow',
+      {
+        schema: {
+          tags: TAGS,
+          summary: 'Let the holders kicked from a seat claim again (as socket host:allow-seat)',
+          description: `${HOST_ONLY} A kick bars the kicked holder (their client address) from claiming any seat of the session until this; \`allowed\` counts the bars lifted.`,
+          params: SeatParams,
+          response: { 200: z.object({ sessionId: z.string(), nodeId: z.int(), allowed: z.int() }), ...errors },
+        },
+      },
+      async (request) => {
+        const session = service.checkHost(request.params.id, bearerToken(request))
+        return { sessionId: session.id, nodeId: request.params.nodeId, allowed: await service.allowSeat(session.id, request.params.nodeId) }
+      },
     )
 
     api.get(

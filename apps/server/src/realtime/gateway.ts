@@ -1,5 +1,6 @@
 import {
   ActPayload,
+  AllowSeatPayload,
   ClaimPayload,
   EmptyPayload,
   experimentRoom,
@@ -77,7 +78,7 @@ export type GatewayCommand =
   | { kind: 'enter'; role: SocketRole; connection: string }
   | { kind: 'leave'; role: SocketRole; connection: string }
   | { kind: 'sync'; role: SocketRole }
-  | { kind: 'event'; event: SessionEvent; role: SocketRole; payload: unknown }
+  | { kind: 'event'; event: SessionEvent; role: SocketRole; payload: unknown; client?: string }
 
 /** The state a socket receives on connect and on `session:sync`. */
 export interface SessionSnapshot {
@@ -101,6 +102,7 @@ const SESSION_EVENTS = [
   'host:set-fault',
   'host:lock',
   'host:kick',
+  'host:allow-seat',
   'host:set-bot-takeover',
   'replica:act',
   'replica:skip',
@@ -192,11 +194,11 @@ export function runGatewayCommand(service: SessionService, command: GatewayComma
     case 'sync':
       return snapshot(service, command.role)
     case 'event':
-      return runEvent(service, command.event, command.role, command.payload)
+      return runEvent(service, command.event, command.role, command.payload, command.client)
   }
 }
 
-async function runEvent(service: SessionService, event: SessionEvent, role: SocketRole, payload: unknown): Promise<EventResult> {
+async function runEvent(service: SessionService, event: SessionEvent, role: SocketRole, payload: unknown, client?: string): Promise<EventResult> {
   switch (event) {
     case 'host:start-round': {
       const { seed } = parse(StartRoundPayload, payload, event) ?? {}
@@ -227,6 +229,10 @@ async function runEvent(service: SessionService, event: SessionEvent, role: Sock
       await service.kick(host(role), nodeId)
       return { ack: { nodeId } }
     }
+    case 'host:allow-seat': {
+      const { nodeId } = parse(AllowSeatPayload, payload, event)
+      return { ack: { nodeId, allowed: await service.allowSeat(host(role), nodeId) } }
+    }
     case 'host:set-bot-takeover': {
       const { botTakeover } = parse(SetBotTakeoverPayload, payload, event)
       await service.setBotTakeover(host(role), botTakeover)
@@ -249,7 +255,7 @@ async function runEvent(service: SessionService, event: SessionEvent, role: Sock
       if (role.kind !== 'guest' || role.sessionId === null) {
         throw new SessionError('FORBIDDEN', role.kind === 'seat' ? `this socket holds seat ${role.nodeId} already` : 'connect with { sessionId } to claim a seat')
       }
-      const claimed = await service.claimSeat(role.sessionId, request)
+      const claimed = await service.claimSeat(role.sessionId, request, client)
       return { ack: claimed, role: { kind: 'seat', sessionId: role.sessionId, ...service.seatForToken(role.sessionId, claimed.seatToken) } }
     }
   }
@@ -400,7 +406,8 @@ export function attachGateway(io: IoServer, service: SessionService, options: Ga
     for (const event of SESSION_EVENTS) {
       on(event, async (payload) => {
         const role = socket.data.role
-        const result = await exec<EventResult>(role.sessionId, { kind: 'event', event, role, payload })
+        const client = socket.handshake.address
+        const result = await exec<EventResult>(role.sessionId, { kind: 'event', event, role, payload, client })
         if (result.role) {
           // A claimed seat: the socket now holds it, joins its room and receives its view (in
           // its turn: a class claims its seats all at once), then the claim is acknowledged.

@@ -6,6 +6,8 @@ export const SESSION_ERROR_STATUS = {
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   NOT_BYZANTINE: 403,
+  /** The host kicked this client from the session; it may claim again once the host allows it. */
+  KICKED: 403,
   NOT_FOUND: 404,
   LOCKED: 409,
   NO_FREE_SEAT: 409,

@@ -44,4 +44,5 @@ export function releaseSeat(seat: SeatRecord): void {
   seat.name = null
   seat.tokenHash = null
   seat.claimedAt = null
+  seat.claimedFrom = null
 }

@@ -8,6 +8,7 @@ import {
   type PlayedBy,
   type RoundOutcome,
   type RoundRecord,
+  type SeatBar,
   type SeatRecord,
   type SessionDocument,
   type SessionSettings,
@@ -19,7 +20,7 @@ import { SessionError } from './errors'
 import { RoundRunner, type RoundChange } from './roundRunner'
 import { botDelayMs } from './sessionConfig'
 import { releaseSeat, seatByTokenHash, seatToClaim } from './seats'
-import { hashToken, newToken, sameHash } from './tokens'
+import { clientKey, hashToken, newToken, sameHash } from './tokens'
 
 /** What a session needs from its owner: time, and to hear about what changed. */
 export interface SessionEnv {
@@ -48,6 +49,9 @@ export function outcomeOf(round: number, result: RoundResult): RoundOutcome {
   }
 }
 
+/** Bars a session keeps at most (the oldest go first). */
+const MAX_BARS = 1000
+
 /** Finished rounds as JSON, computed once per round record (see `serialisedDocument`). */
 const serialisedRounds = new WeakMap<object, SerialisedPart>()
 /** Keys for serialised parts: unique in this process, which is all a journal file needs. */
@@ -67,6 +71,8 @@ export class Session {
   locked: boolean
   nextRound: number
   readonly rounds: RoundRecord[]
+  /** Kicked holders who may not claim again until the host allows their seat. */
+  readonly barred: SeatBar[]
   /** The round being played, or the last one played (kept after it finished for the views). */
   run: RoundRunner | null = null
   /** A batch experiment is running for this session. */
@@ -90,6 +96,7 @@ export class Session {
     this.locked = document.locked
     this.nextRound = document.nextRound
     this.rounds = document.rounds
+    this.barred = document.barred
     this.interrupted = document.current !== null
     if (document.current !== null) {
       this.run = this.runner(document.current)
@@ -171,14 +178,20 @@ export class Session {
 
   // ---- seats ------------------------------------------------------------------------------
 
-  claim(request: { nodeId?: number; name?: string }): { seat: SeatRecord; token: string } {
+  /** `client` is the claimer's address (undefined: unknown, e.g. an internal call). */
+  claim(request: { nodeId?: number; name?: string }, client?: string): { seat: SeatRecord; token: string } {
     if (this.locked) throw new SessionError('LOCKED', 'the host locked this session: nobody new can join')
+    const from = client === undefined ? null : clientKey(client)
+    if (from !== null && this.barred.some((bar) => bar.client === from)) {
+      throw new SessionError('KICKED', 'the host removed you from this session: ask the host to let you back in')
+    }
     const seat = seatToClaim(this.seats, this.settings.robotNodes, request.nodeId)
     const token = newToken()
     seat.holder = 'human'
     seat.name = request.name ?? null
     seat.tokenHash = hashToken(token)
     seat.claimedAt = this.env.clock.now()
+    seat.claimedFrom = from
     this.run?.reschedule()
     return { seat, token }
   }
@@ -213,12 +226,30 @@ export class Session {
     return true
   }
 
+  /** Hands the seat back to a bot and bars its holder from claiming again (see `allow`). */
   kick(nodeId: number): void {
     const seat = this.seat(nodeId)
     if (seat.holder !== 'human') throw new SessionError('VALIDATION', `seat ${nodeId} is played by a bot already`)
+    if (seat.claimedFrom) {
+      this.barred.push({ nodeId, client: seat.claimedFrom, at: this.env.clock.now() })
+      // Kicks are the host's, but the list is stored: it stays bounded all the same.
+      if (this.barred.length > MAX_BARS) this.barred.splice(0, this.barred.length - MAX_BARS)
+    }
     releaseSeat(seat)
     this.connections.delete(nodeId)
     this.run?.reschedule()
+  }
+
+  /** Lifts the bars of the holders kicked from `nodeId`; returns how many there were. */
+  allow(nodeId: number): number {
+    this.seat(nodeId)
+    const before = this.barred.length
+    for (let i = this.barred.length - 1; i >= 0; i--) if (this.barred[i]?.nodeId === nodeId) this.barred.splice(i, 1)
+    return before - this.barred.length
+  }
+
+  isBarred(nodeId: number): boolean {
+    return this.barred.some((bar) => bar.nodeId === nodeId)
   }
 
   /**
@@ -342,6 +373,7 @@ export class Session {
       nextRound: this.nextRound,
       rounds: this.rounds,
       current: this.running && this.run ? this.run.record : null,
+      barred: this.barred,
     }
   }
 

@@ -211,6 +211,7 @@ export class SessionService {
       nextRound: 1,
       rounds: [],
       current: null,
+      barred: [],
     }
     const session = new Session(document, this.env)
     this.sessions.set(session.id, session)
@@ -253,9 +254,10 @@ export class SessionService {
 
   // ---- seats ------------------------------------------------------------------------------
 
-  async claimSeat(sessionId: string, request: { nodeId?: number; name?: string }): Promise<AssignNodeResponse> {
+  /** `client`: the claimer's address, which a kick bars (see Session.claim). */
+  async claimSeat(sessionId: string, request: { nodeId?: number; name?: string }, client?: string): Promise<AssignNodeResponse> {
     const session = this.get(sessionId)
-    const { seat, token } = session.claim(request)
+    const { seat, token } = session.claim(request, client)
     this.changed(session, [seat.id])
     // Unsaved, the claim is undone: the caller never receives the token, so nobody could use the seat.
     await this.durably(session, () => {
@@ -289,6 +291,16 @@ export class SessionService {
     this.sink.seatKicked(session.id, nodeId, 'the host gave your seat back to a bot')
     this.changed(session, [nodeId])
     await this.durably(session)
+  }
+
+  /** Lets the holders kicked from `nodeId` claim again; returns how many bars were lifted. */
+  async allowSeat(sessionId: string, nodeId: number): Promise<number> {
+    const session = this.get(sessionId)
+    const allowed = session.allow(nodeId)
+    if (allowed === 0) return 0
+    this.changed(session, [nodeId])
+    await this.durably(session)
+    return allowed
   }
 
   async setLocked(sessionId: string, locked: boolean): Promise<void> {
