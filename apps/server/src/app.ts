@@ -4,6 +4,7 @@ import { registerExperiments, type ExperimentServiceOptions } from './experiment
 import { frameworkErrors, installErrorHandlers } from './http/errors'
 import { registerHealthRoute } from './http/health'
 import { registerOpenApi } from './http/openapi'
+import { installOriginGuards, OriginPolicy } from './http/originPolicy'
 import { registerSessionRoutes } from './http/sessionRoutes'
 import { registerTheoryRoute } from './http/theory'
 import { registerWebApp } from './http/webApp'
@@ -54,6 +55,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const cluster = options.cluster ? await Cluster.connect(options.cluster, app.log) : null
   const store = options.store ?? cluster?.store ?? new MemorySessionStore()
   installErrorHandlers(app)
+  // Before any route: pages of other sites may not change anything (see originPolicy.ts).
+  const originPolicy = new OriginPolicy({ publicUrl: options.publicUrl, lanAddress: options.lanAddress })
+  installOriginGuards(app, originPolicy)
   // Before any route: @fastify/swagger only documents routes registered after it.
   await registerOpenApi(app, { version: VERSION })
   registerHealthRoute(app, VERSION)
@@ -79,6 +83,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerWebApp(app, options.webRoot)
   const io = attachSocketServer(app, sessions, {
     log: app.log,
+    originPolicy,
     ...options.socket,
     ...(cluster ? { remote: cluster.remote, adapter: cluster.adapter() } : {}),
   })
