@@ -136,7 +136,10 @@ export class Cluster {
 
   /** Connects to Redis (failing start-up with a clear message when it cannot) and subscribes. */
   static async connect(options: ClusterOptions, log: Log): Promise<Cluster> {
-    const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 5, lazyConnect: true })
+    // While Redis is away a command waits for at most two reconnection attempts (≤ 0.5 s
+    // apart, so ~1 s) and then fails: clients get 503 STORAGE quickly rather than an
+    // acknowledgement that hangs for the ~10 s ioredis's growing back-off would add up to.
+    const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 2, retryStrategy: (times) => Math.min(times * 100, 500), lazyConnect: true })
     const duplicates = new Set<Redis>()
     Cluster.watch(redis, log, duplicates)
     try {
@@ -175,7 +178,7 @@ export class Cluster {
 
   /** Reserves new session ids: the creating process owns the session from the start. */
   get ownership(): SessionOwnership {
-    return { claim: (id) => this.leases.acquire(id) }
+    return { claim: (id) => this.leases.acquire(id).catch((error: unknown) => Promise.reject(storageUnavailable(error))) }
   }
 
   /** Runs socket commands for sessions held elsewhere on their owner. */
@@ -270,7 +273,9 @@ export class Cluster {
     if (this.service?.has(id)) return Promise.resolve({ kind: 'local' })
     const pending = this.adopting.get(id)
     if (pending) return pending
-    const located = this.findOrAdopt(id).finally(() => this.adopting.delete(id))
+    const located = this.findOrAdopt(id)
+      .catch((error: unknown) => Promise.reject(storageUnavailable(error)))
+      .finally(() => this.adopting.delete(id))
     this.adopting.set(id, located)
     return located
   }
@@ -315,7 +320,7 @@ export class Cluster {
       } catch (error) {
         if (!(error instanceof UnreachableError) || Date.now() > deadline || this.stopped) {
           if (error instanceof UnreachableError) throw new SessionError('BUSY', `the server that owns session ${id} is gone; try again in a moment`)
-          throw error
+          throw storageUnavailable(error)
         }
       }
       const left = await this.leases.remainingMs(id).catch(() => 100)
@@ -492,6 +497,17 @@ export class Cluster {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer)
     this.heartbeatTimer = null
   }
+}
+
+/**
+ * A failed Redis call (server down, unreachable, retries used up) as the refusal clients are
+ * promised: 503 STORAGE / ack code STORAGE, not an internal error. Refusals with their own
+ * code (a SessionError, also when it came back from another instance) pass unchanged.
+ */
+export function storageUnavailable(error: unknown): unknown {
+  if (error instanceof SessionError) return error
+  const reason = error instanceof Error ? error.message : String(error)
+  return new SessionError('STORAGE', `the session store (Redis) cannot be reached: ${reason}`)
 }
 
 /** The (upper-case) session id of `/api/sessions/<id>…`, or null for other paths. */
