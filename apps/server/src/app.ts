@@ -60,12 +60,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installOriginGuards(app, originPolicy)
   // Before any route: @fastify/swagger only documents routes registered after it.
   await registerOpenApi(app, { version: VERSION })
-  registerHealthRoute(app, VERSION)
+  let sessionsRef: SessionService | null = null
+  registerHealthRoute(app, VERSION, () => sessionsRef?.problems() ?? [])
   // Before the session routes, so that their requests reach the session's owner.
   cluster?.installHttpForwarding(app)
 
   const sessions = await SessionService.open({ log: app.log, ...options.sessions, store, ...(cluster ? { ownership: cluster.ownership } : {}) })
   app.decorate('sessions', sessions)
+  sessionsRef = sessions
   await registerSessionRoutes(app, sessions, { publicUrl: options.publicUrl, lanAddress: options.lanAddress })
 
   // ---- experiments and theory (registered as their helper's index.ts documents) ----------

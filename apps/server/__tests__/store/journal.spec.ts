@@ -276,7 +276,8 @@ describe('FileSessionStore with its journal', () => {
     )
     expect(await store.loadSessions()).toEqual([...latest.values()])
     await store.close()
-    expect(readdirSync(sessions()).sort()).toEqual([...latest.keys()].map((id) => `${id}.json`).sort())
+    const current = readdirSync(sessions()).filter((name) => !name.endsWith('.prev.json'))
+    expect(current.sort()).toEqual([...latest.keys()].map((id) => `${id}.json`).sort())
     const reopened = await openStore()
     expect(await reopened.loadSessions()).toEqual([...latest.values()])
   })
@@ -343,7 +344,9 @@ describe('FileSessionStore with its journal', () => {
     const onWarning = vi.fn()
     const store = await openStore({ onWarning, snapshotDelayMs: 3_600_000 })
     // A directory where the snapshot file should go: its rename fails.
+    // (and where its previous generation would go: a non-empty directory, so that moving it there fails too)
     mkdirSync(join(sessions(), 'blocked.json'))
+    mkdirSync(join(sessions(), 'blocked.prev.json', 'x'), { recursive: true })
     await expect(store.saveSession('blocked', { v: 1 })).resolves.toBeUndefined()
     await expect(store.saveSession('fine', { v: 1 })).resolves.toBeUndefined()
     await store.flushSnapshots()
@@ -361,6 +364,7 @@ describe('FileSessionStore with its journal', () => {
 
     // The obstacle is gone: the next open replays the journal into the snapshot.
     rmdirSync(join(sessions(), 'blocked.json'))
+    rmSync(join(sessions(), 'blocked.prev.json'), { recursive: true })
     const reopened = await openStore()
     expect(snapshot('blocked')).toEqual({ v: 2 })
     expect(await reopened.loadSessions()).toEqual([{ v: 2 }, { v: 1 }])
@@ -368,11 +372,14 @@ describe('FileSessionStore with its journal', () => {
 
   it('retries a failed snapshot in the background and then deletes the journal it kept', async () => {
     const store = await openStore({ journalBytes: 1, snapshotDelayMs: 5 })
+    // (and where its previous generation would go: a non-empty directory, so that moving it there fails too)
     mkdirSync(join(sessions(), 'blocked.json'))
+    mkdirSync(join(sessions(), 'blocked.prev.json', 'x'), { recursive: true })
     await store.saveSession('blocked', { v: 1 })
     await vi.waitFor(() => expect(store.warnings.length).toBeGreaterThan(0), { timeout: 2000, interval: 5 })
     expect(journalFiles(sessions())).toEqual([journalFileName(1)])
     rmdirSync(join(sessions(), 'blocked.json'))
+    rmSync(join(sessions(), 'blocked.prev.json'), { recursive: true })
     await vi.waitFor(
       () => {
         expect(snapshot('blocked')).toEqual({ v: 1 })

@@ -95,6 +95,8 @@ export class SessionService {
   private readonly log: NonNullable<SessionServiceOptions['log']>
   private readonly env: SessionEnv
   private closed = false
+  /** Stored sessions that could not be loaded (for /api/health). */
+  private readonly loadProblems: string[] = []
   /** Client addresses with a batch experiment running (at most one each). */
   private readonly batchClients = new Set<string>()
   private readonly traces: RoundTraces
@@ -133,7 +135,9 @@ export class SessionService {
         const session = new Session(parseSessionDocument(raw), service.env)
         service.sessions.set(session.id, session)
       } catch (error) {
-        service.log.warn(`skipped stored session ${id}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`)
+        const message = `skipped stored session ${id}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`
+        service.log.warn(message)
+        service.loadProblems.push(message)
       }
     }
     for (const session of service.sessions.values()) session.resume()
@@ -147,6 +151,11 @@ export class SessionService {
 
   get size(): number {
     return this.sessions.size
+  }
+
+  /** Stored sessions that could not be loaded, and what the store reports (see /api/health). */
+  problems(): string[] {
+    return [...(this.options.store.problems?.() ?? []), ...this.loadProblems.slice(-100)]
   }
 
   // ---- cluster hooks (ownership moves between processes; see cluster/cluster.ts) ---------

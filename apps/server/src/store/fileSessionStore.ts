@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, unlink } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rename, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { CoalescingQueue, serialise, type StoreOperation } from './coalescingQueue'
 import { DataDirLock } from './dataDirLock'
@@ -7,13 +7,15 @@ import { errnoOf, removeFile, storeError, syncDirectory, TEMP_SUFFIX, writeAtomi
 import { Journal, listJournalFiles, type OpenJournalFile } from './journal'
 import { JournaledParts } from './journaledParts'
 import { deleteRecord, putRecord, replayJournal, type JournalRecord } from './journalRecords'
-import { SessionSnapshots } from './sessionSnapshots'
+import { previousGeneration, SessionSnapshots } from './sessionSnapshots'
 import { SerialisedDocument, StoreError, type SessionStore } from './sessionStore'
 
 // Re-exported: the other stores check ids the same way.
 export { checkDocumentId }
 
 const DOCUMENT_FILE = /^([A-Za-z0-9_-]{1,64})\.json$/
+/** The snapshot a session's current one replaced (see SessionSnapshots). */
+const PREVIOUS_FILE = /^([A-Za-z0-9_-]{1,64})\.prev\.json$/
 
 /** One stored file: its directory (for the temp file and the directory fsync) and its path. */
 interface FileTarget {
@@ -63,7 +65,8 @@ async function recoverJournals(dir: string, warn: (message: string) => void): Pr
     await Promise.all(
       records.slice(start, start + RECOVERY_WRITES).map((record) => {
         const path = join(dir, `${record.id}.json`)
-        return record.op === 'put' ? writeAtomically(dir, path, `${serialise(record.doc)}\n`) : removeFile(dir, path)
+        if (record.op === 'put') return writeAtomically(dir, path, `${serialise(record.doc)}\n`)
+        return removeFile(dir, path).then(() => removeFile(dir, previousGeneration(path)))
       }),
     )
   }
@@ -98,6 +101,7 @@ export class FileSessionStore implements SessionStore {
   )
   private readonly snapshots: SessionSnapshots
   private readonly parts = new JournaledParts()
+  private readonly problemList: string[] = []
   private closing: Promise<void> | null = null
 
   private constructor(
@@ -163,7 +167,7 @@ export class FileSessionStore implements SessionStore {
   async loadSessions(): Promise<unknown[]> {
     // Taken first: a snapshot written while the files are read is never older than this.
     const unwritten = this.snapshots.unwritten()
-    const documents = await this.loadAll(this.sessionsDir, (id) => !unwritten.has(id))
+    const documents = await this.loadAll(this.sessionsDir, (id) => !unwritten.has(id), true)
     for (const [id, data] of unwritten) {
       if (data !== null) documents.set(id, JSON.parse(data) as unknown)
     }
@@ -236,27 +240,66 @@ export class FileSessionStore implements SessionStore {
     if (this.closing) throw new StoreError(`the store at ${this.dataDir} is closed`, 'IO')
   }
 
-  /** The documents in `dir` by id, those `wanted` only; unreadable ones are skipped with a warning. */
-  private async loadAll(dir: string, wanted: (id: string) => boolean): Promise<Map<string, unknown>> {
+  /** Stored files that could not be read (quarantined) or were replaced by their previous generation. */
+  problems(): readonly string[] {
+    return this.problemList
+  }
+
+  /**
+   * The documents in `dir` by id, those `wanted` only. Unreadable ones are skipped with a
+   * warning; with `generations` (session snapshots), a damaged `<id>.json` (cut short, emptied,
+   * not JSON) is moved aside as `<id>.json.damaged-<time>` and its previous generation
+   * `<id>.prev.json` is loaded instead, and either way the problem is reported (`problems`,
+   * hence `/api/health` says `degraded`). A previous generation alone (a crash between the
+   * two renames of a snapshot) is loaded as it is.
+   */
+  private async loadAll(dir: string, wanted: (id: string) => boolean, generations = false): Promise<Map<string, unknown>> {
     let names: string[]
     try {
       names = await readdir(dir)
     } catch (error) {
       throw storeError(error, 'list', dir)
     }
+    const present = new Set(names)
     const documents = new Map<string, unknown>()
     for (const name of names.sort()) {
-      const id = DOCUMENT_FILE.exec(name)?.[1]
+      const current = DOCUMENT_FILE.exec(name)?.[1]
+      const onlyPrevious = generations ? PREVIOUS_FILE.exec(name)?.[1] : undefined
+      const id = current ?? (onlyPrevious !== undefined && !present.has(`${onlyPrevious}.json`) ? onlyPrevious : undefined)
       if (id === undefined || !wanted(id)) continue
       const path = join(dir, name)
       try {
-        documents.set(id, JSON.parse(await readFile(path, 'utf8')) as unknown)
+        documents.set(id, await readDocument(path))
       } catch (error) {
-        this.warn(`skipped ${path}: ${error instanceof Error ? error.message : String(error)}`)
+        const reason = error instanceof Error ? error.message : String(error)
+        if (!generations || current === undefined) {
+          this.warn(`skipped ${path}: ${reason}`)
+          continue
+        }
+        const aside = `${path}.damaged-${Date.now()}`
+        await rename(path, aside).catch(() => undefined)
+        const previous = join(dir, `${id}.prev.json`)
+        try {
+          documents.set(id, await readDocument(previous))
+          this.problem(`session ${id}: ${path} was damaged (${reason}); moved to ${aside}, the previous snapshot ${previous} was loaded instead (its latest changes may be missing)`)
+        } catch {
+          this.problem(`session ${id}: ${path} was damaged (${reason}) and has no readable previous snapshot; moved to ${aside}, the session is not loaded`)
+        }
       }
     }
     return documents
   }
+
+  private problem(message: string): void {
+    this.warn(message)
+    this.problemList.push(message)
+    if (this.problemList.length > MAX_WARNINGS) this.problemList.shift()
+  }
+}
+
+async function readDocument(path: string): Promise<unknown> {
+  const text = await readFile(path, 'utf8')
+  return JSON.parse(text) as unknown
 }
 
 /** Temp files of a write that a crash interrupted: their rename never happened, so they are garbage. */

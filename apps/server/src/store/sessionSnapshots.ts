@@ -17,6 +17,11 @@ interface Pending {
 
 const MAX_RETRY_MS = 30_000
 
+/** `<id>.json` → `<id>.prev.json`: the snapshot it replaced, kept as a fallback. */
+export function previousGeneration(path: string): string {
+  return path.replace(/\.json$/, '.prev.json')
+}
+
 /**
  * Writes the session snapshot files (`<id>.json`) in the background from the journal's durable
  * records, and deletes journal files once snapshots cover them. Nobody waits for it: a save is
@@ -100,8 +105,12 @@ export class SessionSnapshots {
     for (const [id, entry] of [...this.pending]) {
       const path = join(this.dir, `${id}.json`)
       try {
-        if (entry.data === null) await unlinkFile(path)
-        else await replaceFile(path, `${json(entry.data)}\n`)
+        if (entry.data === null) {
+          await unlinkFile(path)
+          await unlinkFile(previousGeneration(path))
+        } else {
+          await replaceFile(path, `${json(entry.data)}\n`, { previous: previousGeneration(path) })
+        }
         written.push([id, entry])
       } catch (error) {
         failed.push(error instanceof Error ? error.message : String(error))

@@ -17,6 +17,11 @@ export interface SessionStore {
   saveExperiment(id: string, document: unknown): Promise<void>
   /** Waits for pending writes, then releases resources. */
   close(): Promise<void>
+  /**
+   * Stored data that could not be read and needs a person's look (a quarantined file), for
+   * `/api/health`; none when absent.
+   */
+  problems?(): readonly string[]
 }
 
 /** A piece of a document serialised once; `key` names it uniquely in this process. */
