@@ -5,6 +5,7 @@ import { frameworkErrors, installErrorHandlers } from './http/errors'
 import { registerHealthRoute } from './http/health'
 import { registerOpenApi } from './http/openapi'
 import { installOriginGuards, OriginPolicy } from './http/originPolicy'
+import { registerSecurityHeaders } from './http/securityHeaders'
 import { registerSessionRoutes } from './http/sessionRoutes'
 import { registerTheoryRoute } from './http/theory'
 import { registerWebApp } from './http/webApp'
@@ -58,6 +59,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Before any route: pages of other sites may not change anything (see originPolicy.ts).
   const originPolicy = new OriginPolicy({ publicUrl: options.publicUrl, lanAddress: options.lanAddress })
   installOriginGuards(app, originPolicy)
+  await registerSecurityHeaders(app)
   // Before any route: @fastify/swagger only documents routes registered after it.
   await registerOpenApi(app, { version: VERSION })
   let sessionsRef: SessionService | null = null
