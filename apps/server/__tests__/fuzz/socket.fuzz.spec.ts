@@ -159,7 +159,7 @@ describe('socket fuzz: every client event, random payloads, as guest, host and s
   }
 
   beforeAll(async () => {
-    server = await startLiveServer({ lanAddress: null, sessions: { sessionsPerClient: null }, socket: { ratePerSecond: 1e9, burst: 1e9 } })
+    server = await startLiveServer({ lanAddress: null, sessions: { sessionsPerClient: null, lookupsPerClient: null }, socket: { ratePerSecond: 1e9, burst: 1e9 } })
     const pace = { pacingMs: 20, phaseTimeoutMs: 2000, phaseGapMs: 10 }
     const hosted = await server.createSession({ nodeCount: 10, ...pace })
     const replicas = await server.createSession({ nodeCount: 10, allowTampering: true, faults: { 1: 'equivocate', 2: 'tamper', 4: 'wrong-value' }, ...pace })

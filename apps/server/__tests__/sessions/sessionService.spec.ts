@@ -359,15 +359,22 @@ describe('history and persistence', () => {
     await service.close()
   })
 
-  it('skips stored sessions that do not parse', async () => {
+  it('skips stored sessions that do not parse, when they are first used, and reports them', async () => {
     const store = new MemorySessionStore()
     await store.saveSession('BROKEN', { v: 1, id: 'BROKEN' })
     await store.saveSession('FUTURE', { v: 9, id: 'FUTURE' })
     const warnings: string[] = []
     const service = await SessionService.open({ store, log: { ...QUIET_LOG, warn: (m) => warnings.push(m) } })
+    // Nothing is read at start but the index.
     expect(service.size).toBe(0)
+    expect(service.storedCount).toBe(2)
+    expect(warnings).toHaveLength(0)
+    expect(await service.ensure('BROKEN')).toBe(false)
+    expect(await service.ensure('future')).toBe(false)
+    expect(() => service.get('BROKEN')).toThrow(/no session BROKEN/)
     expect(warnings).toHaveLength(2)
     expect(warnings[0]).toMatch(/skipped stored session BROKEN/)
+    expect(service.problems()).toHaveLength(2)
     await service.close()
   })
 })

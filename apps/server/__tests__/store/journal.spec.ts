@@ -53,6 +53,8 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true })
 })
 
+/** The files of a sessions directory, without the session index the store keeps there. */
+const listed = (at: string): string[] => readdirSync(at).filter((name) => name !== 'sessions.index')
 const journalFiles = (at = dir): string[] => readdirSync(at).filter((name) => name.startsWith('journal-')).sort()
 const read = (name: string, at = dir): string => readFileSync(join(at, name), 'utf8')
 
@@ -219,12 +221,12 @@ describe('FileSessionStore with its journal', () => {
     const crashed = await openStore({ snapshotDelayMs: 3_600_000 })
     await Promise.all([crashed.saveSession('a', { v: 1 }), crashed.saveSession('b', { v: 1 }), crashed.saveSession('gone', { v: 1 })])
     await Promise.all([crashed.saveSession('a', { v: 2 }), crashed.deleteSession('gone')])
-    expect(readdirSync(sessions())).toEqual([journalFileName(1)])
+    expect(listed(sessions())).toEqual([journalFileName(1)])
 
     const recovered = await openStore()
     expect(await recovered.loadSessions()).toEqual([{ v: 2 }, { v: 1 }])
     // Replayed into snapshots, and the old journal deleted; the new one continues the numbering.
-    expect(readdirSync(sessions()).sort()).toEqual(['a.json', 'b.json', journalFileName(2)])
+    expect(listed(sessions()).sort()).toEqual(['a.json', 'b.json', journalFileName(2)])
     expect(recovered.warnings).toEqual([])
   })
 
@@ -276,7 +278,7 @@ describe('FileSessionStore with its journal', () => {
     )
     expect(await store.loadSessions()).toEqual([...latest.values()])
     await store.close()
-    const current = readdirSync(sessions()).filter((name) => !name.endsWith('.prev.json'))
+    const current = listed(sessions()).filter((name) => !name.endsWith('.prev.json'))
     expect(current.sort()).toEqual([...latest.keys()].map((id) => `${id}.json`).sort())
     const reopened = await openStore()
     expect(await reopened.loadSessions()).toEqual([...latest.values()])
@@ -394,7 +396,7 @@ describe('FileSessionStore with its journal', () => {
     const pending = [store.saveSession('a', { v: 1 }), store.deleteSession('b'), store.saveSession('c', { v: 1 })]
     await store.close()
     await expect(Promise.all(pending)).resolves.toHaveLength(3)
-    expect(readdirSync(sessions()).sort()).toEqual(['a.json', 'c.json'])
+    expect(listed(sessions()).sort()).toEqual(['a.json', 'c.json'])
     await expect(store.saveSession('d', {})).rejects.toBeInstanceOf(StoreError)
   })
 })

@@ -63,7 +63,11 @@ export async function registerSessionRoutes(app: FastifyInstance, service: Sessi
     const lookup = (request: FastifyRequest): boolean =>
       (request.params as { id?: unknown } | undefined)?.id !== undefined && request.headers[FORWARDED_HEADER] === undefined
     scope.addHook('onRequest', async (request) => {
-      if (lookup(request)) service.lookups.check(request.ip)
+      if (!lookup(request)) return
+      service.lookups.check(request.ip)
+      // A stored session is read from the store the first time it is used (see SessionCatalog).
+      const id = (request.params as { id?: unknown }).id
+      if (typeof id === 'string' && /^[A-Za-z0-9]{1,32}$/.test(id)) await service.ensure(id)
     })
     scope.addHook('onError', async (request, _reply, error) => {
       if (error instanceof UnknownSessionError && lookup(request)) service.lookups.miss(request.ip)

@@ -298,13 +298,11 @@ export function attachGateway(io: IoServer, service: SessionService, options: Ga
         if (error instanceof SessionError && error.code === 'NOT_FOUND') service.lookups.miss(client)
         refuse(error)
       }
-      try {
-        const role = exec<SocketRole>(sessionId, { kind: 'auth', sessionId, hostToken, seatToken })
-        if (role instanceof Promise) role.then(accept, refuseLookup)
-        else accept(role)
-      } catch (error) {
-        refuseLookup(error)
-      }
+      // A stored session is read from the store the first time it is used (see SessionCatalog).
+      service
+        .ensure(sessionId)
+        .then(() => exec<SocketRole>(sessionId, { kind: 'auth', sessionId, hostToken, seatToken }))
+        .then(accept, refuseLookup)
     } catch (error) {
       refuse(error)
     }

@@ -26,6 +26,8 @@ export const SESSION_ERROR_STATUS = {
   TOO_MANY_LOOKUPS: 429,
   /** The change is live but could not be written (disk full, store unreachable): not durable. */
   STORAGE: 503,
+  /** The server keeps as many sessions as it may (MAX_SESSIONS) and none is idle enough to expire. */
+  SERVER_FULL: 503,
 } as const
 export type SessionErrorCode = keyof typeof SESSION_ERROR_STATUS
 

@@ -1,4 +1,4 @@
-import type { RoundResult } from '@pbft/engine'
+import type { LiveRound, RoundResult } from '@pbft/engine'
 import {
   SESSION_LIMITS,
   type ByzantineChoice,
@@ -49,6 +49,16 @@ export function outcomeOf(round: number, result: RoundResult): RoundOutcome {
   }
 }
 
+/**
+ * The round a session shows when it is loaded: the running one, else the last finished one
+ * (after a restart it is still on everyone's screen); null for none or an aborted last round.
+ */
+export function displayedRound(document: SessionDocument): LiveRoundRecord | null {
+  if (document.current !== null) return document.current
+  const last = document.rounds.at(-1)
+  return last && !last.aborted ? last : null
+}
+
 /** Bars a session keeps at most (the oldest go first). */
 const MAX_BARS = 1000
 
@@ -75,8 +85,6 @@ export class Session {
   readonly barred: SeatBar[]
   /** The round being played, or the last one played (kept after it finished for the views). */
   run: RoundRunner | null = null
-  /** A batch experiment is running for this session. */
-  batchRunning = false
   /** Socket connection ids per seat: a human is online while one of their sockets is connected. */
   private readonly connections = new Map<number, Set<string>>()
   /** The seats as last serialised (see `serialisedDocument`). */
@@ -84,9 +92,11 @@ export class Session {
   /** A round was running when the document was saved: `resume` restarts its timers. */
   private interrupted: boolean
 
+  /** `replayed`: the LiveRound of `displayedRound(document)`, when the caller replayed it already (in slices). */
   constructor(
     document: SessionDocument,
     private readonly env: SessionEnv,
+    replayed?: LiveRound,
   ) {
     this.id = document.id
     this.createdAt = document.createdAt
@@ -98,13 +108,8 @@ export class Session {
     this.rounds = document.rounds
     this.barred = document.barred
     this.interrupted = document.current !== null
-    if (document.current !== null) {
-      this.run = this.runner(document.current)
-    } else {
-      // After a restart the last finished round is still on everyone's screen.
-      const last = this.rounds.at(-1)
-      if (last && !last.aborted) this.run = this.runner(last)
-    }
+    const displayed = displayedRound(document)
+    if (displayed) this.run = this.runner(displayed, replayed)
   }
 
   /** Schedules the timers of a restored round: call once the owner can take changes. */
@@ -382,7 +387,7 @@ export class Session {
     return this.run
   }
 
-  private runner(record: LiveRoundRecord): RoundRunner {
+  private runner(record: LiveRoundRecord, replayed?: LiveRound): RoundRunner {
     const runner: RoundRunner = new RoundRunner(record, {
       clock: this.env.clock,
       timing: {
@@ -401,7 +406,7 @@ export class Session {
         this.env.roundChanged(this, change)
       },
       onError: (error) => this.env.onError(error),
-    })
+    }, replayed)
     return runner
   }
 

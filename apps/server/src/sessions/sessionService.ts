@@ -11,13 +11,14 @@ import {
 } from '@pbft/protocol'
 import { DEFAULT_LOOKUPS_PER_CLIENT, LookupLimiter, type LookupsPerClientLimit } from '../http/clientLimits'
 import type { SessionStore } from '../store/sessionStore'
-import { runBatchExperiment, type BatchResult } from './batchExperiment'
+import { BatchLimiter, runBatchExperiment, type BatchResult } from './batchExperiment'
 import { systemClock, type Clock } from './clock'
 import { asSessionError, SessionError, UnknownSessionError } from './errors'
 import type { RoundChange } from './roundRunner'
 import { RoundTraces, type RoundTraceLimits } from './roundTraces'
 import { SaveQueue } from './saveQueue'
 import { Session, type SessionEnv } from './session'
+import { DEFAULT_LIFETIME, SessionCatalog, type SessionLifetime } from './sessionCatalog'
 import { newSessionId, newRoundSeed } from './sessionId'
 import { botSeats } from './seats'
 import { newSessionConfig } from './sessionConfig'
@@ -51,6 +52,8 @@ export interface SessionServiceOptions {
    * new id with `claim` (false: another process has it, pick another).
    */
   ownership?: SessionOwnership
+  /** How long idle sessions are kept and how many may be stored (SESSION_TTL_DAYS, MAX_SESSIONS). */
+  lifetime?: Partial<SessionLifetime>
   /** Limits of `history?round=r` replays (cache size, per-client and server-wide concurrency). */
   roundTraces?: RoundTraceLimits
 }
@@ -66,14 +69,6 @@ export interface SeatCredential {
   tokenHash: string
 }
 
-/** What batch experiments may cost (see runBatch). */
-export const BATCH_LIMITS = {
-  /** rounds × N² of one request: 10^8 is ~1.5 s of sliced kernel work (10,000 rounds at N = 100). */
-  maxWork: 1e8,
-  /** Batches running at once in this process. */
-  running: 2,
-} as const
-
 const CONSOLE_LOG = {
   info: (message: string) => console.info(message),
   warn: (message: string) => console.warn(message),
@@ -87,7 +82,7 @@ const CONSOLE_LOG = {
  * sink, coalesced by the view publisher.
  */
 export class SessionService {
-  private readonly sessions = new Map<string, Session>()
+  private readonly catalog: SessionCatalog
   private readonly clock: Clock
   private sink: SessionSink
   private readonly publisher: ViewPublisher
@@ -95,10 +90,7 @@ export class SessionService {
   private readonly log: NonNullable<SessionServiceOptions['log']>
   private readonly env: SessionEnv
   private closed = false
-  /** Stored sessions that could not be loaded (for /api/health). */
-  private readonly loadProblems: string[] = []
-  /** Client addresses with a batch experiment running (at most one each). */
-  private readonly batchClients = new Set<string>()
+  private readonly batches = new BatchLimiter()
   private readonly traces: RoundTraces
   /** Misses per client address: REST routes and socket handshakes share it. */
   readonly lookups: LookupLimiter
@@ -123,25 +115,48 @@ export class SessionService {
       roundChanged: (session, change) => this.roundChanged(session, change),
       onError: (error) => this.log.error(`session timer failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
     }
+    this.catalog = new SessionCatalog(options.store, this.clock, { ...DEFAULT_LIFETIME, ...options.lifetime }, {
+      open: (document, replayed) => {
+        const session = new Session(document, this.env, replayed)
+        session.resume()
+        return session
+      },
+      close: (session) => this.forget(session),
+      log: this.log,
+    })
   }
 
-  /** Loads every stored session (skipping unreadable ones with a log line) and resumes running rounds. */
+  /** The sessions in memory. */
+  private get sessions(): Map<string, Session> {
+    return this.catalog.live
+  }
+
+  /**
+   * Opens the stored sessions: with a store that keeps an index, only the index is read (and
+   * running rounds resumed); documents are loaded when first used (`ensure`). See SessionCatalog.
+   */
   static async open(options: SessionServiceOptions): Promise<SessionService> {
     const service = new SessionService(options)
-    if (options.ownership) return service
-    for (const raw of await options.store.loadSessions()) {
-      const id = typeof raw === 'object' && raw !== null && 'id' in raw ? String(raw.id) : '?'
-      try {
-        const session = new Session(parseSessionDocument(raw), service.env)
-        service.sessions.set(session.id, session)
-      } catch (error) {
-        const message = `skipped stored session ${id}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`
-        service.log.warn(message)
-        service.loadProblems.push(message)
-      }
-    }
-    for (const session of service.sessions.values()) session.resume()
+    if (!options.ownership) await service.catalog.start()
     return service
+  }
+
+  /**
+   * Makes a stored session ready to use (reads its document the first time); transports call
+   * it before `get`. Resolves false for a session that does not exist.
+   */
+  ensure(sessionId: string): Promise<boolean> {
+    return this.catalog.ensure(sessionId)
+  }
+
+  /** Stored sessions, in memory or not. */
+  get storedCount(): number {
+    return this.catalog.storedCount
+  }
+
+  /** Deletes sessions idle for longer than the TTL now (it also happens hourly); returns how many. */
+  expireIdle(): Promise<number> {
+    return this.catalog.expireIdle()
   }
 
   /** Where views go; the gateway sets itself once Socket.IO is up. */
@@ -155,7 +170,7 @@ export class SessionService {
 
   /** Stored sessions that could not be loaded, and what the store reports (see /api/health). */
   problems(): string[] {
-    return [...(this.options.store.problems?.() ?? []), ...this.loadProblems.slice(-100)]
+    return [...(this.options.store.problems?.() ?? []), ...this.catalog.problems]
   }
 
   // ---- cluster hooks (ownership moves between processes; see cluster/cluster.ts) ---------
@@ -179,7 +194,7 @@ export class SessionService {
     const session = new Session(parseSessionDocument(raw), this.env)
     const existing = this.sessions.get(session.id)
     if (existing) return existing
-    this.sessions.set(session.id, session)
+    this.catalog.add(session)
     session.resume()
     this.publisher.all(session.id)
     return session
@@ -190,7 +205,7 @@ export class SessionService {
     const session = this.sessions.get(sessionId)
     if (!session) return
     session.stop()
-    this.sessions.delete(sessionId)
+    this.catalog.remove(sessionId)
     this.publisher.forget(sessionId)
   }
 
@@ -204,6 +219,7 @@ export class SessionService {
   async create(input: CreateSessionInput): Promise<{ session: Session; hostToken: string; warnings: string[] }> {
     this.checkOpen()
     const { settings, faults, warnings } = newSessionConfig(input)
+    await this.catalog.makeRoom()
     const hostToken = newToken()
     let id = newSessionId((candidate) => this.sessions.has(candidate))
     if (this.options.ownership) {
@@ -223,9 +239,9 @@ export class SessionService {
       barred: [],
     }
     const session = new Session(document, this.env)
-    this.sessions.set(session.id, session)
+    this.catalog.add(session)
     // A session the store refused is forgotten again: nobody would ever see its host token.
-    await this.durably(session, () => this.sessions.delete(session.id))
+    await this.durably(session, () => this.catalog.remove(session.id))
     return { session, hostToken, warnings }
   }
 
@@ -254,11 +270,16 @@ export class SessionService {
 
   async delete(sessionId: string): Promise<void> {
     const session = this.get(sessionId)
+    this.forget(session)
+    this.catalog.remove(session.id)
+    await this.options.store.deleteSession(session.id)
+  }
+
+  /** A deleted or expired session: its timers stop and its sockets are told it is gone. */
+  private forget(session: Session): void {
     session.stop()
-    this.sessions.delete(session.id)
     this.publisher.forget(session.id)
     this.sink.sessionClosed(session.id)
-    await this.options.store.deleteSession(session.id)
   }
 
   // ---- seats ------------------------------------------------------------------------------
@@ -433,26 +454,11 @@ export class SessionService {
     return this.traces.cached
   }
 
-  /**
-   * The original system's batch experiment with this session's N, p and faults (host only:
-   * the route checks the token). Bounded: one at a time per session (409 BUSY), one per
-   * client address and BATCH_LIMITS.running in the whole server (429 TOO_MANY_BATCHES), and
-   * rounds × N² ≤ BATCH_LIMITS.maxWork per request (400 VALIDATION).
-   */
+  /** The original system's batch experiment with this session's N, p and faults (bounded: see BatchLimiter). */
   async runBatch(sessionId: string, rounds: number, seed?: number, client = 'local'): Promise<BatchResult & { sessionId: string; durationMs: number }> {
     const session = this.get(sessionId)
-    const work = rounds * session.nodeCount * session.nodeCount
-    if (work > BATCH_LIMITS.maxWork) {
-      const most = Math.floor(BATCH_LIMITS.maxWork / (session.nodeCount * session.nodeCount))
-      throw new SessionError('VALIDATION', `query.rounds: at most ${most} rounds at N = ${session.nodeCount} (rounds × N² ≤ ${BATCH_LIMITS.maxWork.toExponential()}); use POST /api/experiments or the CLI for more`)
-    }
-    if (session.batchRunning) throw new SessionError('BUSY', 'a batch experiment is already running for this session')
-    if (this.batchClients.has(client)) throw new SessionError('TOO_MANY_BATCHES', 'a batch experiment of yours is still running: wait for it')
-    if (this.batchClients.size >= BATCH_LIMITS.running) throw new SessionError('TOO_MANY_BATCHES', `${BATCH_LIMITS.running} batch experiments are running on this server: retry in a few seconds`)
-    session.batchRunning = true
-    this.batchClients.add(client)
-    const started = performance.now()
-    try {
+    return this.batches.run(session.id, session.nodeCount, rounds, client, async () => {
+      const started = performance.now()
       const result = await runBatchExperiment({
         nodes: session.nodeCount,
         p: session.settings.messageDeliveryRate / 100,
@@ -463,15 +469,13 @@ export class SessionService {
       })
       const durationMs = Math.round((performance.now() - started) * 100) / 100
       return { ...result, messageDeliveryRate: session.settings.messageDeliveryRate, sessionId: session.id, durationMs }
-    } finally {
-      session.batchRunning = false
-      this.batchClients.delete(client)
-    }
+    })
   }
 
   /** Stops every timer and waits for pending saves (the store is closed by its owner). */
   async close(): Promise<void> {
     this.closed = true
+    this.catalog.stop()
     for (const session of this.sessions.values()) session.stop()
     this.publisher.close()
     await this.saves.flush()
@@ -538,6 +542,7 @@ export class SessionService {
     // Deleted meanwhile: saving now would bring it back.
     if (!session) return
     await this.options.store.saveSession(sessionId, session.serialisedDocument())
+    this.catalog.touched(session)
   }
 
   private saveFailed(sessionId: string, error: unknown): void {

@@ -49,6 +49,8 @@ export class SessionSnapshots {
     private readonly journal: Journal,
     private readonly delayMs: number,
     private readonly warn: (message: string) => void,
+    /** Runs after each pass's snapshots, before their directory sync (the store writes its index there); true if it wrote a file. */
+    private readonly beforeSync: () => Promise<boolean> = async () => false,
   ) {}
 
   /** Session `id` is now `data` (null: deleted), durable in journal file `seq`. Call in journal order. */
@@ -62,8 +64,15 @@ export class SessionSnapshots {
   }
 
   /** The sessions whose snapshot file is not up to date yet: their current JSON, or null if deleted. */
-  unwritten(): Map<string, string | null> {
+  unwrittenAll(): Map<string, string | null> {
     return new Map([...this.pending].map(([id, { data }]) => [id, data === null ? null : json(data)]))
+  }
+
+  /** One session's state if its snapshot file is not up to date: its JSON, null if deleted; undefined if the file is current. */
+  unwritten(id: string): string | null | undefined {
+    const entry = this.pending.get(id)
+    if (entry === undefined) return undefined
+    return entry.data === null ? null : json(entry.data)
   }
 
   /** Writes every pending snapshot now and deletes the journal files they cover; failures are warned, not thrown. */
@@ -116,9 +125,17 @@ export class SessionSnapshots {
         failed.push(error instanceof Error ? error.message : String(error))
       }
     }
+    let indexWritten = false
+    let indexFailed = false
+    try {
+      indexWritten = await this.beforeSync()
+    } catch (error) {
+      indexFailed = true
+      failed.push(error instanceof Error ? error.message : String(error))
+    }
     // One directory sync for the whole pass rather than one per file: the snapshots count as
     // written only after it.
-    if (written.length > 0) {
+    if (written.length > 0 || indexWritten) {
       try {
         await syncDirectory(this.dir)
       } catch (error) {
@@ -133,11 +150,14 @@ export class SessionSnapshots {
         if (n !== undefined && n <= entry.n) ids.delete(id)
       }
     }
-    try {
-      const dropped = await this.journal.dropRetired((seq) => (this.uncovered.get(seq)?.size ?? 0) === 0)
-      for (const seq of dropped) this.uncovered.delete(seq)
-    } catch (error) {
-      failed.push(error instanceof Error ? error.message : String(error))
+    // The journal files stay while the index may be older than them: the next start replays them.
+    if (!indexFailed) {
+      try {
+        const dropped = await this.journal.dropRetired((seq) => (this.uncovered.get(seq)?.size ?? 0) === 0)
+        for (const seq of dropped) this.uncovered.delete(seq)
+      } catch (error) {
+        failed.push(error instanceof Error ? error.message : String(error))
+      }
     }
     this.failures = failed.length > 0 ? this.failures + 1 : 0
     const retryMs = Math.min(this.delayMs * 2 ** this.failures, MAX_RETRY_MS)
