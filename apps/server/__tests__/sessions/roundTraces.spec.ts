@@ -76,7 +76,7 @@ describe('GET /api/sessions/:id/history?round=r at N = 100', () => {
     for (const round of [4, 5, 1]) {
       stalls.push(
         await longestStall(async () => {
-          json = await server.app.sessions.roundTraceJson(sessionId, round)
+          json = (await server.app.sessions.roundTraceJson(sessionId, round)).toString()
         }),
       )
     }

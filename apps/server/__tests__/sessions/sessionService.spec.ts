@@ -289,7 +289,7 @@ describe('history and persistence', () => {
     await h.service.startRound(h.id)
     h.clock.advance(2000)
     const live = h.service.get(h.id).run?.live.trace
-    const replayed = JSON.parse(await h.service.roundTraceJson(h.id, 1)) as { trace: unknown[] }
+    const replayed = JSON.parse((await h.service.roundTraceJson(h.id, 1)).toString()) as { trace: unknown[] }
     expect(replayed.trace).toEqual(live)
     await expect(h.service.roundTraceJson(h.id, 7)).rejects.toThrow(/no round 7/)
   })
@@ -305,7 +305,7 @@ describe('history and persistence', () => {
     expect(trace.filter((m) => m.phase === 'pre-prepare').every((m) => m.status === 'delivered')).toBe(true)
     expect(trace.filter((m) => m.phase !== 'pre-prepare').every((m) => m.status === 'dropped')).toBe(true)
     expect(session.rounds[0]?.log.filter((entry) => entry.type === 'rate')).toEqual([{ type: 'rate', p: 0, at: TIMING.pacingMs }])
-    expect((JSON.parse(await h.service.roundTraceJson(h.id, 1)) as { trace: unknown[] }).trace).toEqual(trace)
+    expect((JSON.parse((await h.service.roundTraceJson(h.id, 1)).toString()) as { trace: unknown[] }).trace).toEqual(trace)
     expect(session.settings.messageDeliveryRate).toBe(0)
   })
 

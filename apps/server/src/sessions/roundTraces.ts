@@ -63,8 +63,8 @@ export interface RoundTraceLimits {
  */
 export class RoundTraces {
   /** Keyed by the round's record: a deleted session's rounds (or a reused code) never match. */
-  private readonly cache = new Map<RoundRecord, string>()
-  private readonly computingNow = new Map<RoundRecord, Promise<string>>()
+  private readonly cache = new Map<RoundRecord, Buffer>()
+  private readonly computingNow = new Map<RoundRecord, Promise<Buffer>>()
   private readonly inFlight = new Map<string, number>()
   private cachedBytes = 0
   private readonly cacheBytes: number
@@ -82,16 +82,18 @@ export class RoundTraces {
     return { rounds: this.cache.size, bytes: this.cachedBytes }
   }
 
-  /** The JSON answer for `record` of session `sessionId`, for `client` (its address). */
-  async answer(sessionId: string, record: RoundRecord, client: string): Promise<string> {
+  /**
+   * The JSON answer for `record` of session `sessionId`, for `client` (its address), as UTF-8
+   * bytes: a cached answer is sent as it is, with no copy or re-encoding per request.
+   */
+  async answer(sessionId: string, record: RoundRecord, client: string): Promise<Buffer> {
     const held = this.inFlight.get(client) ?? 0
     if (held >= this.perClient) {
       throw new SessionError('TOO_MANY_REPLAYS', `at most ${this.perClient} round replays at once per client: wait for the ones you asked for`)
     }
     this.inFlight.set(client, held + 1)
     try {
-      const trace = await this.trace(record)
-      return `{"sessionId":${JSON.stringify(sessionId)},"round":${JSON.stringify(record)},"trace":${trace}}`
+      return await this.answerFor(sessionId, record)
     } finally {
       const left = (this.inFlight.get(client) ?? 1) - 1
       if (left > 0) this.inFlight.set(client, left)
@@ -99,7 +101,7 @@ export class RoundTraces {
     }
   }
 
-  private trace(record: RoundRecord): Promise<string> {
+  private answerFor(sessionId: string, record: RoundRecord): Promise<Buffer> {
     const cached = this.cache.get(record)
     if (cached !== undefined) {
       // Most recently used last: eviction takes from the front.
@@ -112,7 +114,10 @@ export class RoundTraces {
     if (this.computingNow.size >= this.computing) {
       throw new SessionError('TOO_MANY_REPLAYS', `the server is replaying ${this.computing} rounds already: retry in a moment`)
     }
-    const computed = (async () => stringifySliced((await replaySliced(record)).trace))()
+    const computed = (async () => {
+      const trace = await stringifySliced((await replaySliced(record)).trace)
+      return Buffer.from(`{"sessionId":${JSON.stringify(sessionId)},"round":${JSON.stringify(record)},"trace":${trace}}`)
+    })()
     this.computingNow.set(record, computed)
     void computed.then(
       (json) => this.remember(record, json),
@@ -121,8 +126,8 @@ export class RoundTraces {
     return computed.finally(() => this.computingNow.delete(record))
   }
 
-  private remember(record: RoundRecord, json: string): void {
-    // A trace bigger than the whole cache is served, not kept.
+  private remember(record: RoundRecord, json: Buffer): void {
+    // An answer bigger than the whole cache is served, not kept.
     if (json.length > this.cacheBytes) return
     this.cache.set(record, json)
     this.cachedBytes += json.length

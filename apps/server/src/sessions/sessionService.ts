@@ -438,7 +438,7 @@ export class SessionService {
    * A round of the history with its full message trace, replayed from its seed and log, as the
    * JSON text of a RoundTraceResponse (built in slices and cached: see RoundTraces).
    */
-  async roundTraceJson(sessionId: string, round: number, client = 'local'): Promise<string> {
+  async roundTraceJson(sessionId: string, round: number, client = 'local'): Promise<Buffer> {
     const session = this.get(sessionId)
     const record = session.rounds.find((candidate) => candidate.round === round)
     if (!record) {
