@@ -1,4 +1,4 @@
-import type { LiveRound, RoundResult } from '@pbft/engine'
+import type { LiveRound } from '@pbft/engine'
 import {
   SESSION_LIMITS,
   type ByzantineChoice,
@@ -15,11 +15,12 @@ import {
   type SessionStatus,
 } from '@pbft/protocol'
 import type { Clock } from './clock'
-import { SerialisedDocument, type SerialisedPart } from '../store/sessionStore'
+import type { SerialisedDocument, SerialisedPart } from '../store/sessionStore'
 import { SessionError } from './errors'
 import { RoundRunner, type RoundChange } from './roundRunner'
+import { displayedRound, outcomeOf, serialiseSession } from './sessionDocument'
 import { botDelayMs } from './sessionConfig'
-import { releaseSeat, seatByTokenHash, seatToClaim } from './seats'
+import { barHolder, liftBars, releaseSeat, seatByTokenHash, seatToClaim } from './seats'
 import { clientKey, hashToken, newToken, sameHash } from './tokens'
 
 /** What a session needs from its owner: time, and to hear about what changed. */
@@ -29,43 +30,6 @@ export interface SessionEnv {
   roundChanged(session: Session, change: RoundChange): void
   onError(error: unknown): void
 }
-
-/** The outcome of a finished round, as clients see it. */
-export function outcomeOf(round: number, result: RoundResult): RoundOutcome {
-  const { seed, nodes, f, success, failure, decidedValue, decidedValues, safetyViolation, sets, messages } = result
-  return {
-    round,
-    seed,
-    nodes,
-    f,
-    success,
-    failure,
-    failureReason: failure?.reason ?? null,
-    decidedValue,
-    decidedValues,
-    safetyViolation,
-    sets: { ...sets },
-    messages: { ...messages },
-  }
-}
-
-/**
- * The round a session shows when it is loaded: the running one, else the last finished one
- * (after a restart it is still on everyone's screen); null for none or an aborted last round.
- */
-export function displayedRound(document: SessionDocument): LiveRoundRecord | null {
-  if (document.current !== null) return document.current
-  const last = document.rounds.at(-1)
-  return last && !last.aborted ? last : null
-}
-
-/** Bars a session keeps at most (the oldest go first). */
-const MAX_BARS = 1000
-
-/** Finished rounds as JSON, computed once per round record (see `serialisedDocument`). */
-const serialisedRounds = new WeakMap<object, SerialisedPart>()
-/** Keys for serialised parts: unique in this process, which is all a journal file needs. */
-let partKeys = 0
 
 /**
  * One classroom session: its seats and who holds them, its settings, the round being played
@@ -235,11 +199,7 @@ export class Session {
   kick(nodeId: number): void {
     const seat = this.seat(nodeId)
     if (seat.holder !== 'human') throw new SessionError('VALIDATION', `seat ${nodeId} is played by a bot already`)
-    if (seat.claimedFrom) {
-      this.barred.push({ nodeId, client: seat.claimedFrom, at: this.env.clock.now() })
-      // Kicks are the host's, but the list is stored: it stays bounded all the same.
-      if (this.barred.length > MAX_BARS) this.barred.splice(0, this.barred.length - MAX_BARS)
-    }
+    barHolder(this.barred, seat, this.env.clock.now())
     releaseSeat(seat)
     this.connections.delete(nodeId)
     this.run?.reschedule()
@@ -248,9 +208,7 @@ export class Session {
   /** Lifts the bars of the holders kicked from `nodeId`; returns how many there were. */
   allow(nodeId: number): number {
     this.seat(nodeId)
-    const before = this.barred.length
-    for (let i = this.barred.length - 1; i >= 0; i--) if (this.barred[i]?.nodeId === nodeId) this.barred.splice(i, 1)
-    return before - this.barred.length
+    return liftBars(this.barred, nodeId)
   }
 
   isBarred(nodeId: number): boolean {
@@ -351,19 +309,9 @@ export class Session {
    * compared by content, so no change to a seat can be missed.
    */
   serialisedDocument(): SerialisedDocument {
-    const { rounds, seats, ...fields } = this.document()
-    const history: SerialisedPart[] = []
-    for (const round of rounds) {
-      let part = serialisedRounds.get(round)
-      if (part === undefined) {
-        part = { key: ++partKeys, json: JSON.stringify(round) }
-        serialisedRounds.set(round, part)
-      }
-      history.push(part)
-    }
-    const seatsJson = JSON.stringify(seats)
-    if (this.seatsPart?.json !== seatsJson) this.seatsPart = { key: ++partKeys, json: seatsJson }
-    return new SerialisedDocument(JSON.stringify(fields), { seats: this.seatsPart, rounds: history })
+    const { document, seatsPart } = serialiseSession(this.document(), this.seatsPart)
+    this.seatsPart = seatsPart
+    return document
   }
 
   document(): SessionDocument {

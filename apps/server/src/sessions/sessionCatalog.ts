@@ -4,7 +4,8 @@ import type { SessionStore } from '../store/sessionStore'
 import type { Clock } from './clock'
 import { SessionError } from './errors'
 import { replaySliced } from './roundTraces'
-import { displayedRound, type Session } from './session'
+import type { Session } from './session'
+import { displayedRound } from './sessionDocument'
 
 export const DAY_MS = 24 * 60 * 60 * 1000
 
