@@ -52,7 +52,10 @@ export const VERSION = '0.1.0'
 
 /** Builds the HTTP + Socket.IO app without listening, so tests and main.ts share one wiring. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 256 * 1024, frameworkErrors })
+  // No line per request: any client on the network can send thousands a second, and logging
+  // each (two synchronous writes) both slowed the event loop and would fill the disk the log
+  // goes to. Warnings and errors are still logged, with their request.
+  const app = Fastify({ logger: options.logger ?? false, disableRequestLogging: true, bodyLimit: 256 * 1024, frameworkErrors })
   const cluster = options.cluster ? await Cluster.connect(options.cluster, app.log) : null
   const store = options.store ?? cluster?.store ?? new MemorySessionStore()
   installErrorHandlers(app)

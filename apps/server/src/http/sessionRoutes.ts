@@ -233,9 +233,12 @@ export async function registerSessionRoutes(app: FastifyInstance, service: Sessi
         const session = service.get(request.params.id)
         const { round } = request.query
         if (round !== undefined) {
-          const json = await service.roundTraceJson(session.id, round, request.ip)
-          // The typed reply only knows the schema's objects; the text is that object, encoded.
-          ;(reply.type('application/json; charset=utf-8') as unknown as { send(payload: Buffer): void }).send(json)
+          const gzipped = /\bgzip\b/i.test(String(request.headers['accept-encoding'] ?? ''))
+          const json = await service.roundTraceJson(session.id, round, request.ip, gzipped)
+          void reply.type('application/json; charset=utf-8').header('vary', 'accept-encoding')
+          if (gzipped) void reply.header('content-encoding', 'gzip')
+          // The typed reply only knows the schema's objects; the bytes are that object, encoded.
+          ;(reply as unknown as { send(payload: Buffer): void }).send(json)
           return
         }
         return { sessionId: session.id, rounds: session.rounds.map(({ log: _log, ...record }) => record) }

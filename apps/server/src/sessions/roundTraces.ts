@@ -1,7 +1,13 @@
+import { promisify } from 'node:util'
+import { gunzip as gunzipCallback, gzip as gzipCallback } from 'node:zlib'
 import type { LiveRound, TracedMessage } from '@pbft/engine'
 import type { LiveRoundRecord, RoundRecord } from '@pbft/protocol'
 import { SessionError } from './errors'
 import { applyEntry, liveRoundOf } from './roundRunner'
+
+// zlib's async forms run on the thread pool: ~150 ms of gzip for a 5 MB trace never blocks the loop.
+const gzip = promisify(gzipCallback)
+const gunzip = promisify(gunzipCallback)
 
 /** How long one slice of a replay or of its serialisation may hold the event loop. */
 const SLICE_MS = 6
@@ -45,7 +51,7 @@ async function stringifySliced(messages: readonly TracedMessage[], sliceMs = SLI
 }
 
 export interface RoundTraceLimits {
-  /** Bytes of serialised traces kept (default 64 MiB: about eleven rounds at N = 100). */
+  /** Bytes of gzipped answers kept (default 64 MiB: about eighty rounds at N = 100). */
   cacheBytes?: number
   /** Trace requests one client may have in flight (default 2). */
   perClient?: number
@@ -84,16 +90,19 @@ export class RoundTraces {
 
   /**
    * The JSON answer for `record` of session `sessionId`, for `client` (its address), as UTF-8
-   * bytes: a cached answer is sent as it is, with no copy or re-encoding per request.
+   * bytes, gzipped when `gzipped` (the client accepts it): the cache holds the gzip bytes (a
+   * trace compresses ~6×: 5 MB → 0.8 MB on a phone's Wi-Fi), sent as they are; a client
+   * without gzip gets them inflated on the thread pool.
    */
-  async answer(sessionId: string, record: RoundRecord, client: string): Promise<Buffer> {
+  async answer(sessionId: string, record: RoundRecord, client: string, gzipped = false): Promise<Buffer> {
     const held = this.inFlight.get(client) ?? 0
     if (held >= this.perClient) {
       throw new SessionError('TOO_MANY_REPLAYS', `at most ${this.perClient} round replays at once per client: wait for the ones you asked for`)
     }
     this.inFlight.set(client, held + 1)
     try {
-      return await this.answerFor(sessionId, record)
+      const compressed = await this.answerFor(sessionId, record)
+      return gzipped ? compressed : await gunzip(compressed)
     } finally {
       const left = (this.inFlight.get(client) ?? 1) - 1
       if (left > 0) this.inFlight.set(client, left)
@@ -116,7 +125,7 @@ export class RoundTraces {
     }
     const computed = (async () => {
       const trace = await stringifySliced((await replaySliced(record)).trace)
-      return Buffer.from(`{"sessionId":${JSON.stringify(sessionId)},"round":${JSON.stringify(record)},"trace":${trace}}`)
+      return gzip(Buffer.from(`{"sessionId":${JSON.stringify(sessionId)},"round":${JSON.stringify(record)},"trace":${trace}}`))
     })()
     this.computingNow.set(record, computed)
     void computed.then(

@@ -192,9 +192,9 @@ export class SessionService extends SessionCore {
 
   /**
    * A round of the history with its full message trace, replayed from its seed and log, as the
-   * JSON text of a RoundTraceResponse (built in slices and cached: see RoundTraces).
+   * JSON bytes of a RoundTraceResponse, gzipped if asked (built in slices and cached: see RoundTraces).
    */
-  async roundTraceJson(sessionId: string, round: number, client = 'local'): Promise<Buffer> {
+  async roundTraceJson(sessionId: string, round: number, client = 'local', gzipped = false): Promise<Buffer> {
     const session = this.get(sessionId)
     const record = session.rounds.find((candidate) => candidate.round === round)
     if (!record) {
@@ -202,7 +202,7 @@ export class SessionService extends SessionCore {
       const range = kept.length > 0 ? `rounds ${kept[0]}..${kept.at(-1)} are kept` : 'no round finished yet'
       throw new SessionError('NOT_FOUND', `no round ${round} in the history of ${session.id} (${range})`)
     }
-    return this.traces.answer(session.id, record, client)
+    return this.traces.answer(session.id, record, client, gzipped)
   }
 
   /** What the replay cache holds (tests, diagnostics). */
