@@ -32,7 +32,6 @@ export type SocketRole =
   | ({ kind: 'seat'; sessionId: string } & SeatCredential)
   | { kind: 'guest'; sessionId: string | null }
 
-
 /**
  * What a socket asks of its session, as JSON: the socket's side (rooms, emits, rate limits)
  * stays where the socket is, and the command runs where the session is.
