@@ -41,7 +41,7 @@ async function clustered(config: ServerConfig, redisUrl: string): Promise<Fastif
     logger: true,
     publicUrl: config.PUBLIC_URL,
     sessions: { sessionsPerClient: sessionsPerClient(config.SESSIONS_PER_CLIENT) },
-    cluster: { redisUrl, instanceId: config.INSTANCE_ID, leaseTtlMs: config.LEASE_TTL_MS },
+    cluster: { redisUrl, instanceId: config.INSTANCE_ID, leaseTtlMs: config.LEASE_TTL_MS, sessionTtlMs: sessionLifetime(config).ttlMs },
   })
   app.log.info(`instance ${app.cluster?.instanceId ?? '?'}: sessions in Redis, each owned by one instance at a time`)
   return app

@@ -7,6 +7,7 @@ import type { ExperimentService } from '../experiments'
 import { runGatewayCommand, type GatewayCommand, type GatewayRemote, type IoServer } from '../realtime/gateway'
 import { sessionRoom } from '../realtime/rooms'
 import { SessionError } from '../sessions/errors'
+import { DEFAULT_LIFETIME } from '../sessions/sessionCatalog'
 import type { SessionOwnership, SessionService } from '../sessions/sessionService'
 import { RedisSessionStore } from '../store/redisSessionStore'
 import { ClusterExperiments, type ExperimentCall } from './experiments'
@@ -24,6 +25,8 @@ export interface ClusterOptions {
   forwardTimeoutMs?: number
   /** Prefix of every Redis key and channel (default `pbft`). */
   keyPrefix?: string
+  /** Session documents expire this long after their last save (SESSION_TTL_DAYS; default 30 days). */
+  sessionTtlMs?: number
 }
 
 type Log = { info(message: string): void; warn(message: string): void; error(message: string): void }
@@ -108,6 +111,7 @@ export class Cluster {
     this.store = new RedisSessionStore(redis, {
       keyPrefix,
       fence: { leaseKey: (id) => this.leases.key(id), owner: this.instanceId },
+      sessionTtlMs: options.sessionTtlMs ?? DEFAULT_LIFETIME.ttlMs,
     })
     this.leases = new Leases(redis, {
       keyPrefix,
@@ -479,6 +483,8 @@ export class Cluster {
       for (const [i, id] of ids.entries()) {
         if (owners[i] !== null || this.stopped) continue
         const document = await this.store.loadSession(id)
+        // Expired (SESSION_TTL_DAYS): its id leaves the set too.
+        if (document === null) await this.store.forgetExpired(id)
         const running = typeof document === 'object' && document !== null && 'current' in document && document.current !== null
         if (running) await this.locate(id)
       }
