@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { configFromEnv, sessionLifetime, sessionsPerClient } from '../src/config'
+import { configFromEnv, lookupsPerClient, sessionLifetime, sessionsPerClient } from '../src/config'
 
 describe('configFromEnv', () => {
   it('uses PORT, HOST and DATA_DIR from the environment', () => {
@@ -43,5 +43,13 @@ describe('SESSION_TTL_DAYS and MAX_SESSIONS', () => {
     expect(sessionLifetime(configFromEnv({}))).toEqual({})
     expect(() => configFromEnv({ SESSION_TTL_DAYS: '0' })).toThrow(/SESSION_TTL_DAYS/)
     expect(() => configFromEnv({ MAX_SESSIONS: 'many' })).toThrow(/MAX_SESSIONS/)
+  })
+})
+
+describe('LOOKUPS_PER_CLIENT', () => {
+  it('sets the burst of unknown codes per client, 0 turning the limit off', () => {
+    expect(lookupsPerClient(configFromEnv({ LOOKUPS_PER_CLIENT: '100' }).LOOKUPS_PER_CLIENT)).toEqual({ burst: 100, perSecond: 1 })
+    expect(lookupsPerClient(configFromEnv({ LOOKUPS_PER_CLIENT: '0' }).LOOKUPS_PER_CLIENT)).toBeNull()
+    expect(lookupsPerClient(configFromEnv({}).LOOKUPS_PER_CLIENT)).toBeUndefined()
   })
 })
