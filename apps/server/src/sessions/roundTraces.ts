@@ -5,9 +5,15 @@ import type { LiveRoundRecord, RoundRecord } from '@pbft/protocol'
 import { SessionError } from './errors'
 import { applyEntry, liveRoundOf } from './roundRunner'
 
-// zlib's async forms run on the thread pool: ~150 ms of gzip for a 5 MB trace never blocks the loop.
-const gzip = promisify(gzipCallback)
-const gunzip = promisify(gunzipCallback)
+// zlib's async forms run on the thread pool: ~150 ms of gzip for a 5 MB trace never blocks the
+// loop. Their output reaches the loop one chunk per callback: 1 MiB chunks rather than the
+// default 16 KiB make that 5 callbacks per trace instead of ~300 (measured: ~0.5 s of the loop
+// per 65 replays).
+const ZLIB = { chunkSize: 1 << 20 }
+const gzipAsync = promisify(gzipCallback)
+const gunzipAsync = promisify(gunzipCallback)
+const gzip = (data: Buffer): Promise<Buffer> => gzipAsync(data, ZLIB)
+const gunzip = (data: Buffer): Promise<Buffer> => gunzipAsync(data, ZLIB)
 
 /** How long one slice of a replay or of its serialisation may hold the event loop. */
 const SLICE_MS = 6
