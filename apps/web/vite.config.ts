@@ -1,8 +1,10 @@
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
+import { precompress } from './scripts/precompress.ts'
 
 export default defineConfig({
-  plugins: [vue()],
+  // precompress: .br and .gz beside every built text file, served as they are (see scripts/precompress.ts).
+  plugins: [vue(), precompress()],
   server: {
     // The dev server forwards API and socket traffic to a locally running apps/server.
     proxy: {

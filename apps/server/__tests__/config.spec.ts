@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { configFromEnv, sessionsPerClient } from '../src/config'
+import { configFromEnv, lookupsPerClient, sessionLifetime, sessionsPerClient } from '../src/config'
 
 describe('configFromEnv', () => {
   it('uses PORT, HOST and DATA_DIR from the environment', () => {
@@ -34,5 +34,22 @@ describe('SESSIONS_PER_CLIENT', () => {
     expect(sessionsPerClient(configFromEnv({ SESSIONS_PER_CLIENT: '0' }).SESSIONS_PER_CLIENT)).toBeNull()
     expect(sessionsPerClient(configFromEnv({}).SESSIONS_PER_CLIENT)).toBeUndefined()
     expect(() => configFromEnv({ SESSIONS_PER_CLIENT: '-1' })).toThrow(/SESSIONS_PER_CLIENT/)
+  })
+})
+
+describe('SESSION_TTL_DAYS and MAX_SESSIONS', () => {
+  it('set how long idle sessions live and how many are stored; unset keeps the defaults', () => {
+    expect(sessionLifetime(configFromEnv({ SESSION_TTL_DAYS: '0.5', MAX_SESSIONS: '50' }))).toEqual({ ttlMs: 43_200_000, maxSessions: 50 })
+    expect(sessionLifetime(configFromEnv({}))).toEqual({})
+    expect(() => configFromEnv({ SESSION_TTL_DAYS: '0' })).toThrow(/SESSION_TTL_DAYS/)
+    expect(() => configFromEnv({ MAX_SESSIONS: 'many' })).toThrow(/MAX_SESSIONS/)
+  })
+})
+
+describe('LOOKUPS_PER_CLIENT', () => {
+  it('sets the burst of unknown codes per client, 0 turning the limit off', () => {
+    expect(lookupsPerClient(configFromEnv({ LOOKUPS_PER_CLIENT: '100' }).LOOKUPS_PER_CLIENT)).toEqual({ burst: 100, perSecond: 1 })
+    expect(lookupsPerClient(configFromEnv({ LOOKUPS_PER_CLIENT: '0' }).LOOKUPS_PER_CLIENT)).toBeNull()
+    expect(lookupsPerClient(configFromEnv({}).LOOKUPS_PER_CLIENT)).toBeUndefined()
   })
 })

@@ -4,6 +4,8 @@ import { registerExperiments, type ExperimentServiceOptions } from './experiment
 import { frameworkErrors, installErrorHandlers } from './http/errors'
 import { registerHealthRoute } from './http/health'
 import { registerOpenApi } from './http/openapi'
+import { installOriginGuards, OriginPolicy } from './http/originPolicy'
+import { registerSecurityHeaders } from './http/securityHeaders'
 import { registerSessionRoutes } from './http/sessionRoutes'
 import { registerTheoryRoute } from './http/theory'
 import { registerWebApp } from './http/webApp'
@@ -50,18 +52,27 @@ export const VERSION = '0.1.0'
 
 /** Builds the HTTP + Socket.IO app without listening, so tests and main.ts share one wiring. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 256 * 1024, frameworkErrors })
+  // No line per request: any client on the network can send thousands a second, and logging
+  // each (two synchronous writes) both slowed the event loop and would fill the disk the log
+  // goes to. Warnings and errors are still logged, with their request.
+  const app = Fastify({ logger: options.logger ?? false, disableRequestLogging: true, bodyLimit: 256 * 1024, frameworkErrors })
   const cluster = options.cluster ? await Cluster.connect(options.cluster, app.log) : null
   const store = options.store ?? cluster?.store ?? new MemorySessionStore()
   installErrorHandlers(app)
+  // Before any route: pages of other sites may not change anything (see originPolicy.ts).
+  const originPolicy = new OriginPolicy({ publicUrl: options.publicUrl, lanAddress: options.lanAddress })
+  installOriginGuards(app, originPolicy)
+  await registerSecurityHeaders(app)
   // Before any route: @fastify/swagger only documents routes registered after it.
   await registerOpenApi(app, { version: VERSION })
-  registerHealthRoute(app, VERSION)
+  let sessionsRef: SessionService | null = null
+  registerHealthRoute(app, VERSION, () => sessionsRef?.problems() ?? [])
   // Before the session routes, so that their requests reach the session's owner.
   cluster?.installHttpForwarding(app)
 
   const sessions = await SessionService.open({ log: app.log, ...options.sessions, store, ...(cluster ? { ownership: cluster.ownership } : {}) })
   app.decorate('sessions', sessions)
+  sessionsRef = sessions
   await registerSessionRoutes(app, sessions, { publicUrl: options.publicUrl, lanAddress: options.lanAddress })
 
   // ---- experiments and theory (registered as their helper's index.ts documents) ----------
@@ -79,6 +90,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerWebApp(app, options.webRoot)
   const io = attachSocketServer(app, sessions, {
     log: app.log,
+    originPolicy,
     ...options.socket,
     ...(cluster ? { remote: cluster.remote, adapter: cluster.adapter() } : {}),
   })

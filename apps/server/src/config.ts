@@ -35,7 +35,30 @@ const Env = z.object({
    * e.g. for load tests or a whole school behind one NAT address).
    */
   SESSIONS_PER_CLIENT: z.coerce.number().int().min(0).max(100_000).optional(),
+  /**
+   * Unknown session codes one client address may look up at once (default 30, regained at
+   * 1/s); 0 turns the limit off (a school whose phones share one NAT address).
+   */
+  LOOKUPS_PER_CLIENT: z.coerce.number().int().min(0).max(100_000).optional(),
+  /** A session nothing changed in for this many days is deleted (default 30; fractions allowed). */
+  SESSION_TTL_DAYS: z.coerce.number().positive().max(3650).optional(),
+  /** Sessions the server keeps at most (default 2000); see docs/operations.md for what happens at the cap. */
+  MAX_SESSIONS: z.coerce.number().int().min(1).max(1_000_000).optional(),
 })
+
+/** The session service's `lookupsPerClient` option for a LOOKUPS_PER_CLIENT value. */
+export function lookupsPerClient(value: number | undefined): { burst: number; perSecond: number } | null | undefined {
+  if (value === undefined) return undefined
+  return value === 0 ? null : { burst: value, perSecond: 1 }
+}
+
+/** The session service's `lifetime` option from SESSION_TTL_DAYS and MAX_SESSIONS (undefined fields: defaults). */
+export function sessionLifetime(config: Pick<ServerConfig, 'SESSION_TTL_DAYS' | 'MAX_SESSIONS'>): { ttlMs?: number; maxSessions?: number } {
+  return {
+    ...(config.SESSION_TTL_DAYS === undefined ? {} : { ttlMs: Math.round(config.SESSION_TTL_DAYS * 24 * 60 * 60 * 1000) }),
+    ...(config.MAX_SESSIONS === undefined ? {} : { maxSessions: config.MAX_SESSIONS }),
+  }
+}
 
 /** The session service's `sessionsPerClient` option for a SESSIONS_PER_CLIENT value. */
 export function sessionsPerClient(value: number | undefined): { maxSessions: number; windowMs: number } | null | undefined {

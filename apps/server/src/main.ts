@@ -1,6 +1,6 @@
 import { buildApp } from './app'
 import type { FastifyInstance } from 'fastify'
-import { configFromEnv, sessionsPerClient, type ServerConfig } from './config'
+import { configFromEnv, lookupsPerClient, sessionLifetime, sessionsPerClient, type ServerConfig } from './config'
 import { FileSessionStore } from './store/fileSessionStore'
 
 async function main(): Promise<void> {
@@ -26,11 +26,15 @@ async function embedded(config: ServerConfig): Promise<FastifyInstance> {
     logger: true,
     store,
     publicUrl: config.PUBLIC_URL,
-    sessions: { sessionsPerClient: sessionsPerClient(config.SESSIONS_PER_CLIENT) },
+    sessions: {
+      sessionsPerClient: sessionsPerClient(config.SESSIONS_PER_CLIENT),
+      lookupsPerClient: lookupsPerClient(config.LOOKUPS_PER_CLIENT),
+      lifetime: sessionLifetime(config),
+    },
   })
   for (const warning of store.warnings) app.log.warn(warning)
   warn = (message) => app.log.warn(`session store: ${message}`)
-  app.log.info(`${app.sessions.size} session(s) loaded from ${config.DATA_DIR}`)
+  app.log.info(`${app.sessions.storedCount} session(s) stored in ${config.DATA_DIR}, ${app.sessions.size} loaded (running rounds; the others load when first used)`)
   return app
 }
 
@@ -40,8 +44,8 @@ async function clustered(config: ServerConfig, redisUrl: string): Promise<Fastif
     webRoot: config.WEB_ROOT,
     logger: true,
     publicUrl: config.PUBLIC_URL,
-    sessions: { sessionsPerClient: sessionsPerClient(config.SESSIONS_PER_CLIENT) },
-    cluster: { redisUrl, instanceId: config.INSTANCE_ID, leaseTtlMs: config.LEASE_TTL_MS },
+    sessions: { sessionsPerClient: sessionsPerClient(config.SESSIONS_PER_CLIENT), lookupsPerClient: lookupsPerClient(config.LOOKUPS_PER_CLIENT) },
+    cluster: { redisUrl, instanceId: config.INSTANCE_ID, leaseTtlMs: config.LEASE_TTL_MS, sessionTtlMs: sessionLifetime(config).ttlMs },
   })
   app.log.info(`instance ${app.cluster?.instanceId ?? '?'}: sessions in Redis, each owned by one instance at a time`)
   return app

@@ -119,8 +119,11 @@ describe('the persisted session document', () => {
     },
   }
 
-  it('parses version 1', () => {
-    expect(parseSessionDocument(document)).toEqual(document)
+  it('parses version 1; a document from before kicks barred anyone gets an empty list of bars', () => {
+    expect(parseSessionDocument(document)).toEqual({ ...document, barred: [] })
+    const barred = { ...document, barred: [{ nodeId: 2, client: 'c0ffee', at: 5 }] }
+    expect(parseSessionDocument(barred)).toEqual(barred)
+    expect(() => parseSessionDocument({ ...document, barred: [{ nodeId: 2 }] })).toThrow()
   })
 
   it('refuses unknown versions and broken logs', () => {

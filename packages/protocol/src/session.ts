@@ -65,9 +65,17 @@ const nonNegativeInt = (max: number) =>
     .min(0)
     .max(max)
 
-/** A replica id as text (JSON object keys) or number. */
-export const ReplicaKey = z.string().regex(/^\d{1,3}$/, { error: 'expected a replica id' })
+/**
+ * A replica id as a JSON object key, in canonical decimal (`"7"`, never `"007"` or `"+7"`): two
+ * spellings of one id would name one replica twice. Whether the replica exists depends on the
+ * session's N and is checked where N is known.
+ */
+export const ReplicaKey = z.string().regex(/^(?:0|[1-9]\d{0,2})$/, { error: 'expected a replica id in canonical decimal (0, 1, … 99)' })
+/** Replica keys as documents saved before keys had to be canonical may hold them. */
+const StoredReplicaKey = z.string().regex(/^\d{1,3}$/, { error: 'expected a replica id' })
 export const ReplicaId = nonNegativeInt(SESSION_LIMITS.maxNodes - 1)
+/** `/api/sessions/:id/seats/:nodeId/…` */
+export const SeatParams = SessionParams.extend({ nodeId: z.coerce.number({ error: 'expected a seat number' }).pipe(ReplicaId) })
 
 export const ChoiceValue = z.string().min(1).max(SESSION_LIMITS.maxValueLength)
 
@@ -172,6 +180,11 @@ export const SeatInfo = z.object({
   playedBy: PlayedBy,
   fault: FaultKind,
   isByzantine: z.boolean(),
+  /**
+   * The host kicked a holder of this seat, who may not claim a seat of this session again
+   * until the host allows it (`host:allow-seat`, `POST …/seats/:nodeId/allow`).
+   */
+  barred: z.boolean().optional(),
 })
 export type SeatInfo = z.infer<typeof SeatInfo>
 
@@ -214,6 +227,8 @@ export const ByzantineChoice = z.object({
   tamper: z.boolean().optional(),
 })
 export type ByzantineChoice = z.infer<typeof ByzantineChoice>
+/** A choice as a round's log holds it (documents written before keys had to be canonical). */
+const LoggedChoice = ByzantineChoice.extend({ values: z.record(StoredReplicaKey, ChoiceValue).optional() })
 
 /**
  * One call on the round's LiveRound. A live round is deterministic given its seed and these
@@ -221,7 +236,7 @@ export type ByzantineChoice = z.infer<typeof ByzantineChoice>
  * finished one. `at` is milliseconds since the round started.
  */
 export const RoundLogEntry = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('act'), replica: z.int(), choice: ByzantineChoice.optional(), by: z.enum(['human', 'bot']), at: z.number() }),
+  z.object({ type: z.literal('act'), replica: z.int(), choice: LoggedChoice.optional(), by: z.enum(['human', 'bot']), at: z.number() }),
   z.object({ type: z.literal('skip'), replica: z.int(), by: z.enum(['human', 'bot']), at: z.number() }),
   z.object({ type: z.literal('close'), reason: CloseReason, at: z.number() }),
   z.object({ type: z.literal('rate'), p: z.number().min(0).max(1), at: z.number() }),
@@ -404,8 +419,20 @@ export const SeatRecord = z.object({
   /** SHA-256 (hex) of the seat token; the token itself is never stored. */
   tokenHash: z.string().nullable(),
   claimedAt: z.number().nullable(),
+  /** Who claimed it: a hash of the client's address (kept so that a kick can bar them); never sent. */
+  claimedFrom: z.string().nullable().optional(),
 })
 export type SeatRecord = z.infer<typeof SeatRecord>
+
+/** A kicked holder barred from claiming again in this session (until the host allows the seat). */
+export const SeatBar = z.object({
+  /** The seat they were kicked from. */
+  nodeId: z.int(),
+  /** The `claimedFrom` of the kicked holder. */
+  client: z.string(),
+  at: z.number(),
+})
+export type SeatBar = z.infer<typeof SeatBar>
 
 export const SessionDocumentV1 = z.object({
   v: z.literal(1),
@@ -420,6 +447,8 @@ export const SessionDocumentV1 = z.object({
   rounds: z.array(RoundRecord),
   /** The running round as seed + calls: restoring replays it. */
   current: LiveRoundRecord.nullable(),
+  /** Kicked holders who may not claim again (absent in documents written before kicks barred anyone). */
+  barred: z.array(SeatBar).default([]),
 })
 
 /** The latest document version; `parseSessionDocument` migrates older ones up to it. */

@@ -60,6 +60,8 @@ export const SetDeliveryRatePayload = z.object({ messageDeliveryRate: z.number()
 export const SetFaultPayload = z.object({ nodeId: ReplicaId, fault: FaultKind })
 export const LockPayload = z.object({ locked: z.boolean() })
 export const KickPayload = z.object({ nodeId: ReplicaId })
+/** Lets the holders kicked from this seat claim again. */
+export const AllowSeatPayload = z.object({ nodeId: ReplicaId })
 export const SetBotTakeoverPayload = z.object({ botTakeover: z.boolean() })
 /** `nodeId`, when sent, must be the socket's own seat: a seat token acts for its seat only. */
 export const ActPayload = ByzantineChoice.extend({ nodeId: ReplicaId.optional() }).nullish()
@@ -227,7 +229,10 @@ export interface ClientToServerEvents {
   /** Takes effect from the next round: a running round keeps the faults it started with. */
   'host:set-fault': (payload: Payload<typeof SetFaultPayload>, ack: AckCallback<{ nodeId: number; fault: FaultKind; effective: 'now' | 'next-round' }>) => void
   'host:lock': (payload: Payload<typeof LockPayload>, ack: AckCallback<{ locked: boolean }>) => void
+  /** Revokes the seat's token and bars its holder from claiming again until `host:allow-seat`. */
   'host:kick': (payload: Payload<typeof KickPayload>, ack: AckCallback<{ nodeId: number }>) => void
+  /** Lifts the bars of the holders kicked from this seat; `allowed` counts them. */
+  'host:allow-seat': (payload: Payload<typeof AllowSeatPayload>, ack: AckCallback<{ nodeId: number; allowed: number }>) => void
   'host:set-bot-takeover': (payload: Payload<typeof SetBotTakeoverPayload>, ack: AckCallback<{ botTakeover: boolean }>) => void
   'replica:act': (payload: Payload<typeof ActPayload>, ack: AckCallback<{ nodeId: number; sent: number }>) => void
   'replica:skip': (payload: Payload<typeof SkipPayload>, ack: AckCallback<{ nodeId: number }>) => void

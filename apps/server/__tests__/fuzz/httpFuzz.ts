@@ -102,7 +102,7 @@ describe(title, () => {
   }
 
   beforeAll(async () => {
-    app = await buildApp({ webRoot: '/nonexistent', lanAddress: null, sessions: { sessionsPerClient: null } })
+    app = await buildApp({ webRoot: '/nonexistent', lanAddress: null, sessions: { sessionsPerClient: null, lookupsPerClient: null } })
     await app.ready()
     const other = (await app.inject({ method: 'POST', url: '/api/sessions', payload: { nodeCount: 4 } })).json<{ sessionId: string; hostToken: string }>()
     const experiment = (await app.inject({ method: 'POST', url: '/api/experiments', payload: { nodes: [4], p: [0.9], rounds: 10, seed: 1 } })).json<{ id: string }>()

@@ -1,5 +1,6 @@
 import {
   ActPayload,
+  AllowSeatPayload,
   ClaimPayload,
   EmptyPayload,
   ExperimentWatchPayload,
@@ -55,6 +56,7 @@ const EVENTS: Record<EventName, { schema: z.ZodType; fields: Record<string, fc.A
   'host:set-fault': { schema: SetFaultPayload, fields: { nodeId: int(-1, 101), fault: fc.constantFrom('honest', 'silent', 'wrong-value', 'equivocate', 'tamper', 'x') } },
   'host:lock': { schema: LockPayload, fields: { locked: fc.boolean() } },
   'host:kick': { schema: KickPayload, fields: { nodeId: int(-1, 101) } },
+  'host:allow-seat': { schema: AllowSeatPayload, fields: { nodeId: int(-1, 101) } },
   'host:set-bot-takeover': { schema: SetBotTakeoverPayload, fields: { botTakeover: fc.boolean() } },
   'replica:act': {
     schema: ActPayload,
@@ -157,7 +159,7 @@ describe('socket fuzz: every client event, random payloads, as guest, host and s
   }
 
   beforeAll(async () => {
-    server = await startLiveServer({ lanAddress: null, sessions: { sessionsPerClient: null }, socket: { ratePerSecond: 1e9, burst: 1e9 } })
+    server = await startLiveServer({ lanAddress: null, sessions: { sessionsPerClient: null, lookupsPerClient: null }, socket: { ratePerSecond: 1e9, burst: 1e9 } })
     const pace = { pacingMs: 20, phaseTimeoutMs: 2000, phaseGapMs: 10 }
     const hosted = await server.createSession({ nodeCount: 10, ...pace })
     const replicas = await server.createSession({ nodeCount: 10, allowTampering: true, faults: { 1: 'equivocate', 2: 'tamper', 4: 'wrong-value' }, ...pace })

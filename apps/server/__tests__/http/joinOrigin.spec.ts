@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { joinOrigin, lanAddress } from '../../src/http/joinOrigin'
+import { joinOrigin, lanAddress, parseHostHeader } from '../../src/http/joinOrigin'
+
+const OWN = new Set(['127.0.0.1', '192.168.1.20', '[fe80::1]'])
 
 describe('joinOrigin', () => {
   it('uses PUBLIC_URL when it is set', () => {
@@ -12,8 +14,26 @@ describe('joinOrigin', () => {
     expect(joinOrigin({ protocol: 'http', host: '[::1]:8080' }, undefined, '192.168.1.20')).toBe('http://192.168.1.20:8080')
   })
 
-  it('keeps an address the host already reached over the network', () => {
-    expect(joinOrigin({ protocol: 'http', host: '192.168.1.20:3000' }, undefined, '10.0.0.1')).toBe('http://192.168.1.20:3000')
+  it('keeps an address of this machine the host already reached over the network', () => {
+    expect(joinOrigin({ protocol: 'http', host: '192.168.1.20:3000' }, undefined, '10.0.0.1', OWN)).toBe('http://192.168.1.20:3000')
+  })
+
+  it('never reflects a host name it cannot vouch for: the LAN address (or the local address) replaces it', () => {
+    expect(joinOrigin({ protocol: 'http', host: 'evil.example:3000' }, undefined, '192.168.1.20', OWN)).toBe('http://192.168.1.20:3000')
+    expect(joinOrigin({ protocol: 'http', host: 'evil.example', localPort: 8080 }, undefined, '192.168.1.20', OWN)).toBe('http://192.168.1.20:8080')
+    expect(joinOrigin({ protocol: 'http', host: 'evil.example', localPort: 8080, localAddress: '::ffff:127.0.0.1' }, undefined, null, OWN)).toBe(
+      'http://127.0.0.1:8080',
+    )
+  })
+
+  it('refuses a malformed Host header with 400 VALIDATION, PUBLIC_URL or not', () => {
+    for (const host of ['a b', '[', ':80', '', 'x:99999', 'x:0', 'user@x', 'x/y', 'x:80:80']) {
+      expect(() => joinOrigin({ protocol: 'http', host }, undefined, '192.168.1.20', OWN), host).toThrow(
+        expect.objectContaining({ statusCode: 400, code: 'VALIDATION' }),
+      )
+      expect(() => joinOrigin({ protocol: 'http', host }, 'https://pbft.example.edu', null, OWN), host).toThrow(/headers\.host/)
+    }
+    expect(parseHostHeader('[::1]:3000')).toEqual({ hostname: '[::1]', port: 3000 })
   })
 
   it('falls back to the request origin on a machine without a LAN address', () => {

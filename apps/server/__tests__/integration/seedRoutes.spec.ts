@@ -135,8 +135,9 @@ describe('the seed-compatible session routes', () => {
   it('POST /api/sessions/:id/run-batch-experiment reports rates in percent with 2 decimals', async () => {
     const created = await server.request<Body>('POST', '/api/sessions', { body: { nodeCount: 10, messageDeliveryRate: 90 } })
     const id = String(created.body.sessionId)
+    const token = String(created.body.hostToken)
     const started = performance.now()
-    const response = await server.request<Body>('POST', `/api/sessions/${id}/run-batch-experiment?rounds=10000`)
+    const response = await server.request<Body>('POST', `/api/sessions/${id}/run-batch-experiment?rounds=10000`, { token })
     const elapsed = performance.now() - started
     expect(response.status).toBe(200)
     const body = response.body
@@ -155,8 +156,29 @@ describe('the seed-compatible session routes', () => {
     expect(results.find((r) => r.success === false)?.failureReason).toMatch(/^(pre-prepare|prepare|commit): N(pp|p|c)=\d+ < N-f=7$/)
     // Well under a second end to end (the original system: 16 s for 300 rounds).
     expect(elapsed).toBeLessThan(1000)
-    const bad = await server.request<Body>('POST', `/api/sessions/${id}/run-batch-experiment?rounds=100001`)
+    const bad = await server.request<Body>('POST', `/api/sessions/${id}/run-batch-experiment?rounds=100001`, { token })
     expect(bad.status).toBe(400)
+  })
+
+  it('run-batch-experiment is host-only and bounded: one per session and per client, rounds × N² ≤ 10^8', async () => {
+    const created = await server.request<Body>('POST', '/api/sessions', { body: { nodeCount: 100 } })
+    const id = String(created.body.sessionId)
+    const token = String(created.body.hostToken)
+    const other = await server.request<Body>('POST', '/api/sessions', { body: { nodeCount: 10 } })
+    const url = (rounds: number, sessionId = id) => `/api/sessions/${sessionId}/run-batch-experiment?rounds=${rounds}`
+    expect(await server.request<Body>('POST', url(10))).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHORIZED' } } })
+    expect(await server.request<Body>('POST', url(10), { token: String(other.body.hostToken) })).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } })
+    const tooMuch = await server.request<Body>('POST', url(10_001), { token })
+    expect(tooMuch).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION', message: expect.stringContaining('at most 10000 rounds at N = 100') } } })
+    // While one batch of this client runs, its second is refused, in this session (BUSY) and in another (429).
+    const first = server.request<Body>('POST', url(2000), { token })
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    const again = await server.request<Body>('POST', url(10), { token })
+    const elsewhere = await server.request<Body>('POST', url(10, String(other.body.sessionId)), { token: String(other.body.hostToken) })
+    expect((await first).status).toBe(200)
+    expect(again).toMatchObject({ status: 409, body: { error: { code: 'BUSY' } } })
+    expect(elsewhere).toMatchObject({ status: 429, body: { error: { code: 'TOO_MANY_BATCHES' } } })
+    expect((await server.request<Body>('POST', url(10), { token })).status).toBe(200)
   })
 
   it('DELETE /api/sessions/:id removes it for everyone', async () => {

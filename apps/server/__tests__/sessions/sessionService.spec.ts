@@ -289,9 +289,9 @@ describe('history and persistence', () => {
     await h.service.startRound(h.id)
     h.clock.advance(2000)
     const live = h.service.get(h.id).run?.live.trace
-    const replayed = h.service.roundTrace(h.id, 1)
+    const replayed = JSON.parse((await h.service.roundTraceJson(h.id, 1)).toString()) as { trace: unknown[] }
     expect(replayed.trace).toEqual(live)
-    expect(() => h.service.roundTrace(h.id, 7)).toThrow(/no round 7/)
+    await expect(h.service.roundTraceJson(h.id, 7)).rejects.toThrow(/no round 7/)
   })
 
   it('a delivery rate changed mid-round applies to the messages sent from then on, and replays', async () => {
@@ -305,7 +305,7 @@ describe('history and persistence', () => {
     expect(trace.filter((m) => m.phase === 'pre-prepare').every((m) => m.status === 'delivered')).toBe(true)
     expect(trace.filter((m) => m.phase !== 'pre-prepare').every((m) => m.status === 'dropped')).toBe(true)
     expect(session.rounds[0]?.log.filter((entry) => entry.type === 'rate')).toEqual([{ type: 'rate', p: 0, at: TIMING.pacingMs }])
-    expect(h.service.roundTrace(h.id, 1).trace).toEqual(trace)
+    expect((JSON.parse((await h.service.roundTraceJson(h.id, 1)).toString()) as { trace: unknown[] }).trace).toEqual(trace)
     expect(session.settings.messageDeliveryRate).toBe(0)
   })
 
@@ -359,15 +359,22 @@ describe('history and persistence', () => {
     await service.close()
   })
 
-  it('skips stored sessions that do not parse', async () => {
+  it('skips stored sessions that do not parse, when they are first used, and reports them', async () => {
     const store = new MemorySessionStore()
     await store.saveSession('BROKEN', { v: 1, id: 'BROKEN' })
     await store.saveSession('FUTURE', { v: 9, id: 'FUTURE' })
     const warnings: string[] = []
     const service = await SessionService.open({ store, log: { ...QUIET_LOG, warn: (m) => warnings.push(m) } })
+    // Nothing is read at start but the index.
     expect(service.size).toBe(0)
+    expect(service.storedCount).toBe(2)
+    expect(warnings).toHaveLength(0)
+    expect(await service.ensure('BROKEN')).toBe(false)
+    expect(await service.ensure('future')).toBe(false)
+    expect(() => service.get('BROKEN')).toThrow(/no session BROKEN/)
     expect(warnings).toHaveLength(2)
     expect(warnings[0]).toMatch(/skipped stored session BROKEN/)
+    expect(service.problems()).toHaveLength(2)
     await service.close()
   })
 })

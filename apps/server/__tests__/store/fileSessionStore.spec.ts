@@ -27,7 +27,8 @@ describe('FileSessionStore', () => {
     rmSync(dataDir, { recursive: true, force: true })
   })
 
-  const filesIn = (dir: string): string[] => readdirSync(join(dataDir, dir)).sort()
+  /** The files of `dir`, without the session index the store keeps beside the snapshots. */
+  const filesIn = (dir: string): string[] => readdirSync(join(dataDir, dir)).filter((name) => name !== 'sessions.index').sort()
 
   it('creates its directories and round-trips sessions and experiments', async () => {
     await store.saveSession('s1', { v: 1, name: 'demo' })
@@ -64,8 +65,9 @@ describe('FileSessionStore', () => {
     await store.flushSnapshots()
     expect(JSON.parse(readFileSync(join(dataDir, 'sessions', 'hot.json'), 'utf8'))).toEqual({ v: 1, i: 99 })
     // The 100 saves are one journal batch, and the newest of them one snapshot (at most two).
-    expect(rename.mock.calls.length).toBeGreaterThanOrEqual(1)
-    expect(rename.mock.calls.length).toBeLessThanOrEqual(2)
+    const snapshots = rename.mock.calls.filter(([, to]) => String(to).endsWith('hot.json'))
+    expect(snapshots.length).toBeGreaterThanOrEqual(1)
+    expect(snapshots.length).toBeLessThanOrEqual(2)
   })
 
   it('snapshots a document when it is saved, not when it is written', async () => {

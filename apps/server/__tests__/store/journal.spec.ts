@@ -53,6 +53,8 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true })
 })
 
+/** The files of a sessions directory, without the session index the store keeps there. */
+const listed = (at: string): string[] => readdirSync(at).filter((name) => name !== 'sessions.index')
 const journalFiles = (at = dir): string[] => readdirSync(at).filter((name) => name.startsWith('journal-')).sort()
 const read = (name: string, at = dir): string => readFileSync(join(at, name), 'utf8')
 
@@ -219,12 +221,12 @@ describe('FileSessionStore with its journal', () => {
     const crashed = await openStore({ snapshotDelayMs: 3_600_000 })
     await Promise.all([crashed.saveSession('a', { v: 1 }), crashed.saveSession('b', { v: 1 }), crashed.saveSession('gone', { v: 1 })])
     await Promise.all([crashed.saveSession('a', { v: 2 }), crashed.deleteSession('gone')])
-    expect(readdirSync(sessions())).toEqual([journalFileName(1)])
+    expect(listed(sessions())).toEqual([journalFileName(1)])
 
     const recovered = await openStore()
     expect(await recovered.loadSessions()).toEqual([{ v: 2 }, { v: 1 }])
     // Replayed into snapshots, and the old journal deleted; the new one continues the numbering.
-    expect(readdirSync(sessions()).sort()).toEqual(['a.json', 'b.json', journalFileName(2)])
+    expect(listed(sessions()).sort()).toEqual(['a.json', 'b.json', journalFileName(2)])
     expect(recovered.warnings).toEqual([])
   })
 
@@ -276,7 +278,8 @@ describe('FileSessionStore with its journal', () => {
     )
     expect(await store.loadSessions()).toEqual([...latest.values()])
     await store.close()
-    expect(readdirSync(sessions()).sort()).toEqual([...latest.keys()].map((id) => `${id}.json`).sort())
+    const current = listed(sessions()).filter((name) => !name.endsWith('.prev.json'))
+    expect(current.sort()).toEqual([...latest.keys()].map((id) => `${id}.json`).sort())
     const reopened = await openStore()
     expect(await reopened.loadSessions()).toEqual([...latest.values()])
   })
@@ -343,7 +346,9 @@ describe('FileSessionStore with its journal', () => {
     const onWarning = vi.fn()
     const store = await openStore({ onWarning, snapshotDelayMs: 3_600_000 })
     // A directory where the snapshot file should go: its rename fails.
+    // (and where its previous generation would go: a non-empty directory, so that moving it there fails too)
     mkdirSync(join(sessions(), 'blocked.json'))
+    mkdirSync(join(sessions(), 'blocked.prev.json', 'x'), { recursive: true })
     await expect(store.saveSession('blocked', { v: 1 })).resolves.toBeUndefined()
     await expect(store.saveSession('fine', { v: 1 })).resolves.toBeUndefined()
     await store.flushSnapshots()
@@ -361,6 +366,7 @@ describe('FileSessionStore with its journal', () => {
 
     // The obstacle is gone: the next open replays the journal into the snapshot.
     rmdirSync(join(sessions(), 'blocked.json'))
+    rmSync(join(sessions(), 'blocked.prev.json'), { recursive: true })
     const reopened = await openStore()
     expect(snapshot('blocked')).toEqual({ v: 2 })
     expect(await reopened.loadSessions()).toEqual([{ v: 2 }, { v: 1 }])
@@ -368,11 +374,14 @@ describe('FileSessionStore with its journal', () => {
 
   it('retries a failed snapshot in the background and then deletes the journal it kept', async () => {
     const store = await openStore({ journalBytes: 1, snapshotDelayMs: 5 })
+    // (and where its previous generation would go: a non-empty directory, so that moving it there fails too)
     mkdirSync(join(sessions(), 'blocked.json'))
+    mkdirSync(join(sessions(), 'blocked.prev.json', 'x'), { recursive: true })
     await store.saveSession('blocked', { v: 1 })
     await vi.waitFor(() => expect(store.warnings.length).toBeGreaterThan(0), { timeout: 2000, interval: 5 })
     expect(journalFiles(sessions())).toEqual([journalFileName(1)])
     rmdirSync(join(sessions(), 'blocked.json'))
+    rmSync(join(sessions(), 'blocked.prev.json'), { recursive: true })
     await vi.waitFor(
       () => {
         expect(snapshot('blocked')).toEqual({ v: 1 })
@@ -387,7 +396,7 @@ describe('FileSessionStore with its journal', () => {
     const pending = [store.saveSession('a', { v: 1 }), store.deleteSession('b'), store.saveSession('c', { v: 1 })]
     await store.close()
     await expect(Promise.all(pending)).resolves.toHaveLength(3)
-    expect(readdirSync(sessions()).sort()).toEqual(['a.json', 'c.json'])
+    expect(listed(sessions()).sort()).toEqual(['a.json', 'c.json'])
     await expect(store.saveSession('d', {})).rejects.toBeInstanceOf(StoreError)
   })
 })

@@ -31,6 +31,30 @@ describe('RedisSessionStore (a real redis-server)', () => {
     await store.close()
   })
 
+  it('session documents expire SESSION_TTL_DAYS after their last save (fenced or not); the id set forgets them', async () => {
+    const plain = new RedisSessionStore(redis, { keyPrefix: `${prefix}p`, sessionTtlMs: 300 })
+    const fenced = new RedisSessionStore(redis, { keyPrefix: `${prefix}f`, sessionTtlMs: 300, fence: { leaseKey: (id) => `${prefix}f:lease:${id}`, owner: 'me' } })
+    try {
+      for (const [store, p] of [[plain, `${prefix}p`], [fenced, `${prefix}f`]] as const) {
+        await store.saveSession('s1', { v: 1 })
+        await store.saveExperiment('e1', { v: 1 })
+        const ttl = await redis.pttl(`${p}:session:s1`)
+        expect(ttl).toBeGreaterThan(0)
+        expect(ttl).toBeLessThanOrEqual(300)
+        expect(await redis.pttl(`${p}:experiment:e1`)).toBe(-1)
+      }
+      await new Promise((resolve) => setTimeout(resolve, 400))
+      for (const [store, p] of [[plain, `${prefix}p`], [fenced, `${prefix}f`]] as const) {
+        expect(await store.loadSession('s1')).toBeNull()
+        await store.forgetExpired('s1')
+        expect(await redis.smembers(`${p}:sessions`)).toEqual([])
+      }
+    } finally {
+      await plain.close()
+      await fenced.close()
+    }
+  })
+
   it('round-trips sessions and experiments as JSON strings under their keys and id sets', async () => {
     await store.saveSession('s1', { v: 1, name: 'demo' })
     await store.saveExperiment('e1', { v: 1, status: 'done' })

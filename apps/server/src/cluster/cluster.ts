@@ -7,6 +7,7 @@ import type { ExperimentService } from '../experiments'
 import { runGatewayCommand, type GatewayCommand, type GatewayRemote, type IoServer } from '../realtime/gateway'
 import { sessionRoom } from '../realtime/rooms'
 import { SessionError } from '../sessions/errors'
+import { DEFAULT_LIFETIME } from '../sessions/sessionCatalog'
 import type { SessionOwnership, SessionService } from '../sessions/sessionService'
 import { RedisSessionStore } from '../store/redisSessionStore'
 import { ClusterExperiments, type ExperimentCall } from './experiments'
@@ -24,6 +25,8 @@ export interface ClusterOptions {
   forwardTimeoutMs?: number
   /** Prefix of every Redis key and channel (default `pbft`). */
   keyPrefix?: string
+  /** Session documents expire this long after their last save (SESSION_TTL_DAYS; default 30 days). */
+  sessionTtlMs?: number
 }
 
 type Log = { info(message: string): void; warn(message: string): void; error(message: string): void }
@@ -108,6 +111,7 @@ export class Cluster {
     this.store = new RedisSessionStore(redis, {
       keyPrefix,
       fence: { leaseKey: (id) => this.leases.key(id), owner: this.instanceId },
+      sessionTtlMs: options.sessionTtlMs ?? DEFAULT_LIFETIME.ttlMs,
     })
     this.leases = new Leases(redis, {
       keyPrefix,
@@ -136,7 +140,10 @@ export class Cluster {
 
   /** Connects to Redis (failing start-up with a clear message when it cannot) and subscribes. */
   static async connect(options: ClusterOptions, log: Log): Promise<Cluster> {
-    const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 5, lazyConnect: true })
+    // While Redis is away a command waits for at most two reconnection attempts (≤ 0.5 s
+    // apart, so ~1 s) and then fails: clients get 503 STORAGE quickly rather than an
+    // acknowledgement that hangs for the ~10 s ioredis's growing back-off would add up to.
+    const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 2, retryStrategy: (times) => Math.min(times * 100, 500), lazyConnect: true })
     const duplicates = new Set<Redis>()
     Cluster.watch(redis, log, duplicates)
     try {
@@ -175,7 +182,7 @@ export class Cluster {
 
   /** Reserves new session ids: the creating process owns the session from the start. */
   get ownership(): SessionOwnership {
-    return { claim: (id) => this.leases.acquire(id) }
+    return { claim: (id) => this.leases.acquire(id).catch((error: unknown) => Promise.reject(storageUnavailable(error))) }
   }
 
   /** Runs socket commands for sessions held elsewhere on their owner. */
@@ -270,7 +277,9 @@ export class Cluster {
     if (this.service?.has(id)) return Promise.resolve({ kind: 'local' })
     const pending = this.adopting.get(id)
     if (pending) return pending
-    const located = this.findOrAdopt(id).finally(() => this.adopting.delete(id))
+    const located = this.findOrAdopt(id)
+      .catch((error: unknown) => Promise.reject(storageUnavailable(error)))
+      .finally(() => this.adopting.delete(id))
     this.adopting.set(id, located)
     return located
   }
@@ -315,7 +324,7 @@ export class Cluster {
       } catch (error) {
         if (!(error instanceof UnreachableError) || Date.now() > deadline || this.stopped) {
           if (error instanceof UnreachableError) throw new SessionError('BUSY', `the server that owns session ${id} is gone; try again in a moment`)
-          throw error
+          throw storageUnavailable(error)
         }
       }
       const left = await this.leases.remainingMs(id).catch(() => 100)
@@ -474,6 +483,8 @@ export class Cluster {
       for (const [i, id] of ids.entries()) {
         if (owners[i] !== null || this.stopped) continue
         const document = await this.store.loadSession(id)
+        // Expired (SESSION_TTL_DAYS): its id leaves the set too.
+        if (document === null) await this.store.forgetExpired(id)
         const running = typeof document === 'object' && document !== null && 'current' in document && document.current !== null
         if (running) await this.locate(id)
       }
@@ -492,6 +503,17 @@ export class Cluster {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer)
     this.heartbeatTimer = null
   }
+}
+
+/**
+ * A failed Redis call (server down, unreachable, retries used up) as the refusal clients are
+ * promised: 503 STORAGE / ack code STORAGE, not an internal error. Refusals with their own
+ * code (a SessionError, also when it came back from another instance) pass unchanged.
+ */
+export function storageUnavailable(error: unknown): unknown {
+  if (error instanceof SessionError) return error
+  const reason = error instanceof Error ? error.message : String(error)
+  return new SessionError('STORAGE', `the session store (Redis) cannot be reached: ${reason}`)
 }
 
 /** The (upper-case) session id of `/api/sessions/<id>…`, or null for other paths. */

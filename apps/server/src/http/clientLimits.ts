@@ -1,3 +1,5 @@
+import { SessionError } from '../sessions/errors'
+
 /**
  * Per-client limits on REST calls that allocate server state. Sessions live in memory (and in
  * the store) until deleted, so one client looping on `POST /api/sessions` could fill both; each
@@ -75,4 +77,66 @@ export class SessionCreationLimiter {
 function formatWindow(ms: number): string {
   if (ms % 60_000 === 0) return `${ms / 60_000} min`
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`
+}
+
+/** How many unknown session codes one client may look up: a burst, then a steady rate. */
+export interface LookupsPerClientLimit {
+  /** Misses allowed at once (default 30: a class mistyping codes never gets near it). */
+  burst: number
+  /** Misses regained per second (default 1). */
+  perSecond: number
+}
+
+export const DEFAULT_LOOKUPS_PER_CLIENT: LookupsPerClientLimit = { burst: 30, perSecond: 1 }
+
+/**
+ * Session codes are short (~8.9·10^8 of them) and a code lets anyone claim a free seat, so a
+ * client that keeps asking for codes that do not exist is guessing. Each client address has a
+ * bucket of misses (REST 404s for an unknown session, socket handshakes to one); once it is
+ * empty, every lookup by code from that address is refused with 429 TOO_MANY_LOOKUPS (hits
+ * too, or the answers would still tell which codes exist) until the bucket refills.
+ */
+export class LookupLimiter {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>()
+
+  constructor(
+    private readonly limit: LookupsPerClientLimit | null,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** Throws TOO_MANY_LOOKUPS while `client` has no misses left. */
+  check(client: string): void {
+    if (this.limit === null) return
+    const bucket = this.refill(client)
+    if (bucket !== undefined && bucket.tokens < 1) {
+      const wait = Math.max(1, Math.ceil((1 - bucket.tokens) / this.limit.perSecond))
+      throw new SessionError('TOO_MANY_LOOKUPS', `too many unknown session codes from this address: retry in ${wait} s`)
+    }
+  }
+
+  /** `client` asked for a session that does not exist. */
+  miss(client: string): void {
+    if (this.limit === null) return
+    if (this.buckets.size > SWEEP_ABOVE) this.sweep()
+    const bucket = this.refill(client) ?? { tokens: this.limit.burst, at: this.now() }
+    bucket.tokens = Math.max(0, bucket.tokens - 1)
+    this.buckets.set(client, bucket)
+  }
+
+  private refill(client: string): { tokens: number; at: number } | undefined {
+    const bucket = this.buckets.get(client)
+    if (bucket === undefined || this.limit === null) return bucket
+    const now = this.now()
+    bucket.tokens = Math.min(this.limit.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.limit.perSecond)
+    bucket.at = now
+    return bucket
+  }
+
+  /** Full buckets carry no information: forgotten, so the map stays small. */
+  private sweep(): void {
+    for (const client of [...this.buckets.keys()]) {
+      const bucket = this.refill(client)
+      if (bucket !== undefined && this.limit !== null && bucket.tokens >= this.limit.burst) this.buckets.delete(client)
+    }
+  }
 }

@@ -3,10 +3,18 @@ import type { HealthResponse } from '@pbft/protocol'
 
 const startedAt = Date.now()
 
-export function registerHealthRoute(app: FastifyInstance, version: string): void {
-  app.get('/api/health', async (): Promise<HealthResponse> => ({
-    status: 'ok',
-    version,
-    uptimeSeconds: (Date.now() - startedAt) / 1000,
-  }))
+/**
+ * Liveness and version. `problems` lists what needs a person's look (a quarantined snapshot
+ * file, …): then the status is `degraded`, still with 200, because the server does serve.
+ */
+export function registerHealthRoute(app: FastifyInstance, version: string, problems: () => readonly string[] = () => []): void {
+  app.get('/api/health', async (): Promise<HealthResponse> => {
+    const found = problems()
+    return {
+      status: found.length > 0 ? 'degraded' : 'ok',
+      version,
+      uptimeSeconds: (Date.now() - startedAt) / 1000,
+      ...(found.length > 0 ? { problems: [...found] } : {}),
+    }
+  })
 }

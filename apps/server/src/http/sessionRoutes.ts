@@ -14,6 +14,7 @@ import {
   RoundTraceResponse,
   SessionInfo,
   SessionParams,
+  SeatParams,
   SessionStatus,
   SessionStatusResponse,
   StartRoundPayload,
@@ -21,6 +22,8 @@ import {
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { FORWARDED_HEADER } from '../cluster/cluster'
+import { UnknownSessionError } from '../sessions/errors'
 import type { SessionService } from '../sessions/sessionService'
 import { connectedNodes, sessionInfo, sessionStatus } from '../sessions/views'
 import { useZodCompilers } from './openapi'
@@ -34,7 +37,7 @@ export interface SessionRoutesOptions {
 
 const TAGS = ['sessions']
 const HOST_ONLY = 'Host only: `Authorization: Bearer <hostToken>` (401 without it, 403 with a wrong one).'
-const errors = { 400: ApiErrorResponse, 401: ApiErrorResponse, 403: ApiErrorResponse, 404: ApiErrorResponse, 409: ApiErrorResponse }
+const errors = { 400: ApiErrorResponse, 401: ApiErrorResponse, 403: ApiErrorResponse, 404: ApiErrorResponse, 409: ApiErrorResponse, 429: ApiErrorResponse }
 
 /** The host token from `Authorization: Bearer <token>`, or undefined. */
 export function bearerToken(request: FastifyRequest): string | undefined {
@@ -55,6 +58,21 @@ export async function registerSessionRoutes(app: FastifyInstance, service: Sessi
     const params = SessionParams
     const creations = new SessionCreationLimiter(service.sessionsPerClient === undefined ? DEFAULT_SESSIONS_PER_CLIENT : service.sessionsPerClient)
 
+    // Codes are guessable: a client that keeps naming sessions that do not exist is refused
+    // (429 TOO_MANY_LOOKUPS) for a while. Requests another instance forwarded were checked there.
+    const lookup = (request: FastifyRequest): boolean =>
+      (request.params as { id?: unknown } | undefined)?.id !== undefined && request.headers[FORWARDED_HEADER] === undefined
+    scope.addHook('onRequest', async (request) => {
+      if (!lookup(request)) return
+      service.lookups.check(request.ip)
+      // A stored session is read from the store the first time it is used (see SessionCatalog).
+      const id = (request.params as { id?: unknown }).id
+      if (typeof id === 'string' && /^[A-Za-z0-9]{1,32}$/.test(id)) await service.ensure(id)
+    })
+    scope.addHook('onError', async (request, _reply, error) => {
+      if (error instanceof UnknownSessionError && lookup(request)) service.lookups.miss(request.ip)
+    })
+
     api.post(
       '/api/sessions',
       {
@@ -67,6 +85,12 @@ export async function registerSessionRoutes(app: FastifyInstance, service: Sessi
         },
       },
       async (request, reply) => {
+        // Checked first: a bad Host header must not leave a session behind whose token nobody got.
+        const origin = joinOrigin(
+          { protocol: request.protocol, host: request.host, localPort: request.socket.localPort, localAddress: request.socket.localAddress },
+          options.publicUrl,
+          options.lanAddress === undefined ? lanAddress() : options.lanAddress,
+        )
         const release = creations.reserve(request.ip)
         const { session, hostToken, warnings } = await service.create(request.body).catch((error: unknown) => {
           release()
@@ -79,7 +103,7 @@ export async function registerSessionRoutes(app: FastifyInstance, service: Sessi
           status: info.status,
           createdAt: info.createdAt,
           hostToken,
-          joinUrl: `${joinOrigin(request, options.publicUrl, options.lanAddress === undefined ? lanAddress() : options.lanAddress)}/join/${session.id}`,
+          joinUrl: `${origin}/join/${session.id}`,
           warnings,
         })
       },
@@ -164,7 +188,24 @@ export async function registerSessionRoutes(app: FastifyInstance, service: Sessi
           response: { 200: AssignNodeResponse, ...errors },
         },
       },
-      async (request) => service.claimSeat(request.params.id, request.body),
+      async (request) => service.claimSeat(request.params.id, request.body, request.ip),
+    )
+
+    api.post(
+      '/api/sessions/:id/seats/:nodeId/allow',
+      {
+        schema: {
+          tags: TAGS,
+          summary: 'Let the holders kicked from a seat claim again (as socket host:allow-seat)',
+          description: `${HOST_ONLY} A kick bars the kicked holder (their client address) from claiming any seat of the session until this; \`allowed\` counts the bars lifted.`,
+          params: SeatParams,
+          response: { 200: z.object({ sessionId: z.string(), nodeId: z.int(), allowed: z.int() }), ...errors },
+        },
+      },
+      async (request) => {
+        const session = service.checkHost(request.params.id, bearerToken(request))
+        return { sessionId: session.id, nodeId: request.params.nodeId, allowed: await service.allowSeat(session.id, request.params.nodeId) }
+      },
     )
 
     api.get(
@@ -183,11 +224,23 @@ export async function registerSessionRoutes(app: FastifyInstance, service: Sessi
           querystring: HistoryQuery,
           response: { 200: z.union([RoundTraceResponse, HistoryResponse]), ...errors },
         },
+        // A round's trace (up to ~6 MB of our own engine's output) is sent as the JSON bytes
+        // RoundTraces built once, in slices, and cached: encoding it with the schema on every
+        // call held the event loop for ~100 ms. Fastify sends a Buffer as it is; the list of
+        // rounds and errors still go through the schema.
       },
-      async (request) => {
+      async (request, reply) => {
         const session = service.get(request.params.id)
         const { round } = request.query
-        if (round !== undefined) return service.roundTrace(session.id, round)
+        if (round !== undefined) {
+          const gzipped = /\bgzip\b/i.test(String(request.headers['accept-encoding'] ?? ''))
+          const json = await service.roundTraceJson(session.id, round, request.ip, gzipped)
+          void reply.type('application/json; charset=utf-8').header('vary', 'accept-encoding')
+          if (gzipped) void reply.header('content-encoding', 'gzip')
+          // The typed reply only knows the schema's objects; the bytes are that object, encoded.
+          ;(reply as unknown as { send(payload: Buffer): void }).send(json)
+          return
+        }
         return { sessionId: session.id, rounds: session.rounds.map(({ log: _log, ...record }) => record) }
       },
     )
@@ -198,7 +251,7 @@ export async function registerSessionRoutes(app: FastifyInstance, service: Sessi
         schema: {
           tags: TAGS,
           summary: "Monte-Carlo rounds with the session's N, p and faults (the original system's batch endpoint)",
-          description: 'Rates are percentages rounded to 2 decimals; theoreticalSuccessRate is null unless every replica is honest. 1 ≤ rounds ≤ 100000.',
+          description: `${HOST_ONLY} Rates are percentages rounded to 2 decimals; theoreticalSuccessRate is null unless every replica is honest. 1 ≤ rounds ≤ 100000 and rounds × N² ≤ 10^8. One batch at a time per session (409 BUSY), per client and two per server (429 TOO_MANY_BATCHES).`,
           params,
           querystring: BatchExperimentQuery,
           response: { 200: BatchExperimentResponse, ...errors },
@@ -207,7 +260,10 @@ export async function registerSessionRoutes(app: FastifyInstance, service: Sessi
         // would block the event loop for a few hundred milliseconds, so it is only documented.
         serializerCompiler: () => (data) => JSON.stringify(data),
       },
-      async (request) => service.runBatch(request.params.id, request.query.rounds, request.query.seed),
+      async (request) => {
+        const session = service.checkHost(request.params.id, bearerToken(request))
+        return service.runBatch(session.id, request.query.rounds, request.query.seed, request.ip)
+      },
     )
   })
 }

@@ -1,6 +1,7 @@
 import { SOCKET_PATH } from '@pbft/protocol'
 import type { FastifyInstance } from 'fastify'
 import { Server, type ServerOptions } from 'socket.io'
+import type { OriginPolicy } from '../http/originPolicy'
 import type { SessionService } from '../sessions/sessionService'
 import { attachGateway, type GatewayOptions, type IoServer } from './gateway'
 import { SlicedQueue } from './slicedQueue'
@@ -16,6 +17,8 @@ declare module 'fastify' {
 export interface SocketServerOptions extends GatewayOptions {
   /** Largest socket message in bytes (default 64 KiB: payloads are a few hundred bytes). */
   maxHttpBufferSize?: number
+  /** Which page origins may open a socket (default: any; buildApp passes the app's policy). */
+  originPolicy?: OriginPolicy
   /** Cluster mode: the adapter that carries room emits between processes (default: in memory). */
   adapter?: ServerOptions['adapter']
 }
@@ -45,7 +48,10 @@ export function attachSocketServer(app: FastifyInstance, service: SessionService
     // accepting each (handshake, open packet) in that phase held the loop for tens of ms.
     // They are accepted in the admissions' slices instead, so acts and timers are served in
     // between; everything a connection does next (connect, claim, enter) follows at that pace.
-    allowRequest: (_request, accept) => {
+    // A page of another site may not open a socket in a visitor's browser (a guest socket can
+    // claim a seat); scripts without an Origin header can (see OriginPolicy).
+    allowRequest: (request, accept) => {
+      if (options.originPolicy && !options.originPolicy.allows(request)) return accept('origin not allowed', false)
       admissions.add(() => accept(closing ? 'the server is shutting down' : null, !closing))
     },
   })

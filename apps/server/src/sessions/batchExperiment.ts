@@ -1,5 +1,6 @@
 import { createKernel, judgeRound, normalizeRound, Rng, successProbability, type FaultKind } from '@pbft/engine'
 import type { BatchExperimentResponse } from '@pbft/protocol'
+import { SessionError } from './errors'
 
 export interface BatchParams {
   nodes: number
@@ -64,5 +65,49 @@ export async function runBatchExperiment(params: BatchParams): Promise<BatchResu
     successCount,
     failureCount: params.rounds - successCount,
     safetyViolations,
+  }
+}
+
+/** What batch experiments may cost (see BatchLimiter). */
+export const BATCH_LIMITS = {
+  /** rounds × N² of one request: 10^8 is ~1.5 s of sliced kernel work (10,000 rounds at N = 100). */
+  maxWork: 1e8,
+  /** Batches running at once in this process. */
+  running: 2,
+} as const
+
+/**
+ * Bounds the batch endpoint (host only: the route checks the token): rounds × N² ≤
+ * BATCH_LIMITS.maxWork per request (400 VALIDATION), one batch at a time per session (409
+ * BUSY), per client address and BATCH_LIMITS.running in the whole server (429 TOO_MANY_BATCHES).
+ */
+export class BatchLimiter {
+  /** Client addresses with a batch experiment running (at most one each). */
+  private readonly clients = new Set<string>()
+  private readonly sessions = new Set<string>()
+
+  /** Runs `batch` for `sessionId` of N = `nodes` on behalf of `client`, or refuses it. */
+  async run<T>(sessionId: string, nodes: number, rounds: number, client: string, batch: () => Promise<T>): Promise<T> {
+    const work = rounds * nodes * nodes
+    if (work > BATCH_LIMITS.maxWork) {
+      const most = Math.floor(BATCH_LIMITS.maxWork / (nodes * nodes))
+      throw new SessionError(
+        'VALIDATION',
+        `query.rounds: at most ${most} rounds at N = ${nodes} (rounds × N² ≤ ${BATCH_LIMITS.maxWork.toExponential()}); use POST /api/experiments or the CLI for more`,
+      )
+    }
+    if (this.sessions.has(sessionId)) throw new SessionError('BUSY', 'a batch experiment is already running for this session')
+    if (this.clients.has(client)) throw new SessionError('TOO_MANY_BATCHES', 'a batch experiment of yours is still running: wait for it')
+    if (this.clients.size >= BATCH_LIMITS.running) {
+      throw new SessionError('TOO_MANY_BATCHES', `${BATCH_LIMITS.running} batch experiments are running on this server: retry in a few seconds`)
+    }
+    this.sessions.add(sessionId)
+    this.clients.add(client)
+    try {
+      return await batch()
+    } finally {
+      this.sessions.delete(sessionId)
+      this.clients.delete(client)
+    }
   }
 }

@@ -6,6 +6,8 @@ export const SESSION_ERROR_STATUS = {
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   NOT_BYZANTINE: 403,
+  /** The host kicked this client from the session; it may claim again once the host allows it. */
+  KICKED: 403,
   NOT_FOUND: 404,
   LOCKED: 409,
   NO_FREE_SEAT: 409,
@@ -16,8 +18,16 @@ export const SESSION_ERROR_STATUS = {
   NOT_PENDING: 409,
   BUSY: 409,
   RATE_LIMITED: 429,
+  /** A batch experiment of this client is running, or too many in the server. */
+  TOO_MANY_BATCHES: 429,
+  /** Too many `history?round=r` replays in flight for this client, or in the server. */
+  TOO_MANY_REPLAYS: 429,
+  /** This client asked for too many session codes that do not exist (guessing). */
+  TOO_MANY_LOOKUPS: 429,
   /** The change is live but could not be written (disk full, store unreachable): not durable. */
   STORAGE: 503,
+  /** The server keeps as many sessions as it may (MAX_SESSIONS) and none is idle enough to expire. */
+  SERVER_FULL: 503,
 } as const
 export type SessionErrorCode = keyof typeof SESSION_ERROR_STATUS
 
@@ -36,6 +46,13 @@ export class SessionError extends Error {
   ) {
     super(message)
     this.statusCode = SESSION_ERROR_STATUS[code]
+  }
+}
+
+/** No session has this code: the lookups a guessing client makes (see LookupLimiter). */
+export class UnknownSessionError extends SessionError {
+  constructor(sessionId: string) {
+    super('NOT_FOUND', `no session ${sessionId}`)
   }
 }
 

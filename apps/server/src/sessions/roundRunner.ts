@@ -92,9 +92,11 @@ export class RoundRunner {
   constructor(
     record: LiveRoundRecord,
     private readonly hooks: RoundRunnerHooks,
+    /** The record's log already replayed (a caller that replayed it in slices), else replayed here. */
+    live?: LiveRound,
   ) {
     this.record = record
-    this.live = replay(record)
+    this.live = live ?? replay(record)
     const n = record.faults.length
     this.receivedBy = Array.from({ length: n }, () => [])
     this.sentBy = Array.from({ length: n }, () => [])

@@ -1,4 +1,4 @@
-import type { FaultKind, SeatRecord } from '@pbft/protocol'
+import type { FaultKind, SeatBar, SeatRecord } from '@pbft/protocol'
 import { SessionError } from './errors'
 import { sameHash } from './tokens'
 
@@ -44,4 +44,23 @@ export function releaseSeat(seat: SeatRecord): void {
   seat.name = null
   seat.tokenHash = null
   seat.claimedAt = null
+  seat.claimedFrom = null
+}
+
+/** Bars a session keeps at most (the oldest go first). */
+const MAX_BARS = 1000
+
+/** A kick: the client that claimed `seat` may not claim in this session again (see liftBars). */
+export function barHolder(barred: SeatBar[], seat: SeatRecord, at: number): void {
+  if (!seat.claimedFrom) return
+  barred.push({ nodeId: seat.id, client: seat.claimedFrom, at })
+  // Kicks are the host's, but the list is stored: it stays bounded all the same.
+  if (barred.length > MAX_BARS) barred.splice(0, barred.length - MAX_BARS)
+}
+
+/** Lifts the bars of the holders kicked from `nodeId`; returns how many there were. */
+export function liftBars(barred: SeatBar[], nodeId: number): number {
+  const before = barred.length
+  for (let i = barred.length - 1; i >= 0; i--) if (barred[i]?.nodeId === nodeId) barred.splice(i, 1)
+  return before - barred.length
 }

@@ -1,4 +1,4 @@
-import type { RoundResult } from '@pbft/engine'
+import type { LiveRound } from '@pbft/engine'
 import {
   SESSION_LIMITS,
   type ByzantineChoice,
@@ -8,18 +8,20 @@ import {
   type PlayedBy,
   type RoundOutcome,
   type RoundRecord,
+  type SeatBar,
   type SeatRecord,
   type SessionDocument,
   type SessionSettings,
   type SessionStatus,
 } from '@pbft/protocol'
 import type { Clock } from './clock'
-import { SerialisedDocument, type SerialisedPart } from '../store/sessionStore'
+import type { SerialisedDocument, SerialisedPart } from '../store/sessionStore'
 import { SessionError } from './errors'
 import { RoundRunner, type RoundChange } from './roundRunner'
+import { displayedRound, outcomeOf, serialiseSession } from './sessionDocument'
 import { botDelayMs } from './sessionConfig'
-import { releaseSeat, seatByTokenHash, seatToClaim } from './seats'
-import { hashToken, newToken, sameHash } from './tokens'
+import { barHolder, liftBars, releaseSeat, seatByTokenHash, seatToClaim } from './seats'
+import { clientKey, hashToken, newToken, sameHash } from './tokens'
 
 /** What a session needs from its owner: time, and to hear about what changed. */
 export interface SessionEnv {
@@ -28,34 +30,6 @@ export interface SessionEnv {
   roundChanged(session: Session, change: RoundChange): void
   onError(error: unknown): void
 }
-
-/** The outcome of a finished round, as clients see it. */
-export function outcomeOf(round: number, result: RoundResult): RoundOutcome {
-  const { seed, nodes, f, success, failure, decidedValue, decidedValues, safetyViolation, sets, messages } = result
-  return {
-    round,
-    seed,
-    nodes,
-    f,
-    success,
-    failure,
-    failureReason: failure?.reason ?? null,
-    decidedValue,
-    decidedValues,
-    safetyViolation,
-    sets: { ...sets },
-    messages: { ...messages },
-    decidedBy: decidedValues.map((value) => ({
-      value,
-      replicas: result.replicas.filter((replica) => replica.fault === 'honest' && replica.decidedValue === value).map((replica) => replica.id),
-    })),
-  }
-}
-
-/** Finished rounds as JSON, computed once per round record (see `serialisedDocument`). */
-const serialisedRounds = new WeakMap<object, SerialisedPart>()
-/** Keys for serialised parts: unique in this process, which is all a journal file needs. */
-let partKeys = 0
 
 /**
  * One classroom session: its seats and who holds them, its settings, the round being played
@@ -71,10 +45,10 @@ export class Session {
   locked: boolean
   nextRound: number
   readonly rounds: RoundRecord[]
+  /** Kicked holders who may not claim again until the host allows their seat. */
+  readonly barred: SeatBar[]
   /** The round being played, or the last one played (kept after it finished for the views). */
   run: RoundRunner | null = null
-  /** A batch experiment is running for this session. */
-  batchRunning = false
   /** Socket connection ids per seat: a human is online while one of their sockets is connected. */
   private readonly connections = new Map<number, Set<string>>()
   /** The seats as last serialised (see `serialisedDocument`). */
@@ -82,9 +56,11 @@ export class Session {
   /** A round was running when the document was saved: `resume` restarts its timers. */
   private interrupted: boolean
 
+  /** `replayed`: the LiveRound of `displayedRound(document)`, when the caller replayed it already (in slices). */
   constructor(
     document: SessionDocument,
     private readonly env: SessionEnv,
+    replayed?: LiveRound,
   ) {
     this.id = document.id
     this.createdAt = document.createdAt
@@ -94,14 +70,10 @@ export class Session {
     this.locked = document.locked
     this.nextRound = document.nextRound
     this.rounds = document.rounds
+    this.barred = document.barred
     this.interrupted = document.current !== null
-    if (document.current !== null) {
-      this.run = this.runner(document.current)
-    } else {
-      // After a restart the last finished round is still on everyone's screen.
-      const last = this.rounds.at(-1)
-      if (last && !last.aborted) this.run = this.runner(last)
-    }
+    const displayed = displayedRound(document)
+    if (displayed) this.run = this.runner(displayed, replayed)
   }
 
   /** Schedules the timers of a restored round: call once the owner can take changes. */
@@ -175,14 +147,20 @@ export class Session {
 
   // ---- seats ------------------------------------------------------------------------------
 
-  claim(request: { nodeId?: number; name?: string }): { seat: SeatRecord; token: string } {
+  /** `client` is the claimer's address (undefined: unknown, e.g. an internal call). */
+  claim(request: { nodeId?: number; name?: string }, client?: string): { seat: SeatRecord; token: string } {
     if (this.locked) throw new SessionError('LOCKED', 'the host locked this session: nobody new can join')
+    const from = client === undefined ? null : clientKey(client)
+    if (from !== null && this.barred.some((bar) => bar.client === from)) {
+      throw new SessionError('KICKED', 'the host removed you from this session: ask the host to let you back in')
+    }
     const seat = seatToClaim(this.seats, this.settings.robotNodes, request.nodeId)
     const token = newToken()
     seat.holder = 'human'
     seat.name = request.name ?? null
     seat.tokenHash = hashToken(token)
     seat.claimedAt = this.env.clock.now()
+    seat.claimedFrom = from
     this.run?.reschedule()
     return { seat, token }
   }
@@ -217,12 +195,24 @@ export class Session {
     return true
   }
 
+  /** Hands the seat back to a bot and bars its holder from claiming again (see `allow`). */
   kick(nodeId: number): void {
     const seat = this.seat(nodeId)
     if (seat.holder !== 'human') throw new SessionError('VALIDATION', `seat ${nodeId} is played by a bot already`)
+    barHolder(this.barred, seat, this.env.clock.now())
     releaseSeat(seat)
     this.connections.delete(nodeId)
     this.run?.reschedule()
+  }
+
+  /** Lifts the bars of the holders kicked from `nodeId`; returns how many there were. */
+  allow(nodeId: number): number {
+    this.seat(nodeId)
+    return liftBars(this.barred, nodeId)
+  }
+
+  isBarred(nodeId: number): boolean {
+    return this.barred.some((bar) => bar.nodeId === nodeId)
   }
 
   /**
@@ -286,6 +276,13 @@ export class Session {
 
   act(nodeId: number, choice: ByzantineChoice | undefined): number {
     const run = this.runningRound()
+    // A value for a replica that does not exist would be stored in the log and shown to
+    // nobody: the caller made a mistake (or probes), and is told so.
+    for (const key of Object.keys(choice?.values ?? {})) {
+      if (!/^(?:0|[1-9]\d*)$/.test(key) || Number(key) >= this.nodeCount) {
+        throw new SessionError('VALIDATION', `values.${key}: no replica ${key} in a session of ${this.nodeCount} (replicas are 0..${this.nodeCount - 1})`)
+      }
+    }
     if (choice?.tamper === true && !this.settings.allowTampering && run.record.faults[nodeId] !== 'tamper') {
       throw new SessionError('FORBIDDEN', 'tampering is not allowed in this session')
     }
@@ -312,19 +309,9 @@ export class Session {
    * compared by content, so no change to a seat can be missed.
    */
   serialisedDocument(): SerialisedDocument {
-    const { rounds, seats, ...fields } = this.document()
-    const history: SerialisedPart[] = []
-    for (const round of rounds) {
-      let part = serialisedRounds.get(round)
-      if (part === undefined) {
-        part = { key: ++partKeys, json: JSON.stringify(round) }
-        serialisedRounds.set(round, part)
-      }
-      history.push(part)
-    }
-    const seatsJson = JSON.stringify(seats)
-    if (this.seatsPart?.json !== seatsJson) this.seatsPart = { key: ++partKeys, json: seatsJson }
-    return new SerialisedDocument(JSON.stringify(fields), { seats: this.seatsPart, rounds: history })
+    const { document, seatsPart } = serialiseSession(this.document(), this.seatsPart)
+    this.seatsPart = seatsPart
+    return document
   }
 
   document(): SessionDocument {
@@ -339,6 +326,7 @@ export class Session {
       nextRound: this.nextRound,
       rounds: this.rounds,
       current: this.running && this.run ? this.run.record : null,
+      barred: this.barred,
     }
   }
 
@@ -347,7 +335,7 @@ export class Session {
     return this.run
   }
 
-  private runner(record: LiveRoundRecord): RoundRunner {
+  private runner(record: LiveRoundRecord, replayed?: LiveRound): RoundRunner {
     const runner: RoundRunner = new RoundRunner(record, {
       clock: this.env.clock,
       timing: {
@@ -366,7 +354,7 @@ export class Session {
         this.env.roundChanged(this, change)
       },
       onError: (error) => this.env.onError(error),
-    })
+    }, replayed)
     return runner
   }
 

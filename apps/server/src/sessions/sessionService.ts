@@ -1,173 +1,31 @@
-import {
-  parseSessionDocument,
-  type AssignNodeResponse,
-  type ByzantineChoice,
-  type CreateSessionInput,
-  type FaultKind,
-  type HostView,
-  type LivePhase,
-  type ReplicaView,
-  type RoundTraceResponse,
-  type SessionDocument,
-} from '@pbft/protocol'
-import type { SessionStore } from '../store/sessionStore'
+import type { AssignNodeResponse, ByzantineChoice, CreateSessionInput, FaultKind, LivePhase, SessionDocument } from '@pbft/protocol'
 import { runBatchExperiment, type BatchResult } from './batchExperiment'
-import { systemClock, type Clock } from './clock'
-import { asSessionError, SessionError } from './errors'
-import { replay, type RoundChange } from './roundRunner'
-import { SaveQueue } from './saveQueue'
-import { Session, type SessionEnv } from './session'
+import { SessionError } from './errors'
+import type { SeatCredential, SessionServiceOptions } from './serviceOptions'
+import { Session } from './session'
+import { SessionCore } from './sessionCore'
 import { newSessionId, newRoundSeed } from './sessionId'
 import { botSeats } from './seats'
 import { newSessionConfig } from './sessionConfig'
-import { NO_SINK, type SessionSink } from './sink'
-import { hashToken, newToken, tokenMatches } from './tokens'
-import { hostView, replicaView } from './views'
-import { ViewPublisher } from './viewPublisher'
+import { hashToken, newToken } from './tokens'
 
-export interface SessionServiceOptions {
-  store: SessionStore
-  clock?: Clock
-  sink?: SessionSink
-  /**
-   * Least time between two view emissions to one session's audiences (default 80 ms); sessions
-   * of N replicas use at least N ms, so a 100-replica round sends each phone ~10 views a second
-   * (2·N was measured too: no better act latency, the views are not what delays acks).
-   */
-  viewIntervalMs?: number
-  /** How long a bot's move may wait to be saved (default 250 ms); humans' moves are saved at once. */
-  relaxedSaveMs?: number
-  log?: { info(message: string): void; warn(message: string): void; error(message: string): void }
-  /** Round seeds (default: crypto-random). */
-  newSeed?: () => number
-  /** Sessions one client address may create per window (http/clientLimits.ts; default 20 per 10 min); null: no limit. */
-  sessionsPerClient?: { maxSessions: number; windowMs: number } | null
-  /**
-   * Cluster mode (see cluster/cluster.ts): this process holds only the sessions it owns. `open`
-   * then loads nothing (the cluster adopts sessions one by one), and `create` reserves each
-   * new id with `claim` (false: another process has it, pick another).
-   */
-  ownership?: SessionOwnership
-}
-
-/** How a cluster reserves the id of a session created here (its lease). */
-export interface SessionOwnership {
-  claim(id: string): Promise<boolean>
-}
-
-/** Who a seat call comes from: the seat and the hash of the token presented for it. */
-export interface SeatCredential {
-  nodeId: number
-  tokenHash: string
-}
-
-const CONSOLE_LOG = {
-  info: (message: string) => console.info(message),
-  warn: (message: string) => console.warn(message),
-  error: (message: string) => console.error(message),
-}
+export type { SeatCredential, SessionOwnership, SessionServiceOptions } from './serviceOptions'
 
 /**
  * The classroom sessions: creation, seats, live rounds with humans and bots, views, history
  * and persistence. Transports (REST routes, the socket gateway) parse input and check who
  * is calling, then call one method here; everything an audience may see leaves through the
- * sink, coalesced by the view publisher.
+ * sink, coalesced by the view publisher (see SessionCore).
  */
-export class SessionService {
-  private readonly sessions = new Map<string, Session>()
-  private readonly clock: Clock
-  private sink: SessionSink
-  private readonly publisher: ViewPublisher
-  private readonly saves: SaveQueue
-  private readonly log: NonNullable<SessionServiceOptions['log']>
-  private readonly env: SessionEnv
-  private closed = false
-
-  private constructor(private readonly options: SessionServiceOptions) {
-    this.clock = options.clock ?? systemClock
-    this.sink = options.sink ?? NO_SINK
-    this.log = options.log ?? CONSOLE_LOG
-    const interval = options.viewIntervalMs ?? 80
-    this.publisher = new ViewPublisher(
-      this.clock,
-      (session) => Math.max(interval, session.nodeCount),
-      this.forwardingSink(),
-      (id) => this.sessions.get(id),
-      (error) => this.log.error(`session views failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
-    )
-    this.saves = new SaveQueue((id) => this.save(id), options.relaxedSaveMs ?? 250)
-    this.env = {
-      clock: this.clock,
-      roundChanged: (session, change) => this.roundChanged(session, change),
-      onError: (error) => this.log.error(`session timer failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
-    }
-  }
-
-  /** Loads every stored session (skipping unreadable ones with a log line) and resumes running rounds. */
+export class SessionService extends SessionCore {
+  /**
+   * Opens the stored sessions: with a store that keeps an index, only the index is read (and
+   * running rounds resumed); documents are loaded when first used (`ensure`). See SessionCatalog.
+   */
   static async open(options: SessionServiceOptions): Promise<SessionService> {
     const service = new SessionService(options)
-    if (options.ownership) return service
-    for (const raw of await options.store.loadSessions()) {
-      const id = typeof raw === 'object' && raw !== null && 'id' in raw ? String(raw.id) : '?'
-      try {
-        const session = new Session(parseSessionDocument(raw), service.env)
-        service.sessions.set(session.id, session)
-      } catch (error) {
-        service.log.warn(`skipped stored session ${id}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`)
-      }
-    }
-    for (const session of service.sessions.values()) session.resume()
+    if (!options.ownership) await service.catalog.start()
     return service
-  }
-
-  /** Where views go; the gateway sets itself once Socket.IO is up. */
-  setSink(sink: SessionSink): void {
-    this.sink = sink
-  }
-
-  get size(): number {
-    return this.sessions.size
-  }
-
-  // ---- cluster hooks (ownership moves between processes; see cluster/cluster.ts) ---------
-
-  /** Whether this process holds the session (any case). */
-  has(sessionId: string): boolean {
-    return this.sessions.has(sessionId.toUpperCase())
-  }
-
-  /** The ids of the sessions this process holds. */
-  ids(): string[] {
-    return [...this.sessions.keys()]
-  }
-
-  /**
-   * Takes over a stored session (its previous owner is gone): parses and migrates the document,
-   * rebuilds the round from its action log and restarts its timers. Throws for a bad document.
-   */
-  adopt(raw: unknown): Session {
-    this.checkOpen()
-    const session = new Session(parseSessionDocument(raw), this.env)
-    const existing = this.sessions.get(session.id)
-    if (existing) return existing
-    this.sessions.set(session.id, session)
-    session.resume()
-    this.publisher.all(session.id)
-    return session
-  }
-
-  /** Lets go of a session another process now owns: timers stop, nothing more is saved or emitted. */
-  release(sessionId: string): void {
-    const session = this.sessions.get(sessionId)
-    if (!session) return
-    session.stop()
-    this.sessions.delete(sessionId)
-    this.publisher.forget(sessionId)
-  }
-
-  /** The per-client creation limit the REST routes apply (undefined: their default). */
-  get sessionsPerClient(): SessionServiceOptions['sessionsPerClient'] {
-    return this.options.sessionsPerClient
   }
 
   // ---- sessions ---------------------------------------------------------------------------
@@ -175,6 +33,7 @@ export class SessionService {
   async create(input: CreateSessionInput): Promise<{ session: Session; hostToken: string; warnings: string[] }> {
     this.checkOpen()
     const { settings, faults, warnings } = newSessionConfig(input)
+    await this.catalog.makeRoom()
     const hostToken = newToken()
     let id = newSessionId((candidate) => this.sessions.has(candidate))
     if (this.options.ownership) {
@@ -191,51 +50,28 @@ export class SessionService {
       nextRound: 1,
       rounds: [],
       current: null,
+      barred: [],
     }
     const session = new Session(document, this.env)
-    this.sessions.set(session.id, session)
+    this.catalog.add(session)
     // A session the store refused is forgotten again: nobody would ever see its host token.
-    await this.durably(session, () => this.sessions.delete(session.id))
+    await this.durably(session, () => this.catalog.remove(session.id))
     return { session, hostToken, warnings }
-  }
-
-  /** The session with this (case-insensitive) code, or 404 NOT_FOUND. */
-  get(sessionId: string): Session {
-    const session = this.sessions.get(sessionId.toUpperCase())
-    if (!session) throw new SessionError('NOT_FOUND', `no session ${sessionId}`)
-    return session
-  }
-
-  /** 401 without a token, 403 with a wrong one. */
-  checkHost(sessionId: string, token: string | undefined): Session {
-    const session = this.get(sessionId)
-    if (token === undefined || token === '') throw new SessionError('UNAUTHORIZED', 'this needs the host token (Authorization: Bearer <hostToken>)')
-    if (!tokenMatches(token, session.hostTokenHash)) throw new SessionError('FORBIDDEN', 'wrong host token for this session')
-    return session
-  }
-
-  /** The seat a seat token holds (403 when revoked or from another session). */
-  seatForToken(sessionId: string, token: string): SeatCredential {
-    const session = this.get(sessionId)
-    const seat = session.seatByToken(token)
-    if (!seat?.tokenHash) throw new SessionError('FORBIDDEN', 'this seat token holds no seat in this session (kicked, or from another session)')
-    return { nodeId: seat.id, tokenHash: seat.tokenHash }
   }
 
   async delete(sessionId: string): Promise<void> {
     const session = this.get(sessionId)
-    session.stop()
-    this.sessions.delete(session.id)
-    this.publisher.forget(session.id)
-    this.sink.sessionClosed(session.id)
+    this.forget(session)
+    this.catalog.remove(session.id)
     await this.options.store.deleteSession(session.id)
   }
 
   // ---- seats ------------------------------------------------------------------------------
 
-  async claimSeat(sessionId: string, request: { nodeId?: number; name?: string }): Promise<AssignNodeResponse> {
+  /** `client`: the claimer's address, which a kick bars (see Session.claim). */
+  async claimSeat(sessionId: string, request: { nodeId?: number; name?: string }, client?: string): Promise<AssignNodeResponse> {
     const session = this.get(sessionId)
-    const { seat, token } = session.claim(request)
+    const { seat, token } = session.claim(request, client)
     this.changed(session, [seat.id])
     // Unsaved, the claim is undone: the caller never receives the token, so nobody could use the seat.
     await this.durably(session, () => {
@@ -269,6 +105,16 @@ export class SessionService {
     this.sink.seatKicked(session.id, nodeId, 'the host gave your seat back to a bot')
     this.changed(session, [nodeId])
     await this.durably(session)
+  }
+
+  /** Lets the holders kicked from `nodeId` claim again; returns how many bars were lifted. */
+  async allowSeat(sessionId: string, nodeId: number): Promise<number> {
+    const session = this.get(sessionId)
+    const allowed = session.allow(nodeId)
+    if (allowed === 0) return 0
+    this.changed(session, [nodeId])
+    await this.durably(session)
+    return allowed
   }
 
   async setLocked(sessionId: string, locked: boolean): Promise<void> {
@@ -345,35 +191,10 @@ export class SessionService {
   }
 
   /**
-   * Waits until the session's document (with the change just made) is durable. When the store
-   * fails, `undo` reverts what can be reverted, and the caller gets STORAGE (503) saying so, never
-   * a silent success; a move already played stays live (others saw it) but is reported unsaved.
+   * A round of the history with its full message trace, replayed from its seed and log, as the
+   * JSON bytes of a RoundTraceResponse, gzipped if asked (built in slices and cached: see RoundTraces).
    */
-  private async durably(session: Session, undo?: () => void): Promise<void> {
-    try {
-      await this.saves.request(session.id, true)
-    } catch (error) {
-      this.saveFailed(session.id, error)
-      undo?.()
-      const reason = error instanceof Error ? error.message : String(error)
-      const what = undo ? 'the change was undone' : 'it is live but may be lost if the server restarts'
-      throw new SessionError('STORAGE', `the server could not save session ${session.id} (${reason}); ${what}`)
-    }
-  }
-
-  // ---- views and history ------------------------------------------------------------------
-
-  replicaView(sessionId: string, nodeId: number): ReplicaView {
-    return replicaView(this.get(sessionId), nodeId)
-  }
-
-  /** The whole host view (a newly connected dashboard gets the full trace). */
-  hostView(sessionId: string): HostView {
-    return hostView(this.get(sessionId), 0)
-  }
-
-  /** A round of the history with its full message trace, replayed from its seed and log. */
-  roundTrace(sessionId: string, round: number): RoundTraceResponse {
+  async roundTraceJson(sessionId: string, round: number, client = 'local', gzipped = false): Promise<Buffer> {
     const session = this.get(sessionId)
     const record = session.rounds.find((candidate) => candidate.round === round)
     if (!record) {
@@ -381,16 +202,19 @@ export class SessionService {
       const range = kept.length > 0 ? `rounds ${kept[0]}..${kept.at(-1)} are kept` : 'no round finished yet'
       throw new SessionError('NOT_FOUND', `no round ${round} in the history of ${session.id} (${range})`)
     }
-    return { sessionId: session.id, round: record, trace: [...replay(record).trace] }
+    return this.traces.answer(session.id, record, client, gzipped)
   }
 
-  /** The original system's batch experiment with this session's N, p and faults; one at a time per session. */
-  async runBatch(sessionId: string, rounds: number, seed?: number): Promise<BatchResult & { sessionId: string; durationMs: number }> {
+  /** What the replay cache holds (tests, diagnostics). */
+  get cachedTraces(): { rounds: number; bytes: number } {
+    return this.traces.cached
+  }
+
+  /** The original system's batch experiment with this session's N, p and faults (bounded: see BatchLimiter). */
+  async runBatch(sessionId: string, rounds: number, seed?: number, client = 'local'): Promise<BatchResult & { sessionId: string; durationMs: number }> {
     const session = this.get(sessionId)
-    if (session.batchRunning) throw new SessionError('BUSY', 'a batch experiment is already running for this session')
-    session.batchRunning = true
-    const started = performance.now()
-    try {
+    return this.batches.run(session.id, session.nodeCount, rounds, client, async () => {
+      const started = performance.now()
       const result = await runBatchExperiment({
         nodes: session.nodeCount,
         p: session.settings.messageDeliveryRate / 100,
@@ -401,109 +225,6 @@ export class SessionService {
       })
       const durationMs = Math.round((performance.now() - started) * 100) / 100
       return { ...result, messageDeliveryRate: session.settings.messageDeliveryRate, sessionId: session.id, durationMs }
-    } finally {
-      session.batchRunning = false
-    }
-  }
-
-  /** Stops every timer and waits for pending saves (the store is closed by its owner). */
-  async close(): Promise<void> {
-    this.closed = true
-    for (const session of this.sessions.values()) session.stop()
-    this.publisher.close()
-    await this.saves.flush()
-  }
-
-  /** Waits for every pending save (tests, shutdown). */
-  flushSaves(): Promise<void> {
-    return this.saves.flush()
-  }
-
-  /** Emits every dirty view now rather than at the next interval (a host joining; tests). */
-  flushViews(sessionId: string): void {
-    this.publisher.flush(sessionId.toUpperCase())
-  }
-
-  // ---- internals --------------------------------------------------------------------------
-
-  private seatSession(sessionId: string, credential: SeatCredential): Session {
-    const session = this.get(sessionId)
-    session.checkSeat(credential.nodeId, credential.tokenHash)
-    return session
-  }
-
-  private roundChanged(session: Session, change: RoundChange): void {
-    if (this.closed || this.sessions.get(session.id) !== session) return
-    switch (change.kind) {
-      case 'messages': {
-        // The sender's view and the views of everyone something reached; dropped mail changes nothing.
-        const touched = new Set<number>([change.from])
-        for (const message of change.messages) if (message.status !== 'dropped') touched.add(message.to)
-        // Public info (phase, seats) does not change with a message; only phases and seats do.
-        this.publisher.host(session.id)
-        this.publisher.seats(session.id, touched)
-        void this.saves.request(session.id, false).catch((error: unknown) => this.saveFailed(session.id, error))
-        break
-      }
-      case 'phase':
-        // A phase opening is what people wait for (their turn to act): it is sent at once,
-        // not coalesced. Messages, the flood, keep the interval.
-        this.publisher.all(session.id)
-        this.publisher.flush(session.id)
-        void this.saves.request(session.id, false).catch((error: unknown) => this.saveFailed(session.id, error))
-        break
-      case 'finished': {
-        this.publisher.all(session.id)
-        this.publisher.flush(session.id)
-        const outcome = session.outcome
-        if (outcome) this.sink.roundOutcome(session.id, outcome)
-        void this.saves.request(session.id, true).catch((error: unknown) => this.saveFailed(session.id, error))
-        break
-      }
-    }
-  }
-
-  /** Seat or settings changed: the public info, the host and the named seats. */
-  private changed(session: Session, seats: number[] | 'all'): void {
-    this.publisher.info(session.id)
-    this.publisher.host(session.id)
-    this.publisher.seats(session.id, seats)
-  }
-
-  private async save(sessionId: string): Promise<void> {
-    const session = this.sessions.get(sessionId)
-    // Deleted meanwhile: saving now would bring it back.
-    if (!session) return
-    await this.options.store.saveSession(sessionId, session.serialisedDocument())
-  }
-
-  private saveFailed(sessionId: string, error: unknown): void {
-    this.log.error(`could not save session ${sessionId}: ${error instanceof Error ? error.message : String(error)}`)
-  }
-
-  /** Runs a call into the engine, turning its refusals into session errors. */
-  private engine<T>(call: () => T): T {
-    try {
-      return call()
-    } catch (error) {
-      throw asSessionError(error)
-    }
-  }
-
-  private checkOpen(): void {
-    if (this.closed) throw new SessionError('BUSY', 'the server is shutting down')
-  }
-
-  /** The publisher holds this wrapper, so `setSink` later redirects its output too. */
-  private forwardingSink(): SessionSink {
-    return {
-      sessionInfo: (id, info) => this.sink.sessionInfo(id, info),
-      hostView: (id, view) => this.sink.hostView(id, view),
-      replicaView: (id, nodeId, view) => this.sink.replicaView(id, nodeId, view),
-      roundOutcome: (id, outcome) => this.sink.roundOutcome(id, outcome),
-      seatKicked: (id, nodeId, reason) => this.sink.seatKicked(id, nodeId, reason),
-      sessionClosed: (id) => this.sink.sessionClosed(id),
-    }
+    })
   }
 }
-

@@ -24,3 +24,11 @@ export function tokenMatches(token: string | undefined, hash: string | null): bo
   if (token === undefined || hash === null) return false
   return sameHash(hashToken(token), hash)
 }
+
+/**
+ * What a seat remembers of who claimed it: a hash of the client's address (so that a kick can
+ * bar that client), not the address itself.
+ */
+export function clientKey(address: string): string {
+  return createHash('sha256').update(`client:${address}`, 'utf8').digest('hex').slice(0, 32)
+}

@@ -33,6 +33,7 @@ export function seatInfos(session: Session): SeatInfo[] {
     playedBy: session.playedBy(seat.id),
     fault: seat.fault,
     isByzantine: seat.fault !== 'honest',
+    barred: session.isBarred(seat.id),
   }))
 }
 

@@ -43,7 +43,7 @@ export async function writeAtomically(dir: string, path: string, data: string): 
  * writeAtomically without the directory sync, for callers that replace several files and then
  * sync their directory once: until then the rename may not survive a power cut.
  */
-export async function replaceFile(path: string, data: string): Promise<void> {
+export async function replaceFile(path: string, data: string, options: { previous?: string } = {}): Promise<void> {
   const temp = `${path}.${process.pid}.${++tempCounter}${TEMP_SUFFIX}`
   try {
     const file = await open(temp, 'wx', 0o644)
@@ -52,6 +52,13 @@ export async function replaceFile(path: string, data: string): Promise<void> {
       await file.sync()
     } finally {
       await file.close()
+    }
+    // The file being replaced becomes the previous generation: should the new one ever be
+    // found damaged, the store falls back to it (a crash between the renames leaves only it).
+    if (options.previous !== undefined) {
+      await rename(path, options.previous).catch((error: unknown) => {
+        if (errnoOf(error) !== 'ENOENT') throw error
+      })
     }
     await rename(temp, path)
   } catch (error) {

@@ -1,19 +1,19 @@
-import { mkdir, readdir, readFile, unlink } from 'node:fs/promises'
+import { mkdir, readdir, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { CoalescingQueue, serialise, type StoreOperation } from './coalescingQueue'
 import { DataDirLock } from './dataDirLock'
 import { checkDocumentId } from './documentId'
-import { errnoOf, removeFile, storeError, syncDirectory, TEMP_SUFFIX, writeAtomically } from './durableFiles'
-import { Journal, listJournalFiles, type OpenJournalFile } from './journal'
+import { removeFile, storeError, syncDirectory, TEMP_SUFFIX, writeAtomically } from './durableFiles'
+import { Journal, type OpenJournalFile } from './journal'
 import { JournaledParts } from './journaledParts'
-import { deleteRecord, putRecord, replayJournal, type JournalRecord } from './journalRecords'
+import { deleteRecord, putRecord } from './journalRecords'
+import { DOCUMENT_FILE, readDocument, readSessionFile, recoverJournals, sessionFileIds } from './sessionFiles'
+import { modifiedAt, SessionIndexFile } from './sessionIndexFile'
 import { SessionSnapshots } from './sessionSnapshots'
-import { SerialisedDocument, StoreError, type SessionStore } from './sessionStore'
+import { runningIn, SerialisedDocument, StoreError, type SessionIndexEntry, type SessionStore } from './sessionStore'
 
 // Re-exported: the other stores check ids the same way.
 export { checkDocumentId }
-
-const DOCUMENT_FILE = /^([A-Za-z0-9_-]{1,64})\.json$/
 
 /** One stored file: its directory (for the temp file and the directory fsync) and its path. */
 interface FileTarget {
@@ -36,49 +36,6 @@ const DEFAULT_JOURNAL_BYTES = 8 * 1024 * 1024
 const DEFAULT_SNAPSHOT_DELAY_MS = 500
 /** `warnings` keeps the newest ones only, so that a long-failing disk cannot fill the memory. */
 const MAX_WARNINGS = 100
-/** Snapshot files written at once during recovery. */
-const RECOVERY_WRITES = 8
-
-/**
- * Puts the journals a previous run left (a crash, or a close whose snapshots failed) into the
- * snapshot files, then deletes them. The surviving journals hold only records at least as new
- * as the snapshots (see Journal.dropRetired), so replaying them in order over the snapshots,
- * latest record per id winning, gives the state of the last acknowledged saves.
- */
-async function recoverJournals(dir: string, warn: (message: string) => void): Promise<number> {
-  const files = await listJournalFiles(dir)
-  const state = new Map<string, JournalRecord>()
-  for (const file of files) {
-    let text: string
-    try {
-      text = await readFile(file.path, 'utf8')
-    } catch (error) {
-      // Starting without it would silently drop acknowledged saves.
-      throw storeError(error, 'read the journal', file.path)
-    }
-    replayJournal(text, file.path, state, warn)
-  }
-  const records = [...state.values()]
-  for (let start = 0; start < records.length; start += RECOVERY_WRITES) {
-    await Promise.all(
-      records.slice(start, start + RECOVERY_WRITES).map((record) => {
-        const path = join(dir, `${record.id}.json`)
-        return record.op === 'put' ? writeAtomically(dir, path, `${serialise(record.doc)}\n`) : removeFile(dir, path)
-      }),
-    )
-  }
-  // Oldest first: if this is interrupted, the files left are the newest, still safe to replay.
-  for (const file of files) {
-    try {
-      await unlink(file.path)
-    } catch (error) {
-      if (errnoOf(error) !== 'ENOENT') throw storeError(error, 'delete the replayed journal', file.path)
-    }
-  }
-  if (files.length > 0) await syncDirectory(dir)
-  return (files.at(-1)?.seq ?? 0) + 1
-}
-
 /**
  * The embedded store, under DATA_DIR:
  *
@@ -110,8 +67,11 @@ export class FileSessionStore implements SessionStore {
     readonly warnings: string[],
     private readonly warn: (message: string) => void,
     snapshotDelayMs: number,
+    private readonly index: SessionIndexFile,
+    private readonly problemList: string[],
   ) {
-    this.snapshots = new SessionSnapshots(sessionsDir, journal, snapshotDelayMs, warn)
+    // The index is written by each snapshot pass, with the snapshots it describes.
+    this.snapshots = new SessionSnapshots(sessionsDir, journal, snapshotDelayMs, warn, () => index.write())
   }
 
   /**
@@ -144,9 +104,26 @@ export class FileSessionStore implements SessionStore {
       await removeFile(dir, probe)
     }
     const lock = await DataDirLock.acquire(dataDir)
+    const problems: string[] = []
+    const problem = (message: string): void => {
+      warn(message)
+      problems.push(message)
+      if (problems.length > MAX_WARNINGS) problems.shift()
+    }
     let journal: Journal
+    let index: SessionIndexFile
     try {
-      const nextSeq = await recoverJournals(sessionsDir, warn)
+      const { nextSeq, recovered } = await recoverJournals(sessionsDir, warn)
+      // Sessions the index file does not know (a DATA_DIR from before it) are read once.
+      index = await SessionIndexFile.open(sessionsDir, await sessionFileIds(sessionsDir), async (id) => {
+        const document = await readSessionFile(sessionsDir, id, problem)
+        return document === null ? null : { running: runningIn(document), lastActiveAt: await modifiedAt(join(sessionsDir, `${id}.json`)) }
+      })
+      for (const record of recovered) {
+        if (record.op === 'put') index.set(record.id, runningIn(record.doc))
+        else index.delete(record.id)
+      }
+      if (await index.write()) await syncDirectory(sessionsDir)
       journal = await Journal.open(sessionsDir, nextSeq, {
         rotateBytes: options.journalBytes ?? DEFAULT_JOURNAL_BYTES,
         openFile: options.openJournalFile,
@@ -156,14 +133,34 @@ export class FileSessionStore implements SessionStore {
       await lock.release()
       throw error
     }
-    return new FileSessionStore(dataDir, sessionsDir, experimentsDir, journal, lock, warnings, warn, options.snapshotDelayMs ?? DEFAULT_SNAPSHOT_DELAY_MS)
+    const delay = options.snapshotDelayMs ?? DEFAULT_SNAPSHOT_DELAY_MS
+    return new FileSessionStore(dataDir, sessionsDir, experimentsDir, journal, lock, warnings, warn, delay, index, problems)
+  }
+
+  /** Every stored session's id, last save and whether a round was running: no document is read. */
+  async sessionIndex(): Promise<SessionIndexEntry[]> {
+    return this.index.list()
+  }
+
+  /** One session's document: its journaled state if its snapshot is not written yet, else its snapshot (see readSessionFile). */
+  async loadSession(id: string): Promise<unknown> {
+    checkDocumentId(id)
+    const pending = this.snapshots.unwritten(id)
+    if (pending !== undefined) return pending === null ? null : (JSON.parse(pending) as unknown)
+    if (!this.index.has(id)) return null
+    return readSessionFile(this.sessionsDir, id, (message) => this.problem(message))
   }
 
   /** The snapshot files, with the sessions saved since their last snapshot in their journaled state. */
   async loadSessions(): Promise<unknown[]> {
     // Taken first: a snapshot written while the files are read is never older than this.
-    const unwritten = this.snapshots.unwritten()
-    const documents = await this.loadAll(this.sessionsDir, (id) => !unwritten.has(id))
+    const unwritten = this.snapshots.unwrittenAll()
+    const documents = new Map<string, unknown>()
+    for (const id of await sessionFileIds(this.sessionsDir)) {
+      if (unwritten.has(id)) continue
+      const document = await readSessionFile(this.sessionsDir, id, (message) => this.problem(message))
+      if (document !== null) documents.set(id, document)
+    }
     for (const [id, data] of unwritten) {
       if (data !== null) documents.set(id, JSON.parse(data) as unknown)
     }
@@ -175,6 +172,7 @@ export class FileSessionStore implements SessionStore {
   async saveSession(id: string, document: unknown): Promise<void> {
     checkDocumentId(id)
     this.checkOpen()
+    this.index.set(id, runningIn(document))
     if (document instanceof SerialisedDocument) {
       // The whole JSON is built only if a snapshot is written, at most every snapshotDelayMs.
       const save = this.parts.save(id, document)
@@ -194,11 +192,12 @@ export class FileSessionStore implements SessionStore {
     checkDocumentId(id)
     this.checkOpen()
     this.parts.forget(id)
+    this.index.delete(id)
     return this.journal.append(deleteRecord(id), { key: id, onDurable: (seq) => this.snapshots.recorded(id, null, seq) })
   }
 
   async loadExperiments(): Promise<unknown[]> {
-    return [...(await this.loadAll(this.experimentsDir, () => true)).values()]
+    return [...(await this.loadAll(this.experimentsDir)).values()]
   }
 
   async saveExperiment(id: string, document: unknown): Promise<void> {
@@ -236,8 +235,19 @@ export class FileSessionStore implements SessionStore {
     if (this.closing) throw new StoreError(`the store at ${this.dataDir} is closed`, 'IO')
   }
 
-  /** The documents in `dir` by id, those `wanted` only; unreadable ones are skipped with a warning. */
-  private async loadAll(dir: string, wanted: (id: string) => boolean): Promise<Map<string, unknown>> {
+  /** Stored files that could not be read (quarantined) or were replaced by their previous generation. */
+  problems(): readonly string[] {
+    return this.problemList
+  }
+
+  private problem(message: string): void {
+    this.warn(message)
+    this.problemList.push(message)
+    if (this.problemList.length > MAX_WARNINGS) this.problemList.shift()
+  }
+
+  /** The documents in `dir` by id; unreadable ones are skipped with a warning. */
+  private async loadAll(dir: string): Promise<Map<string, unknown>> {
     let names: string[]
     try {
       names = await readdir(dir)
@@ -247,10 +257,10 @@ export class FileSessionStore implements SessionStore {
     const documents = new Map<string, unknown>()
     for (const name of names.sort()) {
       const id = DOCUMENT_FILE.exec(name)?.[1]
-      if (id === undefined || !wanted(id)) continue
+      if (id === undefined) continue
       const path = join(dir, name)
       try {
-        documents.set(id, JSON.parse(await readFile(path, 'utf8')) as unknown)
+        documents.set(id, await readDocument(path))
       } catch (error) {
         this.warn(`skipped ${path}: ${error instanceof Error ? error.message : String(error)}`)
       }

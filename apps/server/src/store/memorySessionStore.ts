@@ -1,6 +1,6 @@
 import { serialise } from './coalescingQueue'
 import { checkDocumentId } from './fileSessionStore'
-import { StoreError, type SessionStore } from './sessionStore'
+import { runningIn, StoreError, type SessionIndexEntry, type SessionStore } from './sessionStore'
 
 /**
  * The store for tests and throw-away demos: the same contract as the file store, in memory.
@@ -12,19 +12,33 @@ export class MemorySessionStore implements SessionStore {
   readonly warnings: string[] = []
   private readonly sessions = new Map<string, unknown>()
   private readonly experiments = new Map<string, unknown>()
+  private readonly index = new Map<string, { lastActiveAt: number; running: boolean }>()
   private closed = false
 
   async loadSessions(): Promise<unknown[]> {
     return [...this.sessions.values()].map((document) => structuredClone(document))
   }
 
+  /** Like the file store's index: each session's last save and whether a round was running. */
+  async sessionIndex(): Promise<SessionIndexEntry[]> {
+    return [...this.index].map(([id, entry]) => ({ id, ...entry }))
+  }
+
+  async loadSession(id: string): Promise<unknown> {
+    checkDocumentId(id)
+    const document = this.sessions.get(id)
+    return document === undefined ? null : structuredClone(document)
+  }
+
   async saveSession(id: string, document: unknown): Promise<void> {
     this.put(this.sessions, id, document)
+    this.index.set(id, { lastActiveAt: Date.now(), running: runningIn(document) })
   }
 
   async deleteSession(id: string): Promise<void> {
     this.checkOpen(id)
     this.sessions.delete(id)
+    this.index.delete(id)
   }
 
   async loadExperiments(): Promise<unknown[]> {

@@ -14,6 +14,11 @@ export interface RedisSessionStoreOptions {
    * overwrite what the new owner saved.
    */
   fence?: { leaseKey: (id: string) => string; owner: string }
+  /**
+   * Session documents expire this long after their last save (SESSION_TTL_DAYS; PX on the
+   * key). Unset: they are kept until deleted.
+   */
+  sessionTtlMs?: number
 }
 
 /** A fenced write or delete: the document and the id set change together, unless the lease is someone else's. */
@@ -23,7 +28,11 @@ if holder and holder ~= ARGV[4] then
   return redis.error_reply('FENCED the lease of ' .. ARGV[2] .. ' is held by ' .. holder)
 end
 if ARGV[1] == 'write' then
-  redis.call('set', KEYS[1], ARGV[3])
+  if ARGV[5] ~= '' then
+    redis.call('set', KEYS[1], ARGV[3], 'PX', ARGV[5])
+  else
+    redis.call('set', KEYS[1], ARGV[3])
+  end
   redis.call('sadd', KEYS[2], ARGV[2])
 else
   redis.call('del', KEYS[1])
@@ -89,6 +98,15 @@ export class RedisSessionStore implements SessionStore {
     const key = this.sessionKey(id)
     const data = await this.command(`read ${key}`, () => this.redis.get(key))
     return data === null ? null : this.parse(key, data)
+  }
+
+  /** Takes an id whose document expired (SESSION_TTL_DAYS) out of the set of session ids. */
+  async forgetExpired(id: string): Promise<void> {
+    checkDocumentId(id)
+    const key = this.sessionKey(id)
+    await this.command(`forget ${key}`, async () => {
+      if ((await this.redis.exists(key)) === 0) await this.redis.srem(this.sessions.index, id)
+    })
   }
 
   /** The ids of every stored session. */
@@ -179,13 +197,15 @@ export class RedisSessionStore implements SessionStore {
   private perform({ kind, id, key }: KeyTarget, operation: StoreOperation): Promise<void> {
     return this.command(`${operation.kind} ${key}`, async () => {
       const fence = kind === this.sessions ? this.options.fence : undefined
+      const ttl = kind === this.sessions ? this.options.sessionTtlMs : undefined
       if (fence) {
         const data = operation.kind === 'write' ? operation.data : ''
-        await this.redis.eval(FENCED, 3, key, kind.index, fence.leaseKey(id), operation.kind, id, data, fence.owner)
+        await this.redis.eval(FENCED, 3, key, kind.index, fence.leaseKey(id), operation.kind, id, data, fence.owner, ttl === undefined ? '' : String(ttl))
         return
       }
       const multi = this.redis.multi()
-      if (operation.kind === 'write') multi.set(key, operation.data).sadd(kind.index, id)
+      if (operation.kind === 'write' && ttl !== undefined) multi.set(key, operation.data, 'PX', ttl).sadd(kind.index, id)
+      else if (operation.kind === 'write') multi.set(key, operation.data).sadd(kind.index, id)
       else multi.del(key).srem(kind.index, id)
       const results = await multi.exec()
       const failed = results?.find(([error]) => error !== null)?.[0]

@@ -17,6 +17,11 @@ interface Pending {
 
 const MAX_RETRY_MS = 30_000
 
+/** `<id>.json` → `<id>.prev.json`: the snapshot it replaced, kept as a fallback. */
+export function previousGeneration(path: string): string {
+  return path.replace(/\.json$/, '.prev.json')
+}
+
 /**
  * Writes the session snapshot files (`<id>.json`) in the background from the journal's durable
  * records, and deletes journal files once snapshots cover them. Nobody waits for it: a save is
@@ -44,6 +49,8 @@ export class SessionSnapshots {
     private readonly journal: Journal,
     private readonly delayMs: number,
     private readonly warn: (message: string) => void,
+    /** Runs after each pass's snapshots, before their directory sync (the store writes its index there); true if it wrote a file. */
+    private readonly beforeSync: () => Promise<boolean> = async () => false,
   ) {}
 
   /** Session `id` is now `data` (null: deleted), durable in journal file `seq`. Call in journal order. */
@@ -57,8 +64,15 @@ export class SessionSnapshots {
   }
 
   /** The sessions whose snapshot file is not up to date yet: their current JSON, or null if deleted. */
-  unwritten(): Map<string, string | null> {
+  unwrittenAll(): Map<string, string | null> {
     return new Map([...this.pending].map(([id, { data }]) => [id, data === null ? null : json(data)]))
+  }
+
+  /** One session's state if its snapshot file is not up to date: its JSON, null if deleted; undefined if the file is current. */
+  unwritten(id: string): string | null | undefined {
+    const entry = this.pending.get(id)
+    if (entry === undefined) return undefined
+    return entry.data === null ? null : json(entry.data)
   }
 
   /** Writes every pending snapshot now and deletes the journal files they cover; failures are warned, not thrown. */
@@ -100,16 +114,28 @@ export class SessionSnapshots {
     for (const [id, entry] of [...this.pending]) {
       const path = join(this.dir, `${id}.json`)
       try {
-        if (entry.data === null) await unlinkFile(path)
-        else await replaceFile(path, `${json(entry.data)}\n`)
+        if (entry.data === null) {
+          await unlinkFile(path)
+          await unlinkFile(previousGeneration(path))
+        } else {
+          await replaceFile(path, `${json(entry.data)}\n`, { previous: previousGeneration(path) })
+        }
         written.push([id, entry])
       } catch (error) {
         failed.push(error instanceof Error ? error.message : String(error))
       }
     }
+    let indexWritten = false
+    let indexFailed = false
+    try {
+      indexWritten = await this.beforeSync()
+    } catch (error) {
+      indexFailed = true
+      failed.push(error instanceof Error ? error.message : String(error))
+    }
     // One directory sync for the whole pass rather than one per file: the snapshots count as
     // written only after it.
-    if (written.length > 0) {
+    if (written.length > 0 || indexWritten) {
       try {
         await syncDirectory(this.dir)
       } catch (error) {
@@ -124,11 +150,14 @@ export class SessionSnapshots {
         if (n !== undefined && n <= entry.n) ids.delete(id)
       }
     }
-    try {
-      const dropped = await this.journal.dropRetired((seq) => (this.uncovered.get(seq)?.size ?? 0) === 0)
-      for (const seq of dropped) this.uncovered.delete(seq)
-    } catch (error) {
-      failed.push(error instanceof Error ? error.message : String(error))
+    // The journal files stay while the index may be older than them: the next start replays them.
+    if (!indexFailed) {
+      try {
+        const dropped = await this.journal.dropRetired((seq) => (this.uncovered.get(seq)?.size ?? 0) === 0)
+        for (const seq of dropped) this.uncovered.delete(seq)
+      } catch (error) {
+        failed.push(error instanceof Error ? error.message : String(error))
+      }
     }
     this.failures = failed.length > 0 ? this.failures + 1 : 0
     const retryMs = Math.min(this.delayMs * 2 ** this.failures, MAX_RETRY_MS)

@@ -6,9 +6,25 @@
  * own schema version (`v`), and the session service parses and migrates what it loads with the
  * zod schemas of `@pbft/protocol`.
  */
+/** What a store knows of a session without reading its document. */
+export interface SessionIndexEntry {
+  id: string
+  /** Epoch ms of its last save (a change): sessions idle longer than SESSION_TTL_DAYS expire. */
+  lastActiveAt: number
+  /** A round was running at the last save: the session is loaded and resumed at start. */
+  running: boolean
+}
+
 export interface SessionStore {
   /** Every stored session document. */
   loadSessions(): Promise<unknown[]>
+  /**
+   * The small index of every stored session, so that documents can be loaded one by one, when
+   * first used (`loadSession`). Stores without it are loaded whole at start (`loadSessions`).
+   */
+  sessionIndex?(): Promise<SessionIndexEntry[]>
+  /** One session document, or null when there is none (or it cannot be read: see problems). */
+  loadSession?(id: string): Promise<unknown>
   /** Replaces a session's document; resolves once it is durable (a later save may coalesce it). */
   saveSession(id: string, document: unknown): Promise<void>
   deleteSession(id: string): Promise<void>
@@ -17,6 +33,11 @@ export interface SessionStore {
   saveExperiment(id: string, document: unknown): Promise<void>
   /** Waits for pending writes, then releases resources. */
   close(): Promise<void>
+  /**
+   * Stored data that could not be read and needs a person's look (a quarantined file), for
+   * `/api/health`; none when absent.
+   */
+  problems?(): readonly string[]
 }
 
 /** A piece of a document serialised once; `key` names it uniquely in this process. */
@@ -46,6 +67,8 @@ export class SerialisedDocument {
   constructor(
     readonly fields: string,
     readonly parts: Readonly<Record<string, SerialisedMember>> = {},
+    /** What the store's index needs (whether a round is running), so that it never parses the document. */
+    readonly meta?: { running: boolean },
   ) {}
 
   /** The whole document's JSON (built on first use: up to ~1 MB for a long session). */
@@ -80,4 +103,14 @@ export class StoreError extends Error {
   ) {
     super(message, options)
   }
+}
+
+/** Whether a session document (plain or serialised) has a running round. */
+export function runningIn(document: unknown): boolean {
+  if (document instanceof SerialisedDocument) {
+    if (document.meta) return document.meta.running
+    const fields = JSON.parse(document.fields) as { current?: unknown }
+    return fields.current !== null && fields.current !== undefined
+  }
+  return typeof document === 'object' && document !== null && 'current' in document && document.current !== null && document.current !== undefined
 }
