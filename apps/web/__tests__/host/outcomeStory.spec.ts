@@ -104,6 +104,7 @@ describe('tellOutcome', () => {
     const trace = [message('pre-prepare', 0, 2), message('pre-prepare', 0, 3, { value: 'blue′' }), message('prepare', 1, 2), message('prepare', 1, 3, { value: 'blue′' })]
     const story = tellOutcome({ rows, trace, outcome: outcome({ safetyViolation: true, decidedValues: ['blue', 'blue′'], sets: { prePrepared: 2, prepared: 2, committed: 2 } }) })
     expect(story.verdict).toBe('safety')
+    expect(story.shownFrom).toBe(1)
     expect(story.decided).toEqual([
       { value: 'blue', replicas: [2] },
       { value: 'blue′', replicas: [3] },

@@ -68,7 +68,7 @@ export const hostEn = {
     copy: 'Copy link',
     copied: 'Link copied',
     copyFailed: 'Copy failed: select the link and copy it by hand',
-    enlarge: 'Show the join QR code of session {sessionId} in large',
+    enlarge: '(show the QR code large)',
   },
   dashboard: {
     session: 'Session {sessionId}',

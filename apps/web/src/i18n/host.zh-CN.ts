@@ -71,7 +71,7 @@ export const hostZhCN: Dictionary<typeof hostEn> = {
     copy: '复制链接',
     copied: '链接已复制',
     copyFailed: '复制失败：请手动选中链接复制',
-    enlarge: '放大显示会话 {sessionId} 的加入二维码',
+    enlarge: '（放大显示二维码）',
   },
   dashboard: {
     session: '会话 {sessionId}',

@@ -63,6 +63,8 @@ export interface OutcomeStory {
   failurePhase: Phase | null
   /** One or two sentences. */
   lines: StoryLine[]
+  /** Where the sentences the page prints start (earlier ones it draws another way). */
+  shownFrom: number
   /** Honest replicas per value they committed, in order of the value's first commit. */
   decided: { value: string; replicas: number[] }[]
 }
@@ -124,6 +126,10 @@ function tellSuccess(input: StoryInput, decided: OutcomeStory['decided']): Story
   return lines
 }
 
+/**
+ * Who committed what, then who lied. The page shows the first sentence as value chips (the
+ * story's `decided`), so the printed story starts at the second one (`shownFrom`).
+ */
 function tellSafety(input: StoryInput, decided: OutcomeStory['decided']): StoryLine[] {
   const { outcome, rows, trace } = input
   const groups = decided.map((group) => line('committedValue', { replicas: { replicas: group.replicas }, value: { value: group.value } }))
@@ -232,8 +238,11 @@ function tellFailure(input: StoryInput, phase: Phase): StoryLine[] {
 /** The story of a finished round. */
 export function tellOutcome(input: StoryInput): OutcomeStory {
   const decided = decidedGroups(input.rows)
-  if (input.outcome.safetyViolation) return { verdict: 'safety', failurePhase: null, lines: tellSafety(input, decided), decided }
-  if (input.outcome.success) return { verdict: 'success', failurePhase: null, lines: tellSuccess(input, decided), decided }
+  if (input.outcome.safetyViolation) {
+    const lines = tellSafety(input, decided)
+    return { verdict: 'safety', failurePhase: null, lines, shownFrom: Math.min(1, lines.length - 1), decided }
+  }
+  if (input.outcome.success) return { verdict: 'success', failurePhase: null, lines: tellSuccess(input, decided), shownFrom: 0, decided }
   const phase = shortPhase(input.outcome)
-  return { verdict: 'failure', failurePhase: phase, lines: tellFailure(input, phase), decided }
+  return { verdict: 'failure', failurePhase: phase, lines: tellFailure(input, phase), shownFrom: 0, decided }
 }
