@@ -43,8 +43,8 @@ describe('the lecturer at the projector', () => {
     await page.click('dialog[open] [data-testid=dialog-close]')
     await help.waitFor({ state: 'hidden' })
 
-    // Typing in a field is not a command: N in the seat's behaviour list starts nothing.
-    await page.focus('[data-testid=fault-1]')
+    // Typing in a field is not a command: N in the seat's behaviour field starts nothing.
+    await page.focus('[data-testid=fault-1] input')
     await page.keyboard.press('n')
     await page.waitForTimeout(500)
     expect(await status(page)).toBe('waiting')
@@ -110,6 +110,39 @@ describe('the lecturer at the projector', () => {
     expect((await onFirstScreen(page, '[data-testid=stage-network]', true)).inside).toBe(true)
     await page.keyboard.press('Escape')
     await expect.poll(() => page.getAttribute('[data-testid=host-dashboard]', 'data-presentation')).toBe('off')
+    await close()
+  })
+
+  it('reaches every control and scroll region of the dashboard with Tab, each with a visible focus', async () => {
+    const session = await createSession(server, { nodeCount: 4, faults: { 3: 'silent' }, pacingMs: 20, phaseTimeoutMs: 4000, phaseGapMs: 20, proposalContent: 'blue' })
+    const { page, close } = await openDashboard(browser, server, session, PROJECTOR)
+    await page.keyboard.press(' ')
+    await page.locator('[data-testid=round-outcome]').waitFor({ timeout: 20_000 })
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
+    const reached = new Set<string>()
+    const unseen: string[] = []
+    for (let stop = 0; stop < 120; stop++) {
+      await page.keyboard.press('Tab')
+      const focus = await page.evaluate(() => {
+        const element = document.activeElement as HTMLElement | null
+        if (!element || element === document.body) return null
+        const name = element.closest('[data-testid]')?.getAttribute('data-testid') ?? element.tagName.toLowerCase()
+        // The ring may sit on the element or on the Element Plus wrapper around it.
+        let visible = false
+        for (let node: HTMLElement | null = element, depth = 0; node && depth < 4 && !visible; node = node.parentElement, depth++) {
+          const style = getComputedStyle(node)
+          visible = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none'
+        }
+        return { name, visible }
+      })
+      if (!focus) continue
+      reached.add(focus.name)
+      if (!focus.visible) unseen.push(focus.name)
+    }
+    for (const name of ['start-round', 'keys-button', 'fullscreen-button', 'qr-chip', 'show-phase-prepare', 'outcome-details', 'messages-tab-prepare', 'messages-panel', 'replica-counters', 'rate-slider', 'lock-switch', 'fault-1', 'round-history', 'end-session']) {
+      expect(reached, `Tab reaches ${name}`).toContain(name)
+    }
+    expect(unseen, 'focused without a visible ring').toEqual([])
     await close()
   })
 
