@@ -305,7 +305,7 @@ export const hostEn = {
     decidedNone: 'No value decided',
     committedBy: 'committed by {replicas}',
     details: 'Details for experts',
-    safety: 'Honest replicas decided different values: the one thing PBFT must never allow.',
+    safety: 'Honest replicas decided differently, which PBFT must never allow:',
     sets: 'Pre-prepared {prePrepared}, prepared {prepared}, committed {committed} of {nodes} (success needs N − f = {needed})',
   },
   history: {

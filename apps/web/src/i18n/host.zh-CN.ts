@@ -308,7 +308,7 @@ export const hostZhCN: Dictionary<typeof hostEn> = {
     decidedNone: '没有决定任何值',
     committedBy: '由{replicas}提交',
     details: '给专家的细节',
-    safety: '诚实副本决定了不同的值：这是 PBFT 绝不能允许的事。',
+    safety: '诚实副本决定了不同的值，这是 PBFT 绝不能允许的：',
     sets: '预准备 {prePrepared}，已准备 {prepared}，已提交 {committed}，共 {nodes} 个（成功需要 N − f = {needed}）',
   },
   history: {
