@@ -54,6 +54,7 @@ describe('the round stage on a projector', () => {
         })
         const { page, close } = await openDashboard(browser, server, session, viewport, locale)
         await expectOnFirstScreen(page, ['[data-testid=stage-network]', '[data-testid=join-qr-code]'], 'before the round')
+        await projectorShot(page, `stage-before-${name}`)
 
         await page.click('[data-testid=start-round]')
         await page.locator('[data-testid=host-dashboard][data-status=running]').waitFor({ timeout: 10_000 })
