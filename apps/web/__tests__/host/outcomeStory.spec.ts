@@ -128,3 +128,23 @@ describe('replicaList', () => {
     expect(replicaList([1, 2, 3, 4, 5, 6, 7, 8], format('en'))).toBe('8 replicas (1, 2, 3, 4, 5, …)')
   })
 })
+
+describe('tellOutcome with a replica sending the wrong value', () => {
+  it('says which value did not count, with its letter', () => {
+    // N = 4, replica 3 sends the conflicting value: replicas 1 and 2 see one matching prepare each.
+    const rows = [
+      row(0, { accepted: 'blue', prepares: 2, prepared: true }),
+      row(1, { accepted: 'blue', prepares: 1 }),
+      row(2, { accepted: 'blue', prepares: 1 }),
+      row(3, { fault: 'wrong-value' }),
+    ]
+    const trace = [
+      ...allToAll('pre-prepare', [0], [0, 1, 2, 3]),
+      ...allToAll('prepare', [1, 2], [0, 1, 2]),
+      ...allToAll('prepare', [3], [0, 1, 2], () => ({ value: 'blue′', deliveredValue: 'blue′', counted: false, ignoredReason: 'value-mismatch' })),
+    ]
+    const story = tellOutcome({ rows, trace, outcome: outcome({ failure: { phase: 'prepare', reason: 'x' }, sets: { prePrepared: 3, prepared: 1, committed: 0 } }) })
+    expect(say(story.lines)[0]).toBe('2 prepares carried another value, “blue′” (value B), and did not count, so replicas 1 and 2 each saw only 1 of the 2 prepares they needed.')
+    expect(say(story.lines, 'zh-CN')[0]).toBe('2 条准备消息携带了另一个值 “blue′”（值 B），没有被计入，因此副本 1和2 各自只收到了所需 2 条准备消息中的 1 条。')
+  })
+})
