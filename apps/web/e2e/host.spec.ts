@@ -112,7 +112,7 @@ describe('the host dashboard', () => {
       await expect.poll(() => fitsViewport(page)).toBe(true)
       await close()
     },
-    30_000,
+    90_000,
   )
 
   it(
@@ -139,7 +139,7 @@ describe('the host dashboard', () => {
       await expectSettledAccessible(page, 'a replayed round')
       await close()
     },
-    30_000,
+    90_000,
   )
 
   it('asks for a session code on the history page, and says when one is not', async () => {

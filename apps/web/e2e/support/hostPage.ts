@@ -76,6 +76,8 @@ export async function decodeQr(page: Page, selector = '[data-testid=join-qr-code
  * colours for ~0.2 s, and axe must judge the colours people read, not a frame of the fade.
  */
 export async function expectSettledAccessible(page: Page, state: string): Promise<void> {
+  // Vue starts an enter transition a frame after it inserts the element: let it start first.
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))))
   await page.evaluate(() =>
     Promise.all(
       document
