@@ -170,7 +170,7 @@ describe('the lecturer at the projector', () => {
     await projectorShot(page, 'stage-n100-1280x720-en')
     await screenshot(page, 'host-n100-1280x720-en-page')
     const height = await page.evaluate(() => document.documentElement.scrollHeight)
-    expect(height, `page height ${height} px at N = 100`).toBeLessThanOrEqual(2 * PROJECTOR.height + 80)
+    expect(height, `page height ${height} px at N = 100`).toBeLessThanOrEqual(2 * PROJECTOR.height)
     await expectSettledAccessible(page, 'the dashboard after a round at N = 100')
     // Details on demand: the full counters table.
     await page.click('[data-testid=counters-toggle]')
