@@ -36,6 +36,14 @@ describe('the host dashboard', () => {
       expect(await page.getAttribute('#host-nodeCount', 'aria-describedby')).toContain('host-nodeCount-problem')
       expect(await page.locator('label[for=host-nodeCount]').textContent()).toContain('Replicas (N)')
       await expectSettledAccessible(page, 'the session form with an error')
+      // A Byzantine seat brings its kind's choice (an Element Plus select, labelled).
+      await page.fill('#host-nodeCount', '4')
+      await page.fill('#host-faultyNodes', '1')
+      await page.locator('[data-testid=kind-3]').waitFor()
+      expect(await page.locator('label[for=host-kind-3]').textContent()).toContain('Kind of replica 3')
+      await expectSettledAccessible(page, 'the session form with a Byzantine seat')
+      await page.fill('#host-faultyNodes', '0')
+      await page.locator('[data-testid=kind-3]').waitFor({ state: 'detached' })
 
       // Inline validation mirrors the server: pacing too slow for the timeout is refused here.
       await page.fill('#host-pacingMs', '800')
