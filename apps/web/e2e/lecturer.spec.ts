@@ -66,6 +66,7 @@ describe('the lecturer at the projector', () => {
     await page.keyboard.press('r')
     await expect.poll(() => status(page), { timeout: 10_000 }).not.toBe('running')
     await expect.poll(() => page.locator('[data-testid=round-history] .history__item--aborted').count(), { timeout: 10_000 }).toBe(1)
+    expect(await page.textContent('[data-testid=stage-hint]')).toContain('The round was reset')
 
     // Q, and a click on the corner chip, enlarge a QR code that phones can still read.
     await page.keyboard.press('q')

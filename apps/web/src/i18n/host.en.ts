@@ -89,7 +89,7 @@ export const hostEn = {
     status: 'Status: {status}',
     round: 'Round {round}',
     phase: 'Phase: {phase}',
-    noRound: 'No round yet: press Start round.',
+    noRound: 'No round yet: press Start round (or Space).',
     statuses: {
       waiting: 'waiting',
       running: 'running',

@@ -2,6 +2,7 @@
 export const hostStageEn = {
   stage: {
     title: 'Round on the projector',
+    resetHint: 'The round was reset. Start a new one with Start round (or Space).',
     phases: 'Phases of the round (each shows its messages on the network)',
     step: {
       done: 'done',

@@ -5,6 +5,7 @@ import type { hostStageEn } from './host.stage.en'
 export const hostStageZhCN: Dictionary<typeof hostStageEn> = {
   stage: {
     title: '投影上的这一轮',
+    resetHint: '本轮已重置。点击“开始一轮”（或按空格键）开始新的一轮。',
     phases: '本轮的各个阶段（点击可在网络图上显示该阶段的消息）',
     step: {
       done: '已完成',

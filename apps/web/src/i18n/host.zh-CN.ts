@@ -91,7 +91,7 @@ export const hostZhCN: Dictionary<typeof hostEn> = {
     status: '状态：{status}',
     round: '第 {round} 轮',
     phase: '阶段：{phase}',
-    noRound: '还没有开始：请点击“开始一轮”。',
+    noRound: '还没有开始：请点击“开始一轮”（或按空格键）。',
     statuses: {
       waiting: '等待中',
       running: '进行中',
