@@ -44,12 +44,14 @@ export async function openPage(
   browser: Browser,
   url: string,
   viewport: { width: number; height: number } = DESKTOP,
-  options: { phone?: boolean; locale?: string } = {},
+  options: { phone?: boolean; locale?: string; screen?: { width: number; height: number } } = {},
 ): Promise<OpenedPage> {
   const context = await browser.newContext({
     viewport,
     acceptDownloads: true,
     locale: options.locale ?? 'en-US',
+    // Full screen takes the screen's size (headless: 800×600 unless told).
+    ...(options.screen ? { screen: options.screen } : {}),
     ...(options.phone ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}),
   })
   const page = await context.newPage()

@@ -13,6 +13,8 @@ export interface FlyingMessage {
   to: number
   phase: Phase
   status: TracedMessage['status']
+  /** The value that arrives (or was sent, if dropped): the dot takes its colour. */
+  value: string
   startedAt: number
 }
 
@@ -98,7 +100,8 @@ export function useTopologyAnimation(options: AnimationOptions = {}) {
   function enqueue(messages: readonly TracedMessage[]): void {
     if (messages.length === 0) return
     for (const message of messages) {
-      queue.push({ key: `${sequence++}`, from: message.from, to: message.to, phase: message.phase, status: message.status, startedAt: 0 })
+      const value = message.status === 'dropped' ? message.value : (message.deliveredValue ?? message.value)
+      queue.push({ key: `${sequence++}`, from: message.from, to: message.to, phase: message.phase, status: message.status, value, startedAt: 0 })
     }
     const limit = maxBacklog()
     if (queue.length > limit) {

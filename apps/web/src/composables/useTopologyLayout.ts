@@ -7,6 +7,26 @@ import type { Topology } from '@pbft/protocol'
  * in straight lines between any two nodes.
  */
 
+/**
+ * A replica as drawn. The shape tells honest (circle) from Byzantine (diamond); the fill, the
+ * value it committed (the value's colour, with its letter beside the node); a thick ring in the
+ * value's colour, prepared; a dashed outline, still awaited in this phase.
+ */
+export interface TopologyNodeState {
+  id: number
+  byzantine: boolean
+  prepared: boolean
+  committed: boolean
+  pending?: boolean
+  /** The value it accepted (or committed): its letter and colour. */
+  value?: { letter: string; colour: string } | null
+  human?: boolean
+  /** A student's name, for human seats. */
+  name?: string | null
+  /** Matching messages of the shown phase it counted, and how many it needs. */
+  count?: { seen: number; quorum: number } | null
+}
+
 export interface LayoutNode {
   id: number
   x: number
@@ -27,6 +47,8 @@ export interface LayoutOptions {
   height?: number
   /** Edges of a full mesh beyond this many nodes are too many to draw (N² / 2 lines). */
   maxFullMeshNodes?: number
+  /** Room kept around the ring for labels outside the nodes. */
+  labelRoom?: number
 }
 
 const round2 = (value: number): number => Math.round(value * 100) / 100
@@ -57,7 +79,7 @@ export function layoutTopology(nodeCount: number, topology: Topology, branchCoun
   const cx = width / 2
   const cy = height / 2
   let radius = Math.max(6, Math.min(28, (Math.PI * Math.min(width, height) * 0.4) / Math.max(n, 1) / 2.4))
-  const ring = Math.min(width, height) / 2 - radius - 8
+  const ring = Math.min(width, height) / 2 - radius - 8 - (options.labelRoom ?? 0)
   const edges: [number, number][] = []
   let nodes: LayoutNode[]
 
@@ -76,7 +98,7 @@ export function layoutTopology(nodeCount: number, topology: Topology, branchCoun
     const depthCount = Math.max(levels.size, 1)
     const widest = Math.max(1, ...[...levels.values()].map((members) => members.length))
     radius = Math.max(2, Math.min(radius, width / widest / 2.4))
-    const top = radius + 8
+    const top = radius + 8 + (options.labelRoom ?? 0) / 2
     const usable = height - 2 * top
     nodes = []
     for (const [depth, members] of levels) {
@@ -104,4 +126,69 @@ export function useTopologyLayout(
   branchCount: MaybeRefOrGetter<number> = 2,
 ) {
   return computed(() => layoutTopology(toValue(nodeCount), toValue(topology), toValue(branchCount)))
+}
+
+/** A message's line from one node's rim towards another's, shifted to its own side of the pair. */
+export interface LinkGeometry {
+  x1: number
+  y1: number
+  x2: number
+  y2: number
+  /** Halfway along the line. */
+  mx: number
+  my: number
+  /** Arrowhead at (x2, y2): three points. */
+  head: string
+  /** A short bar across the end (a door shut: rejected). */
+  bar: { x1: number; y1: number; x2: number; y2: number }
+}
+
+/**
+ * Where to draw a directed message from `a` to `b`: from rim to rim, offset perpendicular by
+ * `offset` so that a → b and b → a stay two visible lines; `along` (0..1] cuts it short (a
+ * dropped message stops halfway).
+ */
+export function linkGeometry(a: LayoutNode, b: LayoutNode, radius: number, offset: number, along = 1, headSize = 8): LinkGeometry {
+  const dx = b.x - a.x
+  const dy = b.y - a.y
+  const length = Math.hypot(dx, dy) || 1
+  const ux = dx / length
+  const uy = dy / length
+  const nx = -uy * offset
+  const ny = ux * offset
+  const start = radius + 2
+  const usable = Math.max(0, length - 2 * start - 2)
+  const x1 = a.x + ux * start + nx
+  const y1 = a.y + uy * start + ny
+  const x2 = x1 + ux * usable * along
+  const y2 = y1 + uy * usable * along
+  const back = { x: x2 - ux * headSize, y: y2 - uy * headSize }
+  const side = headSize * 0.5
+  const head = `${round2(x2)},${round2(y2)} ${round2(back.x - uy * side)},${round2(back.y + ux * side)} ${round2(back.x + uy * side)},${round2(back.y - ux * side)}`
+  const bar = { x1: round2(x2 - uy * side * 1.4), y1: round2(y2 + ux * side * 1.4), x2: round2(x2 + uy * side * 1.4), y2: round2(y2 - ux * side * 1.4) }
+  return { x1: round2(x1), y1: round2(y1), x2: round2(x2), y2: round2(y2), mx: round2((x1 + x2) / 2), my: round2((y1 + y2) / 2), head, bar }
+}
+
+/** Where a label outside the drawing's centre goes for a node, and how to anchor it. */
+export function outwardLabel(node: LayoutNode, layout: Pick<TopologyLayout, 'width' | 'height'>, distance: number): { x: number; y: number; anchor: 'start' | 'middle' | 'end' } {
+  const dx = node.x - layout.width / 2
+  const dy = node.y - layout.height / 2
+  const length = Math.hypot(dx, dy)
+  if (length < 1) return { x: node.x, y: node.y + distance, anchor: 'middle' }
+  const x = node.x + (dx / length) * distance
+  const y = node.y + (dy / length) * distance
+  const anchor = dx / length > 0.35 ? 'start' : dx / length < -0.35 ? 'end' : 'middle'
+  return { x: round2(x), y: round2(y), anchor }
+}
+
+/**
+ * A spot beside a node, a quarter turn clockwise from its outward label, so that a node's
+ * value chip and its label never sit on each other.
+ */
+export function besideNode(node: LayoutNode, layout: Pick<TopologyLayout, 'width' | 'height'>, distance: number): { x: number; y: number } {
+  const dx = node.x - layout.width / 2
+  const dy = node.y - layout.height / 2
+  const length = Math.hypot(dx, dy)
+  const [ux, uy] = length < 1 ? [0, -1] : [dx / length, dy / length]
+  return { x: round2(node.x - uy * distance), y: round2(node.y + ux * distance) }
 }

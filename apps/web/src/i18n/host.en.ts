@@ -1,5 +1,8 @@
+import { hostStageEn } from './host.stage.en'
+
 /** English texts of the host dashboard and the history/replay page (merged into `en.ts` as `host`). */
 export const hostEn = {
+  ...hostStageEn,
   title: 'Host a session',
   lead: 'Create a PBFT session, show its QR code on the projector, and let students take replica seats from their phones. Bots play every seat nobody takes.',
   form: {
@@ -68,6 +71,7 @@ export const hostEn = {
     copy: 'Copy link',
     copied: 'Link copied',
     copyFailed: 'Copy failed: select the link and copy it by hand',
+    enlarge: '(show the QR code large)',
   },
   dashboard: {
     session: 'Session {sessionId}',
@@ -85,7 +89,7 @@ export const hostEn = {
     status: 'Status: {status}',
     round: 'Round {round}',
     phase: 'Phase: {phase}',
-    noRound: 'No round yet: press Start round.',
+    noRound: 'No round yet: press Start round (or Space).',
     statuses: {
       waiting: 'waiting',
       running: 'running',
@@ -131,6 +135,10 @@ export const hostEn = {
     fault: 'Behaviour of replica {id}',
     kick: 'Kick',
     kickLabel: 'Kick the student from replica {id}',
+    summary: '{humans} students, {bots} bots',
+    botSummary: 'Show the {count} bot seats',
+    botByzantine: 'Byzantine: {replicas}',
+    botCaption: 'Seats played by bots',
     legend: 'Legend',
   },
   topology: {
@@ -158,6 +166,7 @@ export const hostEn = {
     byzantine: 'Byzantine',
     waiting: 'Waiting',
     none: '—',
+    showAll: 'Show the counters of all {count} replicas',
   },
   table: {
     title: 'Messages',
@@ -172,6 +181,7 @@ export const hostEn = {
     no: 'no',
     empty: 'No messages in this phase yet.',
     truncated: 'Showing the last {shown} of {total} messages.',
+    arrivedAs: 'arrived as',
     statuses: {
       delivered: 'delivered',
       dropped: 'dropped',
@@ -180,13 +190,17 @@ export const hostEn = {
   },
   outcome: {
     title: 'Round {round} outcome',
-    success: 'Consensus reached',
-    failure: 'No consensus',
-    reason: 'Why: {reason}',
-    decided: 'Decided value: {value}',
+    verdicts: {
+      success: 'Consensus reached',
+      failure: 'No consensus',
+      safety: 'Safety violated',
+    },
+    reason: 'The engine’s reason: {reason}',
+    decidedLabel: 'Decided:',
     decidedNone: 'No value decided',
-    decidedValues: 'Values decided: {values}',
-    safety: 'SAFETY VIOLATION: honest replicas decided different values',
+    committedBy: 'committed by {replicas}',
+    details: 'Details for experts',
+    safety: 'Honest replicas decided differently, which PBFT must never allow:',
     sets: 'Pre-prepared {prePrepared}, prepared {prepared}, committed {committed} of {nodes} (success needs N − f = {needed})',
   },
   history: {
@@ -220,5 +234,6 @@ export const hostEn = {
     paused: 'Paused',
     loading: 'Loading…',
     phase: 'Phase: {phase}',
+    another: 'Another session',
   },
 }

@@ -1,8 +1,10 @@
 import type { Dictionary } from './messages'
 import type { hostEn } from './host.en'
+import { hostStageZhCN } from './host.stage.zh-CN'
 
 /** 主持面板与历史回放页的文字（并入 `zh-CN.ts` 的 `host`）。 */
 export const hostZhCN: Dictionary<typeof hostEn> = {
+  ...hostStageZhCN,
   title: '主持会话',
   lead: '创建一个 PBFT 会话，把二维码投到投影上，学生用手机领取副本席位。没人领取的席位由机器人扮演。',
   form: {
@@ -71,6 +73,7 @@ export const hostZhCN: Dictionary<typeof hostEn> = {
     copy: '复制链接',
     copied: '链接已复制',
     copyFailed: '复制失败：请手动选中链接复制',
+    enlarge: '（放大显示二维码）',
   },
   dashboard: {
     session: '会话 {sessionId}',
@@ -88,7 +91,7 @@ export const hostZhCN: Dictionary<typeof hostEn> = {
     status: '状态：{status}',
     round: '第 {round} 轮',
     phase: '阶段：{phase}',
-    noRound: '还没有开始：请点击“开始一轮”。',
+    noRound: '还没有开始：请点击“开始一轮”（或按空格键）。',
     statuses: {
       waiting: '等待中',
       running: '进行中',
@@ -134,6 +137,10 @@ export const hostZhCN: Dictionary<typeof hostEn> = {
     fault: '副本 {id} 的行为',
     kick: '移出',
     kickLabel: '把学生移出副本 {id}',
+    summary: '{humans} 名学生，{bots} 个机器人',
+    botSummary: '显示 {count} 个机器人席位',
+    botByzantine: '拜占庭：{replicas}',
+    botCaption: '由机器人扮演的席位',
     legend: '图例',
   },
   topology: {
@@ -161,6 +168,7 @@ export const hostZhCN: Dictionary<typeof hostEn> = {
     byzantine: '拜占庭',
     waiting: '等待中',
     none: '—',
+    showAll: '显示全部 {count} 个副本的计数',
   },
   table: {
     title: '消息',
@@ -175,6 +183,7 @@ export const hostZhCN: Dictionary<typeof hostEn> = {
     no: '否',
     empty: '这个阶段还没有消息。',
     truncated: '显示 {total} 条中的最后 {shown} 条。',
+    arrivedAs: '到达时变成',
     statuses: {
       delivered: '已投递',
       dropped: '丢失',
@@ -183,13 +192,17 @@ export const hostZhCN: Dictionary<typeof hostEn> = {
   },
   outcome: {
     title: '第 {round} 轮结果',
-    success: '达成共识',
-    failure: '未达成共识',
-    reason: '原因：{reason}',
-    decided: '决定的值：{value}',
+    verdicts: {
+      success: '达成共识',
+      failure: '未达成共识',
+      safety: '安全性被破坏',
+    },
+    reason: '引擎给出的原因：{reason}',
+    decidedLabel: '决定的值：',
     decidedNone: '没有决定任何值',
-    decidedValues: '决定的值：{values}',
-    safety: '安全性被破坏：诚实副本决定了不同的值',
+    committedBy: '由{replicas}提交',
+    details: '给专家的细节',
+    safety: '诚实副本决定了不同的值，这是 PBFT 绝不能允许的：',
     sets: '预准备 {prePrepared}，已准备 {prepared}，已提交 {committed}，共 {nodes} 个（成功需要 N − f = {needed}）',
   },
   history: {
@@ -223,5 +236,6 @@ export const hostZhCN: Dictionary<typeof hostEn> = {
     paused: '已暂停',
     loading: '正在加载…',
     phase: '阶段：{phase}',
+    another: '其他会话',
   },
 }

@@ -1,10 +1,11 @@
-import type { ReplicaSnapshot } from '@pbft/protocol'
+import type { FaultKind, ReplicaSnapshot } from '@pbft/protocol'
 import type { ReplicaCounters } from '../../composables/useReplayCounters'
 
 /** One replica's line in the counters table, from a live snapshot or a replay. */
 export interface CounterRow {
   id: number
   honest: boolean
+  fault: FaultKind
   primary: boolean
   accepted: string | null
   prepares: number
@@ -12,6 +13,8 @@ export interface CounterRow {
   quorum: number
   prepared: boolean
   committed: boolean
+  /** The value it committed (honest replicas only). */
+  decided: string | null
   pending: boolean
 }
 
@@ -20,6 +23,7 @@ export function rowsFromSnapshots(replicas: readonly ReplicaSnapshot[], pending:
   return replicas.map((replica) => ({
     id: replica.id,
     honest: replica.fault === 'honest',
+    fault: replica.fault,
     primary: replica.primary,
     accepted: replica.acceptedValue,
     prepares: replica.prepareCount,
@@ -27,10 +31,25 @@ export function rowsFromSnapshots(replicas: readonly ReplicaSnapshot[], pending:
     quorum: replica.quorum,
     prepared: replica.prepared,
     committed: replica.committed,
+    decided: replica.fault === 'honest' && replica.committed ? (replica.decidedValue ?? replica.acceptedValue) : null,
     pending: waiting.has(replica.id),
   }))
 }
 
-export function rowsFromReplay(counters: readonly ReplicaCounters[]): CounterRow[] {
-  return counters.map((replica) => ({ ...replica, pending: false }))
+/** `faults`: the round's fault per replica (a replay knows them from the round record). */
+export function rowsFromReplay(counters: readonly ReplicaCounters[], faults: readonly FaultKind[]): CounterRow[] {
+  return counters.map((replica) => ({
+    id: replica.id,
+    honest: replica.honest,
+    fault: faults[replica.id] ?? 'honest',
+    primary: replica.primary,
+    accepted: replica.accepted,
+    prepares: replica.prepares,
+    commits: replica.commits,
+    quorum: replica.quorum,
+    prepared: replica.prepared,
+    committed: replica.committed,
+    decided: replica.honest && replica.committed ? replica.accepted : null,
+    pending: false,
+  }))
 }
