@@ -52,7 +52,7 @@ describe('ExperimentRequest', () => {
 describe('cost models', () => {
   it('count message-equivalents and theory work', () => {
     expect(experimentWork([4, 10], [0.5, 1], 100)).toBe((16 + 100) * 2 * 100)
-    expect(theoryWork([100], [0.5, 1])).toBe(2 * (1e5 + 1000))
+    expect(theoryWork([100], [0.5, 1])).toBe(2 * (1e5 + 2000))
   })
 })
 

@@ -1,6 +1,6 @@
-import { mkdir, readdir, readFile, unlink } from 'node:fs/promises'
+import { mkdir, open, readdir, readFile, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import { CoalescingQueue, serialise, type StoreOperation } from './coalescingQueue'
+import { CoalescingQueue, serialise } from './coalescingQueue'
 import { DataDirLock } from './dataDirLock'
 import { checkDocumentId } from './documentId'
 import { errnoOf, removeFile, storeError, syncDirectory, TEMP_SUFFIX, writeAtomically } from './durableFiles'
@@ -8,7 +8,7 @@ import { Journal, listJournalFiles, type OpenJournalFile } from './journal'
 import { JournaledParts } from './journaledParts'
 import { deleteRecord, putRecord, replayJournal, type JournalRecord } from './journalRecords'
 import { SessionSnapshots } from './sessionSnapshots'
-import { SerialisedDocument, StoreError, type SessionStore } from './sessionStore'
+import { HEAD_READ_BYTES, SerialisedDocument, StoreError, type ExperimentHeadText, type SessionStore } from './sessionStore'
 
 // Re-exported: the other stores check ids the same way.
 export { checkDocumentId }
@@ -89,8 +89,9 @@ async function recoverJournals(dir: string, warn: (message: string) => void): Pr
  *   journal file once (JournaledParts), not into every record. Snapshot files
  *   (`sessions/<id>.json`, replaced atomically) follow in the background (SessionSnapshots), and journal files are deleted
  *   once snapshots cover them. Opening the store replays what a crash left in the journal.
- * - Experiments are rare writes: each save replaces `experiments/<id>.json` atomically.
- *   Saves to one file are serialised and coalesced (CoalescingQueue).
+ * - Experiments are rare writes: each save replaces `experiments/<id>.json` atomically (and is
+ *   durable when it resolves). Saves to one file are serialised and coalesced (CoalescingQueue).
+ *   Listing them reads each file's first line only (its fields; the results follow).
  */
 export class FileSessionStore implements SessionStore {
   private readonly queue = new CoalescingQueue<FileTarget>(({ dir, path }, operation) =>
@@ -197,16 +198,42 @@ export class FileSessionStore implements SessionStore {
     return this.journal.append(deleteRecord(id), { key: id, onDurable: (seq) => this.snapshots.recorded(id, null, seq) })
   }
 
-  async loadExperiments(): Promise<unknown[]> {
-    return [...(await this.loadAll(this.experimentsDir, () => true)).values()]
+  async loadExperimentHeads(): Promise<ExperimentHeadText[]> {
+    const heads: ExperimentHeadText[] = []
+    for (const id of await this.documentIds(this.experimentsDir)) {
+      const path = join(this.experimentsDir, `${id}.json`)
+      try {
+        heads.push({ id, head: await readHead(path) })
+      } catch (error) {
+        this.warn(`skipped ${path}: ${error instanceof Error ? error.message : String(error)}`)
+      }
+    }
+    return heads
   }
 
-  async saveExperiment(id: string, document: unknown): Promise<void> {
+  async loadExperiment(id: string): Promise<string | null> {
+    checkDocumentId(id)
+    const path = join(this.experimentsDir, `${id}.json`)
+    try {
+      return await readFile(path, 'utf8')
+    } catch (error) {
+      if (errnoOf(error) === 'ENOENT') return null
+      throw storeError(error, 'read', path)
+    }
+  }
+
+  async saveExperiment(id: string, text: string): Promise<void> {
     checkDocumentId(id)
     this.checkOpen()
     const path = join(this.experimentsDir, `${id}.json`)
-    const operation: StoreOperation = { kind: 'write', data: `${serialise(document)}\n` }
-    return this.queue.enqueue(path, { dir: this.experimentsDir, path }, operation)
+    return this.queue.enqueue(path, { dir: this.experimentsDir, path }, { kind: 'write', data: text })
+  }
+
+  async deleteExperiment(id: string): Promise<void> {
+    checkDocumentId(id)
+    this.checkOpen()
+    const path = join(this.experimentsDir, `${id}.json`)
+    return this.queue.enqueue(path, { dir: this.experimentsDir, path }, { kind: 'delete' })
   }
 
   /**
@@ -236,19 +263,26 @@ export class FileSessionStore implements SessionStore {
     if (this.closing) throw new StoreError(`the store at ${this.dataDir} is closed`, 'IO')
   }
 
-  /** The documents in `dir` by id, those `wanted` only; unreadable ones are skipped with a warning. */
-  private async loadAll(dir: string, wanted: (id: string) => boolean): Promise<Map<string, unknown>> {
+  /** The ids of the documents in `dir`, sorted. */
+  private async documentIds(dir: string): Promise<string[]> {
     let names: string[]
     try {
       names = await readdir(dir)
     } catch (error) {
       throw storeError(error, 'list', dir)
     }
+    return names
+      .sort()
+      .map((name) => DOCUMENT_FILE.exec(name)?.[1])
+      .filter((id) => id !== undefined)
+  }
+
+  /** The documents in `dir` by id, those `wanted` only; unreadable ones are skipped with a warning. */
+  private async loadAll(dir: string, wanted: (id: string) => boolean): Promise<Map<string, unknown>> {
     const documents = new Map<string, unknown>()
-    for (const name of names.sort()) {
-      const id = DOCUMENT_FILE.exec(name)?.[1]
-      if (id === undefined || !wanted(id)) continue
-      const path = join(dir, name)
+    for (const id of await this.documentIds(dir)) {
+      if (!wanted(id)) continue
+      const path = join(dir, `${id}.json`)
       try {
         documents.set(id, JSON.parse(await readFile(path, 'utf8')) as unknown)
       } catch (error) {
@@ -264,4 +298,22 @@ async function removeStaleTempFiles(dir: string): Promise<void> {
   for (const name of await readdir(dir)) {
     if (name.endsWith(TEMP_SUFFIX)) await unlink(join(dir, name)).catch(() => undefined)
   }
+}
+
+/** A file's text up to its first line break, reading HEAD_READ_BYTES at most unless no break comes. */
+async function readHead(path: string): Promise<string> {
+  const file = await open(path, 'r')
+  try {
+    const buffer = Buffer.alloc(HEAD_READ_BYTES)
+    const { bytesRead } = await file.read(buffer, 0, HEAD_READ_BYTES, 0)
+    const end = buffer.subarray(0, bytesRead).indexOf(0x0a)
+    if (end >= 0) return buffer.toString('utf8', 0, end)
+    if (bytesRead < HEAD_READ_BYTES) return buffer.toString('utf8', 0, bytesRead)
+  } finally {
+    await file.close()
+  }
+  // One long line (a document stored before results went one per line): all of it.
+  const text = await readFile(path, 'utf8')
+  const end = text.indexOf('\n')
+  return end < 0 ? text : text.slice(0, end)
 }
