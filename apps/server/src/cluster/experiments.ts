@@ -174,13 +174,36 @@ export class ClusterExperiments implements ExperimentRegistry, ExperimentPeers {
 
   // ---- peers (the routes, for ids this instance does not hold) ---------------------------
 
-  async get(id: string): Promise<ExperimentRecord | undefined> {
-    const answer = await this.askOwner(id, 'get')
-    if (answer && 'record' in answer && answer.record) return answer.record
-    return (await this.fromStore(id))?.record
+  get(id: string): Promise<ExperimentRecord | undefined> {
+    return this.storage(async () => {
+      const answer = await this.askOwner(id, 'get')
+      if (answer && 'record' in answer && answer.record) return answer.record
+      return (await this.fromStore(id))?.record
+    })
   }
 
-  async cancel(id: string, token: string | undefined): Promise<ExperimentRecord> {
+  cancel(id: string, token: string | undefined): Promise<ExperimentRecord> {
+    return this.storage(() => this.cancelSomewhere(id, token))
+  }
+
+  list(limit: number, local: ExperimentSummary[]): Promise<ExperimentSummary[]> {
+    return this.storage(() => this.listAll(limit, local))
+  }
+
+  /**
+   * Runs a peer request; Redis trouble (down, or its retries exhausted) is a 503 STORAGE the
+   * client can retry, not an internal error. Refusals (404, 409 …) pass through.
+   */
+  private async storage<T>(request: () => Promise<T>): Promise<T> {
+    try {
+      return await request()
+    } catch (error) {
+      if (error instanceof HttpError) throw error
+      throw new HttpError(503, 'STORAGE', `the experiments store (Redis) cannot be reached: ${message(error)}; try again`)
+    }
+  }
+
+  private async cancelSomewhere(id: string, token: string | undefined): Promise<ExperimentRecord> {
     const answer = await this.askOwner(id, 'cancel', token)
     if (answer && 'refused' in answer) throw new HttpError(answer.refused.status, answer.refused.code, answer.refused.message)
     if (answer?.record) return answer.record
@@ -191,7 +214,7 @@ export class ClusterExperiments implements ExperimentRegistry, ExperimentPeers {
     return stored.record
   }
 
-  async list(limit: number, local: ExperimentSummary[]): Promise<ExperimentSummary[]> {
+  private async listAll(limit: number, local: ExperimentSummary[]): Promise<ExperimentSummary[]> {
     const ids = await this.redis.zrevrange(this.indexKey, 0, limit - 1)
     const rows = ids.length === 0 ? [] : await this.redis.hmget(this.summariesKey, ...ids)
     const known = new Set(local.map((row) => row.id))
