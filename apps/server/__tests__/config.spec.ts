@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { configFromEnv, sessionsPerClient } from '../src/config'
+import { configFromEnv, experimentsPerClient, sessionsPerClient } from '../src/config'
 
 describe('configFromEnv', () => {
   it('uses PORT, HOST and DATA_DIR from the environment', () => {
@@ -36,3 +36,13 @@ describe('SESSIONS_PER_CLIENT', () => {
     expect(() => configFromEnv({ SESSIONS_PER_CLIENT: '-1' })).toThrow(/SESSIONS_PER_CLIENT/)
   })
 })
+
+describe('EXPERIMENTS_PER_CLIENT', () => {
+  it('sets the per-client experiment creation limit, 0 turning it off, unset keeping the default', () => {
+    expect(experimentsPerClient(configFromEnv({ EXPERIMENTS_PER_CLIENT: '5' }).EXPERIMENTS_PER_CLIENT)).toEqual({ creations: { max: 5, windowMs: 600_000 } })
+    expect(experimentsPerClient(configFromEnv({ EXPERIMENTS_PER_CLIENT: '0' }).EXPERIMENTS_PER_CLIENT)).toEqual({ creations: null })
+    expect(experimentsPerClient(configFromEnv({}).EXPERIMENTS_PER_CLIENT)).toBeUndefined()
+    expect(() => configFromEnv({ EXPERIMENTS_PER_CLIENT: '1.5' })).toThrow(/EXPERIMENTS_PER_CLIENT/)
+  })
+})
+

@@ -132,7 +132,7 @@ async function startServer(): Promise<ServerChild> {
   const profile = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : []
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', '--import', PROBE, 'src/main.ts'], {
     cwd: SERVER_DIR,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, WEB_ROOT: webRoot, PUBLIC_URL: base, NODE_ENV: 'production', SESSIONS_PER_CLIENT: '0' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, WEB_ROOT: webRoot, PUBLIC_URL: base, NODE_ENV: 'production', SESSIONS_PER_CLIENT: '0', EXPERIMENTS_PER_CLIENT: '0' },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   })
   children.add(child)
@@ -536,6 +536,7 @@ async function runScenario(scenario: Scenario): Promise<Result> {
  */
 class ExperimentLoad {
   private current: string | null = null
+  private cancelToken = ''
   private finishedRounds = 0
   private finished = 0
   private stopped = false
@@ -559,14 +560,15 @@ class ExperimentLoad {
   async stop(): Promise<number> {
     this.stopped = true
     await this.loop
-    if (this.current) await http(this.base, 'DELETE', `/api/experiments/${this.current}`)
+    if (this.current) await http(this.base, 'DELETE', `/api/experiments/${this.current}`, undefined, this.cancelToken)
     return this.finished
   }
 
   private async post(): Promise<void> {
-    const response = await http<{ id: string; total: number }>(this.base, 'POST', '/api/experiments', EXPERIMENT)
+    const response = await http<{ id: string; total: number; cancelToken: string }>(this.base, 'POST', '/api/experiments', EXPERIMENT)
     if (response.status !== 202) throw new Error(`experiment: ${response.status} ${JSON.stringify(response.body)}`)
     this.current = response.body.id
+    this.cancelToken = response.body.cancelToken
   }
 
   private async watch(): Promise<void> {

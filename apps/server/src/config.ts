@@ -35,7 +35,15 @@ const Env = z.object({
    * e.g. for load tests or a whole school behind one NAT address).
    */
   SESSIONS_PER_CLIENT: z.coerce.number().int().min(0).max(100_000).optional(),
+  /** Experiments one client address may create per 10 minutes (default 20; 0 turns the limit off). */
+  EXPERIMENTS_PER_CLIENT: z.coerce.number().int().min(0).max(100_000).optional(),
 })
+
+/** The experiments' `quotas` option for an EXPERIMENTS_PER_CLIENT value (undefined: the defaults). */
+export function experimentsPerClient(value: number | undefined): { creations: { max: number; windowMs: number } | null } | undefined {
+  if (value === undefined) return undefined
+  return { creations: value === 0 ? null : { max: value, windowMs: 10 * 60_000 } }
+}
 
 /** The session service's `sessionsPerClient` option for a SESSIONS_PER_CLIENT value. */
 export function sessionsPerClient(value: number | undefined): { maxSessions: number; windowMs: number } | null | undefined {
