@@ -1,7 +1,7 @@
 import { EXPERIMENT_API_LIMITS, ExperimentSummary, type ExperimentRecord } from '@pbft/protocol'
 import type { Redis } from 'ioredis'
 import type { ExperimentPeers, ExperimentRegistry, ExperimentService } from '../experiments'
-import { checkCancelToken, summarise } from '../experiments/experimentService'
+import { checkCancelToken, summarise } from '../experiments/records'
 import { decodeDocument, documentText, encodeRecord, ExperimentTextError, type DecodedDocument } from '../experiments/recordText'
 import { conflict, HttpError, notFound } from '../http/validation'
 import { SessionError } from '../sessions/errors'

@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto'
-import { successProbability, type SweepPoint } from '@pbft/engine'
 import { defaultWorkerCount, runSweep } from '@pbft/engine/node'
 import type { ExperimentConfig, ExperimentPoint, ExperimentRecord, ExperimentSummary } from '@pbft/protocol'
-import { conflict, forbidden, HttpError, notFound, unauthorized } from '../http/validation'
-import { hashToken, newToken, tokenMatches } from '../sessions/tokens'
+import { conflict, HttpError, notFound } from '../http/validation'
+import { hashToken, newToken } from '../sessions/tokens'
 import { ExperimentArchive, type ArchiveOptions } from './archive'
 import { recordOfHead } from './recordText'
+import { checkCancelToken, newExperimentId, summarise, toExperimentPoint } from './records'
 import { mapInSlices, yieldToEventLoop } from './slices'
 import { readEngineVersion } from './versions'
 
@@ -114,6 +113,7 @@ export class ExperimentService {
     }
     // Serve only once those verdicts are on disk, not while they are in flight.
     await Promise.all(service.saves)
+    service.archive.trim()
     return service
   }
 
@@ -326,55 +326,6 @@ export class ExperimentService {
   }
 }
 
-/** 401 without a token, 403 with another one (records stored before cancel tokens existed have none: 403). */
-export function checkCancelToken(token: string | undefined, hash: string | undefined): void {
-  if (token === undefined || token === '') unauthorized("cancelling needs the experiment's cancel token (Authorization: Bearer <cancelToken>)")
-  if (!tokenMatches(token, hash ?? null)) forbidden('wrong cancel token for this experiment')
-}
-
-/** 12 URL-safe characters (72 random bits): unguessable enough for a classroom, short enough to read. */
-function newExperimentId(): string {
-  return randomBytes(9).toString('base64url')
-}
-
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
-}
-
-function toExperimentPoint(point: SweepPoint, seed: number): ExperimentPoint {
-  const { p } = point
-  if (p === null) throw new Error('a sweep point has no delivery probability p')
-  return {
-    nodes: point.nodes,
-    f: point.f,
-    p,
-    rounds: point.rounds,
-    seed,
-    pointSeed: point.seed,
-    successes: point.successes,
-    successRate: point.successRate,
-    ci95: [point.ci95[0], point.ci95[1]],
-    theoreticalSuccessRate: successProbability(point.nodes, p, point.f),
-    failures: { 'pre-prepare': point.failures['pre-prepare'], prepare: point.failures.prepare, commit: point.failures.commit },
-    meanMessages: { ...point.meanMessages },
-  }
-}
-
-/** A record's (or head's) row in `GET /api/experiments`. */
-export function summarise(record: Omit<ExperimentRecord, 'results'>): ExperimentSummary {
-  const { nodes, p, rounds, seed } = record.config
-  return {
-    id: record.id,
-    status: record.status,
-    createdAt: record.createdAt,
-    finishedAt: record.finishedAt,
-    progress: record.progress,
-    summary: {
-      points: nodes.length * p.length,
-      nodes: [Math.min(...nodes), Math.max(...nodes)],
-      p: [Math.min(...p), Math.max(...p)],
-      rounds,
-      seed,
-    },
-  }
 }

@@ -57,7 +57,8 @@ export async function registerExperimentRoutes(app: FastifyInstance, service: Ex
     const cached = service.cachedAnswer(id)
     if (cached) return cached
     // Reading a finished experiment from the store (and encoding it) is the costly case.
-    const release = service.isCheap(id) ? () => undefined : reads.enter(client)
+    const costly = !service.isCheap(id) && (service.has(id) || peers !== undefined)
+    const release = costly ? reads.enter(client) : () => undefined
     try {
       const answer = await service.answer(id)
       if (answer) return answer
