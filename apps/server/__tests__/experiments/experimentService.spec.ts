@@ -107,6 +107,23 @@ describe('ExperimentService', () => {
     await service.close()
   })
 
+  it('withdraws a run the cluster registry could not announce: 503 STORAGE, no document, no registration left', async () => {
+    const store = new MemorySessionStore()
+    const withdrawn: string[] = []
+    const registry = {
+      runningElsewhere: async () => new Set<string>(),
+      started: () => Promise.reject(new Error('Reached the max retries per request limit')),
+      settled: () => undefined,
+      withdrawn: (id: string) => withdrawn.push(id),
+    }
+    const service = await ExperimentService.open({ store, appVersion: 't', registry })
+    await expect(service.start(SMALL, 'a')).rejects.toMatchObject({ statusCode: 503, code: 'STORAGE' })
+    expect(withdrawn).toHaveLength(1)
+    await expect.poll(() => store.loadExperimentHeads()).toEqual([])
+    expect(service.has(withdrawn[0] ?? '')).toBe(false)
+    await service.close()
+  })
+
   it('runs one experiment per client address, and at most maxRunning in all', async () => {
     const service = await ExperimentService.open({ store: new MemorySessionStore(), appVersion: 't', maxRunning: 2, workers: 1 })
     const first = await service.start(LONG, '10.0.0.1')

@@ -132,6 +132,14 @@ export class ClusterExperiments implements ExperimentRegistry, ExperimentPeers {
       .catch((error: unknown) => this.options.log.warn(`could not unregister experiment ${id}: ${message(error)}`))
   }
 
+  withdrawn(id: string): void {
+    if (!this.mine.delete(id) || this.dead) return
+    // Best effort (Redis may be what failed): whatever was written must not be renewed or listed.
+    exec(this.redis.multi().del(this.ownerKey(id)).hdel(this.runningKey, id).zrem(this.indexKey, id).hdel(this.summariesKey, id)).catch((error: unknown) =>
+      this.options.log.warn(`could not withdraw experiment ${id}: ${message(error)}`),
+    )
+  }
+
   /** Extends the owner keys of this instance's runs and refreshes their list rows (progress). */
   private async renew(): Promise<void> {
     if (this.dead || this.mine.size === 0) return

@@ -49,6 +49,8 @@ export interface ExperimentRegistry {
   started(record: ExperimentRecord): Promise<void>
   /** A run ended here and its final document was handed to the store: the store answers for it from now on. */
   settled(record: ExperimentRecord): void
+  /** A run could not be started (its record could not be stored or announced): forget it, as far as possible. */
+  withdrawn(id: string): void
 }
 
 /** What `start` answers: the record, and the token that cancels it (shown once, kept as a hash). */
@@ -161,6 +163,7 @@ export class ExperimentService {
       this.running.delete(record.id)
       this.archive.drop(record.id)
       this.options.store.deleteExperiment(record.id).catch(() => undefined)
+      this.safely(() => this.options.registry?.withdrawn(record.id))
       throw new HttpError(503, 'STORAGE', `the server could not store the experiment (${describe(error)}); nothing was started`)
     }
     // Closed while the record was being stored: close() has stored it as failed.
