@@ -164,14 +164,14 @@ export class ClusterExperiments implements ExperimentRegistry, ExperimentPeers {
   // ---- forwarded requests (this instance runs the experiment) ----------------------------
 
   /**
-   * Answers another instance's question about an experiment this instance may be running. A
-   * finished one is answered null: the store has its final document (and its results, which
-   * stay off the RPC channel).
+   * Answers another instance's question about an experiment this instance may be running. One
+   * that ended and whose final document is stored is answered null: the store has it.
    */
   answer(request: ExperimentCall): ExperimentAnswer {
     const service = this.service
     if (!service || !EXPERIMENT_ID.test(request.id) || !service.has(request.id)) return { record: null }
-    if (request.op === 'get') return { record: service.get(request.id) ?? null }
+    // Until its final document is stored (`settled`), a run that just ended is answered from memory.
+    if (request.op === 'get') return { record: service.get(request.id) ?? this.mine.get(request.id) ?? null }
     try {
       return { record: service.cancel(request.id, typeof request.token === 'string' ? request.token : undefined) }
     } catch (error) {
