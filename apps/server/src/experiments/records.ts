@@ -36,21 +36,30 @@ export function toExperimentPoint(point: SweepPoint, seed: number): ExperimentPo
   }
 }
 
+/**
+ * The `summary` of each config, computed once: a config may list 10,000 values, and a list
+ * of 200 rows would otherwise scan them all on every call.
+ */
+const summaries = new WeakMap<ExperimentRecord['config'], ExperimentSummary['summary']>()
+
 /** A record's (or head's) row in `GET /api/experiments`. */
 export function summarise(record: Omit<ExperimentRecord, 'results'>): ExperimentSummary {
-  const { nodes, p, rounds, seed } = record.config
-  return {
-    id: record.id,
-    status: record.status,
-    createdAt: record.createdAt,
-    finishedAt: record.finishedAt,
-    progress: record.progress,
-    summary: {
+  const { config } = record
+  let summary = summaries.get(config)
+  if (summary === undefined) {
+    const { nodes, p, rounds, seed } = config
+    summary = {
       points: nodes.length * p.length,
-      nodes: [Math.min(...nodes), Math.max(...nodes)],
-      p: [Math.min(...p), Math.max(...p)],
+      nodes: [extreme(nodes, Math.min), extreme(nodes, Math.max)],
+      p: [extreme(p, Math.min), extreme(p, Math.max)],
       rounds,
       seed,
-    },
+    }
+    summaries.set(config, summary)
   }
+  return { id: record.id, status: record.status, createdAt: record.createdAt, finishedAt: record.finishedAt, progress: record.progress, summary }
+}
+
+function extreme(values: readonly number[], pick: (a: number, b: number) => number): number {
+  return values.reduce((best, value) => pick(best, value))
 }

@@ -97,7 +97,8 @@ export async function registerExperimentRoutes(app: FastifyInstance, service: Ex
           release()
           throw error
         })
-        return reply.status(202).send({ id: record.id, status: 'running', total: record.progress.total, createdAt: record.createdAt, cancelToken })
+        const { id, progress, createdAt } = record
+        return reply.status(202).send({ id, status: 'running', total: progress.total, createdAt, cancelToken })
       },
     )
 
