@@ -157,9 +157,11 @@ export class ExperimentService {
     const { record } = entry
     // The slot is taken before anything is awaited, so concurrent requests cannot overshoot.
     this.running.set(record.id, entry)
-    try {
-      await Promise.all([this.archive.save(record, entry.cancelTokenHash), this.options.registry?.started(record)])
-    } catch (error) {
+    // Both settle before any clean-up, so that nothing is written after it.
+    const outcomes = await Promise.allSettled([this.archive.save(record, entry.cancelTokenHash), this.options.registry?.started(record)])
+    const failure = outcomes.find((outcome) => outcome.status === 'rejected')
+    if (failure) {
+      const error: unknown = failure.reason
       this.running.delete(record.id)
       this.archive.drop(record.id)
       this.options.store.deleteExperiment(record.id).catch(() => undefined)
