@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { configFromEnv, lookupsPerClient, sessionLifetime, sessionsPerClient } from '../src/config'
+import { configFromEnv, experimentsPerClient, lookupsPerClient, sessionLifetime, sessionsPerClient } from '../src/config'
 
 describe('configFromEnv', () => {
   it('uses PORT, HOST and DATA_DIR from the environment', () => {
@@ -53,3 +53,13 @@ describe('LOOKUPS_PER_CLIENT', () => {
     expect(lookupsPerClient(configFromEnv({}).LOOKUPS_PER_CLIENT)).toBeUndefined()
   })
 })
+
+describe('EXPERIMENTS_PER_CLIENT', () => {
+  it('sets the per-client experiment creation limit, 0 turning it off, unset keeping the default', () => {
+    expect(experimentsPerClient(configFromEnv({ EXPERIMENTS_PER_CLIENT: '5' }).EXPERIMENTS_PER_CLIENT)).toEqual({ creations: { max: 5, windowMs: 600_000 } })
+    expect(experimentsPerClient(configFromEnv({ EXPERIMENTS_PER_CLIENT: '0' }).EXPERIMENTS_PER_CLIENT)).toEqual({ creations: null })
+    expect(experimentsPerClient(configFromEnv({}).EXPERIMENTS_PER_CLIENT)).toBeUndefined()
+    expect(() => configFromEnv({ EXPERIMENTS_PER_CLIENT: '1.5' })).toThrow(/EXPERIMENTS_PER_CLIENT/)
+  })
+})
+

@@ -9,6 +9,7 @@ const EXPERIMENT = { nodes: '4:31:3', p: [0.9], rounds: 1_000_000, seed: 7 }
  */
 export class ExperimentLoad {
   private current: string | null = null
+  private cancelToken = ''
   private finishedRounds = 0
   private finished = 0
   private stopped = false
@@ -24,7 +25,7 @@ export class ExperimentLoad {
   /** Rounds done so far by every experiment this load started. */
   async rounds(): Promise<number> {
     if (!this.current) return this.finishedRounds
-    const record = await http<{ progress: { done: number } }>(this.base, 'GET', `/api/experiments/${this.current}`)
+    const record = await http<{ progress: { done: number } }>(this.base, 'GET', `/api/experiments/${this.current}`, undefined, this.cancelToken)
     return this.finishedRounds + record.body.progress.done
   }
 
@@ -32,14 +33,15 @@ export class ExperimentLoad {
   async stop(): Promise<number> {
     this.stopped = true
     await this.loop
-    if (this.current) await http(this.base, 'DELETE', `/api/experiments/${this.current}`)
+    if (this.current) await http(this.base, 'DELETE', `/api/experiments/${this.current}`, undefined, this.cancelToken)
     return this.finished
   }
 
   private async post(): Promise<void> {
-    const response = await http<{ id: string; total: number }>(this.base, 'POST', '/api/experiments', EXPERIMENT)
+    const response = await http<{ id: string; total: number; cancelToken: string }>(this.base, 'POST', '/api/experiments', EXPERIMENT)
     if (response.status !== 202) throw new Error(`experiment: ${response.status} ${JSON.stringify(response.body)}`)
     this.current = response.body.id
+    this.cancelToken = response.body.cancelToken
   }
 
   private async watch(): Promise<void> {

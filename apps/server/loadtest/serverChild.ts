@@ -103,7 +103,7 @@ export async function startServer(options: ServerChildOptions): Promise<ServerCh
   const profile = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : []
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', '--import', PROBE, 'src/main.ts'], {
     cwd: SERVER_DIR,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, WEB_ROOT: webRoot, PUBLIC_URL: base, NODE_ENV: 'production', SESSIONS_PER_CLIENT: '0' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, WEB_ROOT: webRoot, PUBLIC_URL: base, NODE_ENV: 'production', SESSIONS_PER_CLIENT: '0', EXPERIMENTS_PER_CLIENT: '0' },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   })
   children.add(child)

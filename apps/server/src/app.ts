@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import { Cluster, type ClusterOptions } from './cluster/cluster'
-import { registerExperiments, type ExperimentServiceOptions } from './experiments'
+import { registerExperiments, type ExperimentTuning } from './experiments'
 import { frameworkErrors, installErrorHandlers } from './http/errors'
 import { registerHealthRoute } from './http/health'
 import { registerOpenApi } from './http/openapi'
@@ -39,8 +39,8 @@ export interface AppOptions {
   /** Session service tuning (clock, view interval, …), for tests. */
   sessions?: Omit<SessionServiceOptions, 'store' | 'sink'>
   socket?: SocketServerOptions
-  /** Experiment service tuning (worker threads, …), for tests. */
-  experiments?: Pick<ExperimentServiceOptions, 'workers' | 'inThreadMaxDraws' | 'progressIntervalMs' | 'maxRunning'>
+  /** Experiment service tuning (worker threads, kept records, per-address limits …), for tests and load tests. */
+  experiments?: ExperimentTuning
   /**
    * Many processes (REDIS_URL): sessions and experiments in Redis (unless `store` is given),
    * one owner process per session, forwarding, and the Socket.IO Redis streams adapter.

@@ -44,6 +44,8 @@ const Env = z.object({
   SESSION_TTL_DAYS: z.coerce.number().positive().max(3650).optional(),
   /** Sessions the server keeps at most (default 2000); see docs/operations.md for what happens at the cap. */
   MAX_SESSIONS: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  /** Experiments one client address may create per 10 minutes (default 20; 0 turns the limit off). */
+  EXPERIMENTS_PER_CLIENT: z.coerce.number().int().min(0).max(100_000).optional(),
 })
 
 /** The session service's `lookupsPerClient` option for a LOOKUPS_PER_CLIENT value. */
@@ -58,6 +60,12 @@ export function sessionLifetime(config: Pick<ServerConfig, 'SESSION_TTL_DAYS' | 
     ...(config.SESSION_TTL_DAYS === undefined ? {} : { ttlMs: Math.round(config.SESSION_TTL_DAYS * 24 * 60 * 60 * 1000) }),
     ...(config.MAX_SESSIONS === undefined ? {} : { maxSessions: config.MAX_SESSIONS }),
   }
+}
+
+/** The experiments' `quotas` option for an EXPERIMENTS_PER_CLIENT value (undefined: the defaults). */
+export function experimentsPerClient(value: number | undefined): { creations: { max: number; windowMs: number } | null } | undefined {
+  if (value === undefined) return undefined
+  return { creations: value === 0 ? null : { max: value, windowMs: 10 * 60_000 } }
 }
 
 /** The session service's `sessionsPerClient` option for a SESSIONS_PER_CLIENT value. */

@@ -1,6 +1,6 @@
 import { buildApp } from './app'
 import type { FastifyInstance } from 'fastify'
-import { configFromEnv, lookupsPerClient, sessionLifetime, sessionsPerClient, type ServerConfig } from './config'
+import { configFromEnv, experimentsPerClient, lookupsPerClient, sessionLifetime, sessionsPerClient, type ServerConfig } from './config'
 import { FileSessionStore } from './store/fileSessionStore'
 
 async function main(): Promise<void> {
@@ -31,6 +31,7 @@ async function embedded(config: ServerConfig): Promise<FastifyInstance> {
       lookupsPerClient: lookupsPerClient(config.LOOKUPS_PER_CLIENT),
       lifetime: sessionLifetime(config),
     },
+    experiments: { quotas: experimentsPerClient(config.EXPERIMENTS_PER_CLIENT) },
   })
   for (const warning of store.warnings) app.log.warn(warning)
   warn = (message) => app.log.warn(`session store: ${message}`)
@@ -45,6 +46,7 @@ async function clustered(config: ServerConfig, redisUrl: string): Promise<Fastif
     logger: true,
     publicUrl: config.PUBLIC_URL,
     sessions: { sessionsPerClient: sessionsPerClient(config.SESSIONS_PER_CLIENT), lookupsPerClient: lookupsPerClient(config.LOOKUPS_PER_CLIENT) },
+    experiments: { quotas: experimentsPerClient(config.EXPERIMENTS_PER_CLIENT) },
     cluster: { redisUrl, instanceId: config.INSTANCE_ID, leaseTtlMs: config.LEASE_TTL_MS, sessionTtlMs: sessionLifetime(config).ttlMs },
   })
   app.log.info(`instance ${app.cluster?.instanceId ?? '?'}: sessions in Redis, each owned by one instance at a time`)

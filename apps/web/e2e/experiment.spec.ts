@@ -116,6 +116,25 @@ describe('the Experiment page', () => {
     await close()
   })
 
+  it('cancels a long server run with the token its creation answered', async () => {
+    const { page, close } = await openPage(browser, `${server.url}/experiment`, DESKTOP)
+    await fill(page, { nodes: '100', p: '0.5:1:0.05', rounds: '1000000' })
+    expect(await page.textContent('[data-testid=experiment-mode]')).toMatch(/on the server/)
+    const created = page.waitForResponse((r) => r.url().endsWith('/api/experiments') && r.request().method() === 'POST')
+    await page.click('[data-testid=run]')
+    const answer = (await (await created).json()) as { id: string; cancelToken: string }
+    await page.locator('[data-testid=run-status][data-status=running]').waitFor()
+    const cancelled = page.waitForResponse((r) => r.url().endsWith(`/api/experiments/${answer.id}`) && r.request().method() === 'DELETE')
+    await page.locator('[data-testid=cancel]').click()
+    const response = await cancelled
+    expect(response.request().headers().authorization).toBe(`Bearer ${answer.cancelToken}`)
+    expect(response.status()).toBe(200)
+    await page.locator('[data-testid=run-status][data-status=cancelled]').waitFor()
+    const record = (await (await fetch(`${server.url}/api/experiments/${answer.id}`)).json()) as { status: string }
+    expect(record.status).toBe('cancelled')
+    await close()
+  })
+
   it('works on a phone (390 × 844) without horizontal scrolling', async () => {
     const { page, close } = await openPage(browser, `${server.url}/experiment`, PHONE, { phone: true })
     expect(await fitsViewport(page)).toBe(true)

@@ -62,28 +62,34 @@ export function normalizeRound(config: RoundConfig): NormalizedRound {
   if (!Number.isInteger(f) || f < 0 || f >= n) {
     throw new ConfigError(`f must be an integer in [0, ${n - 1}], got ${f}`)
   }
-  const linkProb = new Float64Array(n * n)
+  let linkProb: Float64Array | null = null
   let p: number | null = null
   if (config.links) {
     if (config.links.length !== n) throw new ConfigError(`links must be an ${n}×${n} matrix`)
+    const matrix = new Float64Array(n * n)
+    linkProb = matrix
     config.links.forEach((row, from) => {
       if (row.length !== n) throw new ConfigError(`links row ${from} must have ${n} entries`)
       row.forEach((value, to) => {
         checkProbability(value, `links[${from}][${to}]`)
-        linkProb[from * n + to] = value
+        matrix[from * n + to] = value
       })
     })
   } else {
     p = config.p ?? 1
     checkProbability(p, 'p')
-    linkProb.fill(p)
   }
+  const homogeneous = p ?? 1
   const faults = normalizeFaults(config.faults, n)
   return {
     nodes: n,
     f,
     p,
-    linkProb,
+    // Built on first use: N² doubles (800 MB at N = 10,000) that the fast path never reads.
+    get linkProb(): Float64Array {
+      linkProb ??= new Float64Array(n * n).fill(homogeneous)
+      return linkProb
+    },
     faults,
     byzantineCount: faults.filter((k) => k !== 'honest').length,
     authentication: config.authentication ?? true,

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { describeParamsError } from '../src/experiment'
 import {
   EXPERIMENT_API_LIMITS,
+  ExperimentCreated,
   ExperimentDocument,
+  ExperimentHead,
   ExperimentRequest,
   experimentRoom,
   experimentWork,
@@ -52,7 +54,7 @@ describe('ExperimentRequest', () => {
 describe('cost models', () => {
   it('count message-equivalents and theory work', () => {
     expect(experimentWork([4, 10], [0.5, 1], 100)).toBe((16 + 100) * 2 * 100)
-    expect(theoryWork([100], [0.5, 1])).toBe(2 * (1e5 + 1000))
+    expect(theoryWork([100], [0.5, 1])).toBe(2 * (1e5 + 2000))
   })
 })
 
@@ -70,5 +72,24 @@ describe('documents and events', () => {
     expect(ExperimentDocument.safeParse({ ...record, v: 1 }).success).toBe(true)
     expect(ExperimentDocument.safeParse({ ...record, v: 2 }).success).toBe(false)
     expect(experimentRoom('abc')).toBe('experiment:abc')
+  })
+
+  it('stores the cancel token as a SHA-256 only, and a head without results', () => {
+    const record = {
+      id: 'abc',
+      status: 'running',
+      config: { nodes: [4], p: [1], rounds: 1, seed: 1 },
+      progress: { done: 0, total: 1 },
+      createdAt: '2026-01-01T00:00:00.000Z',
+      appVersion: '0.1.0',
+      engineVersion: '0.1.0',
+      v: 1,
+    }
+    expect(ExperimentDocument.safeParse({ ...record, cancelTokenHash: 'ab'.repeat(32) }).success).toBe(true)
+    expect(ExperimentDocument.safeParse({ ...record, cancelTokenHash: 'the-token-itself' }).success).toBe(false)
+    expect(ExperimentHead.parse({ ...record, results: [] })).not.toHaveProperty('results')
+    const created = { id: 'abc', status: 'running', total: 1, createdAt: record.createdAt }
+    expect(ExperimentCreated.safeParse(created).success).toBe(false)
+    expect(ExperimentCreated.parse({ ...created, cancelToken: 't' })).toMatchObject({ cancelToken: 't' })
   })
 })

@@ -1,7 +1,8 @@
 import { ExperimentList, ExperimentRecord, type ExperimentCreated } from '@pbft/protocol'
 import { describe, expect, it } from 'vitest'
-import type { LiveServer } from '../integration/liveServer'
+import { startLiveServer, type LiveServer } from '../integration/liveServer'
 import { LEASE_MS, useCluster, type ClusterFixture } from './clusterFixture'
+import { startRedisServer } from './redisServer'
 /** A sweep that takes many seconds on one worker: long enough to look at while it runs, never waited for. */
 const LONG_RUN = { nodes: [100], p: '0.5:1:0.05', rounds: 1_000_000 }
 type ErrorReply = { error: { code: string; message: string } }
@@ -70,13 +71,19 @@ describe('experiments across instances', () => {
     // Newest first.
     expect(rowsOnA.findIndex((row) => row.id === long.id)).toBeLessThan(rowsOnA.findIndex((row) => row.id === small.id))
 
-    const cancelled = await a.request<ExperimentRecord>('DELETE', `/api/experiments/${long.id}`)
+    // The owner checks the token of a forwarded cancel.
+    expect((await a.request<ErrorReply>('DELETE', `/api/experiments/${long.id}`)).status).toBe(401)
+    expect((await a.request<ErrorReply>('DELETE', `/api/experiments/${long.id}`, { token: small.cancelToken })).status).toBe(403)
+    expect((await b.request<ExperimentRecord>('GET', `/api/experiments/${long.id}`)).body.status).toBe('running')
+    const cancelled = await a.request<ExperimentRecord>('DELETE', `/api/experiments/${long.id}`, { token: long.cancelToken })
     expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200)
     expect(cancelled.body).toMatchObject({ id: long.id, status: 'cancelled', error: 'cancelled by request' })
     expect((await b.request<ExperimentRecord>('GET', `/api/experiments/${long.id}`)).body).toMatchObject({ status: 'cancelled' })
     // Cancelling again is a no-op; a finished one is a conflict; an unknown id is 404, from any instance.
-    expect((await a.request('DELETE', `/api/experiments/${long.id}`)).status).toBe(200)
-    const finished = await a.request<ErrorReply>('DELETE', `/api/experiments/${small.id}`)
+    expect((await a.request('DELETE', `/api/experiments/${long.id}`, { token: long.cancelToken })).status).toBe(200)
+    // Nobody runs it any more: the stored document's token hash decides.
+    expect((await a.request<ErrorReply>('DELETE', `/api/experiments/${long.id}`, { token: small.cancelToken })).status).toBe(403)
+    const finished = await a.request<ErrorReply>('DELETE', `/api/experiments/${small.id}`, { token: small.cancelToken })
     expect(finished.status).toBe(409)
     expect(finished.body.error.code).toBe('CONFLICT')
     expect((await a.request<ErrorReply>('GET', '/api/experiments/nosuchexperiment')).status).toBe(404)
@@ -118,7 +125,34 @@ describe('experiments across instances', () => {
       .toBe('failed')
     expect(await cluster.redis.hexists('orphan:experiments-running', long.id)).toBe(0)
     expect((await list(e)).find((row) => row.id === long.id)?.status).toBe('failed')
-    expect((await e.request<ErrorReply>('DELETE', `/api/experiments/${long.id}`)).status).toBe(409)
+    expect((await e.request<ErrorReply>('DELETE', `/api/experiments/${long.id}`, { token: long.cancelToken })).status).toBe(409)
     await cluster.stop(d)
   }, 30_000)
 })
+
+describe('experiments while Redis is down', () => {
+  it('answer 503 STORAGE (never 500): creating, listing, reading and cancelling', async () => {
+    const redis = await startRedisServer()
+    const instance = await startLiveServer({ lanAddress: null, cluster: { redisUrl: redis.url, instanceId: 'R', leaseTtlMs: LEASE_MS, keyPrefix: 'down' } })
+    try {
+      const created = await post(instance, { nodes: [4], p: [1], rounds: 10 })
+      await redis.stop()
+      const refused = await instance.request<ErrorReply>('POST', '/api/experiments', { body: { nodes: [4], p: [1], rounds: 10 } })
+      expect(refused.status, JSON.stringify(refused.body)).toBe(503)
+      expect(refused.body.error.code).toBe('STORAGE')
+      for (const [method, path] of [
+        ['GET', '/api/experiments'],
+        ['GET', '/api/experiments/notheldhere'],
+        ['DELETE', '/api/experiments/notheldhere'],
+      ] as const) {
+        const answer = await instance.request<ErrorReply>(method, path, { token: created.cancelToken })
+        expect(answer.status, `${method} ${path}: ${JSON.stringify(answer.body)}`).toBe(503)
+        expect(answer.body.error.code).toBe('STORAGE')
+      }
+    } finally {
+      await redis.stop().catch(() => undefined)
+      await instance.close().catch(() => undefined)
+    }
+  }, 60_000)
+})
+

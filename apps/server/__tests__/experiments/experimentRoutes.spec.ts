@@ -101,15 +101,23 @@ describe('the experiment API', () => {
 
   it('cancels a running experiment mid-run with DELETE, and with POST …/cancel', async () => {
     for (const [i, cancel] of [
-      (id: string) => server.request<ExperimentRecord>('DELETE', `/api/experiments/${id}`),
-      (id: string) => server.request<ExperimentRecord>('POST', `/api/experiments/${id}/cancel`),
+      (id: string, token?: string) => server.request<ExperimentRecord>('DELETE', `/api/experiments/${id}`, undefined, { token }),
+      (id: string, token?: string) => server.request<ExperimentRecord>('POST', `/api/experiments/${id}/cancel`, undefined, { token }),
     ].entries()) {
       const created = await server.request<ExperimentCreated>('POST', '/api/experiments', LONG_RUN)
       expect(created.status).toBe(202)
-      const { id } = created.body
+      const { id, cancelToken } = ExperimentCreated.parse(created.body)
       // The first is cancelled while its worker is computing, the second before it has started.
       if (i === 0) await firstProgress(id)
-      const cancelled = await cancel(id)
+      // Anyone can read an experiment; only who started it (the token) can cancel it.
+      const anonymous = await cancel(id)
+      expect(anonymous.status).toBe(401)
+      expect(anonymous.body).toEqual({ error: { code: 'UNAUTHORIZED', message: expect.stringContaining('Authorization: Bearer <cancelToken>') } })
+      const wrong = await cancel(id, 'x'.repeat(43))
+      expect(wrong.status).toBe(403)
+      expect(wrong.body).toEqual({ error: { code: 'FORBIDDEN', message: 'wrong cancel token for this experiment' } })
+      expect((await server.request<ExperimentRecord>('GET', `/api/experiments/${id}`)).body.status).toBe('running')
+      const cancelled = await cancel(id, cancelToken)
       expect(cancelled.status).toBe(200)
       expect(cancelled.body).toMatchObject({ id, status: 'cancelled' })
       expect((await log.finishedRecord(id)).status).toBe('cancelled')
@@ -118,24 +126,37 @@ describe('the experiment API', () => {
       expect(later.body.results).toBeUndefined()
       expect(later.body.progress.done).toBeLessThan(later.body.progress.total)
       // Cancelling again is harmless.
-      expect((await cancel(id)).status).toBe(200)
+      expect((await cancel(id, cancelToken)).status).toBe(200)
     }
   })
 
-  it('runs at most two experiments at once: the third gets 429 BUSY', async () => {
-    const first = await server.request<ExperimentCreated>('POST', '/api/experiments', LONG_RUN)
-    const second = await server.request<ExperimentCreated>('POST', '/api/experiments', LONG_RUN)
-    const third = await server.request<ErrorReply>('POST', '/api/experiments', LONG_RUN)
-    expect([first.status, second.status, third.status]).toEqual([202, 202, 429])
+  it('runs one experiment per client address and at most two at once: 429 EXPERIMENT_LIMIT, then 429 BUSY', async () => {
+    const first = await server.request<ExperimentCreated>('POST', '/api/experiments', LONG_RUN, { from: '10.0.0.1' })
+    const again = await server.request<ErrorReply>('POST', '/api/experiments', LONG_RUN, { from: '10.0.0.1' })
+    const second = await server.request<ExperimentCreated>('POST', '/api/experiments', LONG_RUN, { from: '10.0.0.2' })
+    const third = await server.request<ErrorReply>('POST', '/api/experiments', LONG_RUN, { from: '10.0.0.3' })
+    expect([first.status, again.status, second.status, third.status]).toEqual([202, 429, 202, 429])
+    expect(again.body.error).toEqual({ code: 'EXPERIMENT_LIMIT', message: expect.stringContaining(first.body.id) })
     expect(third.body.error.code).toBe('BUSY')
-    await server.request('DELETE', `/api/experiments/${first.body.id}`)
-    await server.request('DELETE', `/api/experiments/${second.body.id}`)
+    await server.request('DELETE', `/api/experiments/${first.body.id}`, undefined, { token: first.body.cancelToken })
+    await server.request('DELETE', `/api/experiments/${second.body.id}`, undefined, { token: second.body.cancelToken })
+  })
+
+  it('serves a finished record as bytes encoded once', async () => {
+    const created = await server.request<ExperimentCreated>('POST', '/api/experiments', { nodes: '4:13', p: '0.5:1:0.1', rounds: 100 })
+    const record = await pollUntilSettled(created.body.id)
+    expect(record.results).toHaveLength(60)
+    const first = await server.experiments.answer(created.body.id)
+    expect(await server.experiments.answer(created.body.id)).toBe(first)
+    const response = await fetch(`${server.base}/api/experiments/${created.body.id}`)
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/)
+    expect(Buffer.from(await response.arrayBuffer()).equals(first ?? Buffer.alloc(0))).toBe(true)
   })
 
   it('answers a finished experiment cancel with 409 and unknown ids with 404', async () => {
     const created = await server.request<ExperimentCreated>('POST', '/api/experiments', { nodes: [4], p: [1], rounds: 10 })
     await pollUntilSettled(created.body.id)
-    const conflict = await server.request<ErrorReply>('DELETE', `/api/experiments/${created.body.id}`)
+    const conflict = await server.request<ErrorReply>('DELETE', `/api/experiments/${created.body.id}`, undefined, { token: created.body.cancelToken })
     expect(conflict.status).toBe(409)
     expect(conflict.body.error.code).toBe('CONFLICT')
     const missing = await server.request<ErrorReply>('GET', '/api/experiments/no-such-id')

@@ -1,8 +1,9 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ExperimentRecord, type ExperimentCreated } from '@pbft/protocol'
 import { afterAll, describe, expect, it } from 'vitest'
+import { RESTARTED } from '../../src/experiments/experimentService'
 import { FileSessionStore } from '../../src/store/fileSessionStore'
 import { startTestServer, type TestServer } from '../http/testServer'
 
@@ -46,6 +47,9 @@ describe('experiments across a restart (file store)', () => {
     writeFileSync(join(dataDir, 'experiments', 'crashed.json'), JSON.stringify(crashed))
     writeFileSync(join(dataDir, 'experiments', 'torn.json'), '{"v":1,"id":')
     writeFileSync(join(dataDir, 'experiments', 'alien.json'), '{"v":99}')
+    // A document stored before results went one per line: one line, results inline.
+    const { v: _v, cancelTokenHash: _hash, ...legacy } = JSON.parse(readFileSync(join(dataDir, 'experiments', `${done.id}.json`), 'utf8').replaceAll('\n', '')) as ExperimentRecord & { v: 1; cancelTokenHash: string }
+    writeFileSync(join(dataDir, 'experiments', 'legacy1.json'), `${JSON.stringify({ v: 1, ...legacy, id: 'legacy1' })}\n`)
     await first.app.close()
     servers.pop()
 
@@ -55,15 +59,20 @@ describe('experiments across a restart (file store)', () => {
     expect(ExperimentRecord.parse(reloaded.body)).toEqual(done)
     expect((await second.request<ExperimentRecord>('GET', '/api/experiments/crashed')).body).toMatchObject({
       status: 'failed',
-      error: 'server restarted',
+      error: RESTARTED,
     })
     expect((await second.request<ExperimentRecord>('GET', `/api/experiments/${long.body.id}`)).body).toMatchObject({
       status: 'failed',
       error: 'server stopped',
     })
     expect((await second.request('GET', '/api/experiments/torn')).status).toBe(404)
-    expect((second.store as FileSessionStore).warnings.join('\n')).toContain('torn.json')
-    expect(second.experiments.warnings).toHaveLength(1)
+    expect(second.experiments.warnings.join('\n')).toContain('torn')
+    expect(second.experiments.warnings.join('\n')).toContain('alien')
+    expect(second.experiments.warnings).toHaveLength(2)
+    // The legacy document reads as before, and is stored again one result per line.
+    const converted = await second.request<ExperimentRecord>('GET', '/api/experiments/legacy1')
+    expect(ExperimentRecord.parse(converted.body)).toEqual({ ...done, id: 'legacy1' })
+    await expect.poll(() => readFileSync(join(dataDir, 'experiments', 'legacy1.json'), 'utf8').split('\n')[0]).toMatch(/,"results":\[$/)
     expect(readdirSync(join(dataDir, 'experiments')).filter((name) => name.endsWith('.tmp'))).toEqual([])
   })
 })

@@ -201,8 +201,8 @@ describe(title, () => {
       expect(deleted.statusCode).toBe(200)
     }
     if (name === 'POST /api/experiments' && status === 202) {
-      const { id } = body as { id: string }
-      const cancelled = await app.inject({ method: 'DELETE', url: `/api/experiments/${id}` })
+      const { id, cancelToken } = body as { id: string; cancelToken: string }
+      const cancelled = await app.inject({ method: 'DELETE', url: `/api/experiments/${id}`, headers: { authorization: `Bearer ${cancelToken}` } })
       expect([200, 409]).toContain(cancelled.statusCode)
     }
     if (name === 'DELETE /api/sessions/:id' && status === 200) {

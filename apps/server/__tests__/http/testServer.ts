@@ -1,8 +1,8 @@
 import Fastify, { type FastifyInstance } from 'fastify'
-import { registerExperiments, type ExperimentService, type ExperimentServiceOptions } from '../../src/experiments'
+import { registerExperiments, type ExperimentService, type ExperimentServiceOptions, type ExperimentTuning } from '../../src/experiments'
 import { installErrorHandlers } from '../../src/http/errors'
 import { registerOpenApi } from '../../src/http/openapi'
-import { registerTheoryRoute } from '../../src/http/theory'
+import { registerTheoryRoute, type TheoryRouteOptions } from '../../src/http/theory'
 import { registerWebApp } from '../../src/http/webApp'
 import { MemorySessionStore } from '../../src/store/memorySessionStore'
 import type { SessionStore } from '../../src/store/sessionStore'
@@ -12,29 +12,40 @@ export interface TestServer {
   base: string
   store: SessionStore
   experiments: ExperimentService
-  /** JSON request helper: status and parsed body. */
-  request<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>
+  /**
+   * JSON request helper: status and parsed body. `token` is sent as a bearer token; `from`
+   * plays a client at another address (the request is injected, not sent over the network).
+   */
+  request<T = unknown>(method: string, path: string, body?: unknown, options?: RequestOptions): Promise<{ status: number; body: T }>
+}
+
+export interface RequestOptions {
+  token?: string
+  from?: string
 }
 
 /** The wiring buildApp uses, on a real port: errors, OpenAPI, routes, then the web app's fallback. */
 export async function startTestServer(
-  options: { store?: SessionStore; webRoot?: string; service?: Partial<ExperimentServiceOptions> } = {},
+  options: { store?: SessionStore; webRoot?: string; service?: Partial<ExperimentServiceOptions & ExperimentTuning>; theory?: TheoryRouteOptions } = {},
 ): Promise<TestServer> {
   const app = Fastify({ logger: false, bodyLimit: 256 * 1024 })
   installErrorHandlers(app)
   await registerOpenApi(app, { version: '0.0.0-test' })
   const store = options.store ?? new MemorySessionStore()
   const experiments = await registerExperiments(app, { store, appVersion: '0.0.0-test', log: app.log, ...options.service })
-  await registerTheoryRoute(app)
+  await registerTheoryRoute(app, options.theory)
   if (options.webRoot !== undefined) await registerWebApp(app, options.webRoot)
   app.addHook('onClose', async () => store.close())
   const base = await app.listen({ port: 0, host: '127.0.0.1' })
-  const request = async <T>(method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    })
+  const request = async <T>(method: string, path: string, body?: unknown, { token, from }: RequestOptions = {}) => {
+    const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' }
+    if (token !== undefined) headers.authorization = `Bearer ${token}`
+    const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body)
+    if (from !== undefined) {
+      const response = await app.inject({ method: method as 'GET', url: path, headers, payload, remoteAddress: from })
+      return { status: response.statusCode, body: (response.body === '' ? undefined : JSON.parse(response.body)) as T }
+    }
+    const response = await fetch(`${base}${path}`, { method, headers, body: payload })
     const text = await response.text()
     return { status: response.status, body: (text === '' ? undefined : JSON.parse(text)) as T }
   }

@@ -32,13 +32,29 @@ describe('FileSessionStore', () => {
 
   it('creates its directories and round-trips sessions and experiments', async () => {
     await store.saveSession('s1', { v: 1, name: 'demo' })
-    await store.saveExperiment('e1', { v: 1, status: 'done' })
+    await store.saveExperiment('e1', '{"v":1,"status":"done","results":[\n{"a":1}\n]}\n')
     // Saves are journaled; the snapshot files follow in the background (or on flush).
     await store.flushSnapshots()
     expect(filesIn('sessions')).toEqual(['journal-000001.log', 's1.json'])
     expect(filesIn('experiments')).toEqual(['e1.json'])
     expect(await store.loadSessions()).toEqual([{ v: 1, name: 'demo' }])
-    expect(await store.loadExperiments()).toEqual([{ v: 1, status: 'done' }])
+    expect(await store.loadExperiment('e1')).toBe('{"v":1,"status":"done","results":[\n{"a":1}\n]}\n')
+    expect(await store.loadExperiment('never-saved')).toBeNull()
+  })
+
+  it("lists experiments by their first line, reading no more of them (a long line whole)", async () => {
+    const results = Array.from({ length: 20_000 }, (_, i) => `{"point":${i}}`).join(',\n')
+    await store.saveExperiment('big', `{"v":1,"id":"big","results":[\n${results}\n]}\n`)
+    await store.saveExperiment('flat', `{"v":1,"id":"flat","pad":"${'x'.repeat(100_000)}"}\n`)
+    await store.saveExperiment('short', '{"v":1,"id":"short"}')
+    expect(await store.loadExperimentHeads()).toEqual([
+      { id: 'big', head: '{"v":1,"id":"big","results":[' },
+      { id: 'flat', head: `{"v":1,"id":"flat","pad":"${'x'.repeat(100_000)}"}` },
+      { id: 'short', head: '{"v":1,"id":"short"}' },
+    ])
+    await store.deleteExperiment('big')
+    await store.deleteExperiment('never-saved')
+    expect(filesIn('experiments')).toEqual(['flat.json', 'short.json'])
   })
 
   it('deletes sessions, and deleting a missing one is fine', async () => {
@@ -107,16 +123,17 @@ describe('FileSessionStore', () => {
 
   it('rejects ids that are not safe file names', async () => {
     await expect(store.saveSession('../escape', {})).rejects.toThrow(/invalid document id/)
-    await expect(store.saveExperiment('', {})).rejects.toThrow(RangeError)
+    await expect(store.saveExperiment('', '{}')).rejects.toThrow(RangeError)
+    await expect(store.loadExperiment('../x')).rejects.toThrow(RangeError)
     await expect(store.deleteSession('a'.repeat(65))).rejects.toThrow(RangeError)
   })
 
   it('waits for pending writes on close, then refuses new ones', async () => {
-    const pending = store.saveExperiment('late', { v: 1 })
+    const pending = store.saveExperiment('late', '{"v":1}')
     await store.close()
     await expect(pending).resolves.toBeUndefined()
     expect(filesIn('experiments')).toEqual(['late.json'])
-    await expect(store.saveExperiment('after', { v: 1 })).rejects.toBeInstanceOf(StoreError)
+    await expect(store.saveExperiment('after', '{"v":1}')).rejects.toBeInstanceOf(StoreError)
   })
 })
 

@@ -7,9 +7,12 @@ describe('MemorySessionStore', () => {
     const store = new MemorySessionStore()
     await store.saveSession('s1', { v: 1, a: 1 })
     await store.saveSession('s1', { v: 1, a: 2 })
-    await store.saveExperiment('e1', { v: 1 })
+    await store.saveExperiment('e1', '{"v":1,"results":[\n{}\n]}')
     expect(await store.loadSessions()).toEqual([{ v: 1, a: 2 }])
-    expect(await store.loadExperiments()).toEqual([{ v: 1 }])
+    expect(await store.loadExperimentHeads()).toEqual([{ id: 'e1', head: '{"v":1,"results":[' }])
+    expect(await store.loadExperiment('e1')).toBe('{"v":1,"results":[\n{}\n]}')
+    await store.deleteExperiment('e1')
+    expect(await store.loadExperiment('e1')).toBeNull()
     await store.deleteSession('s1')
     expect(await store.loadSessions()).toEqual([])
   })
@@ -26,8 +29,8 @@ describe('MemorySessionStore', () => {
 
   it('keeps only what JSON keeps, as a file would', async () => {
     const store = new MemorySessionStore()
-    await store.saveExperiment('e', { v: 1, gone: undefined, at: new Date(0) })
-    expect(await store.loadExperiments()).toEqual([{ v: 1, at: '1970-01-01T00:00:00.000Z' }])
+    await store.saveSession('s', { v: 1, gone: undefined, at: new Date(0) })
+    expect(await store.loadSessions()).toEqual([{ v: 1, at: '1970-01-01T00:00:00.000Z' }])
   })
 
   it('rejects bad ids and use after close', async () => {

@@ -37,7 +37,7 @@ describe('RedisSessionStore (a real redis-server)', () => {
     try {
       for (const [store, p] of [[plain, `${prefix}p`], [fenced, `${prefix}f`]] as const) {
         await store.saveSession('s1', { v: 1 })
-        await store.saveExperiment('e1', { v: 1 })
+        await store.saveExperiment('e1', '{"v":1}')
         const ttl = await redis.pttl(`${p}:session:s1`)
         expect(ttl).toBeGreaterThan(0)
         expect(ttl).toBeLessThanOrEqual(300)
@@ -57,15 +57,33 @@ describe('RedisSessionStore (a real redis-server)', () => {
 
   it('round-trips sessions and experiments as JSON strings under their keys and id sets', async () => {
     await store.saveSession('s1', { v: 1, name: 'demo' })
-    await store.saveExperiment('e1', { v: 1, status: 'done' })
+    await store.saveExperiment('e1', '{"v":1,"status":"done","results":[\n{}\n]}\n')
     expect(JSON.parse((await redis.get(`${prefix}:session:s1`)) ?? 'null')).toEqual({ v: 1, name: 'demo' })
     expect(await redis.smembers(`${prefix}:sessions`)).toEqual(['s1'])
     expect(await redis.smembers(`${prefix}:experiments`)).toEqual(['e1'])
     expect(await store.loadSessions()).toEqual([{ v: 1, name: 'demo' }])
-    expect(await store.loadExperiments()).toEqual([{ v: 1, status: 'done' }])
+    expect(await store.loadExperiment('e1')).toBe('{"v":1,"status":"done","results":[\n{}\n]}\n')
+    expect(await store.loadExperiment('nope')).toBeNull()
     expect(await store.loadSession('s1')).toEqual({ v: 1, name: 'demo' })
     expect(await store.loadSession('nope')).toBeNull()
     expect(await store.sessionIds()).toEqual(['s1'])
+  })
+
+  it('lists experiments by their first line, read with GETRANGE (a long line whole), and deletes them', async () => {
+    const results = Array.from({ length: 20_000 }, (_, i) => `{"point":${i}}`).join(',\n')
+    await store.saveExperiment('big', `{"v":1,"id":"big","results":[\n${results}\n]}\n`)
+    await store.saveExperiment('flat', `{"v":1,"id":"flat","pad":"${'x'.repeat(100_000)}"}\n`)
+    await store.saveExperiment('short', '{"v":1,"id":"short"}')
+    await redis.sadd(`${prefix}:experiments`, 'gone')
+    expect(await store.loadExperimentHeads()).toEqual([
+      { id: 'big', head: '{"v":1,"id":"big","results":[' },
+      { id: 'flat', head: `{"v":1,"id":"flat","pad":"${'x'.repeat(100_000)}"}` },
+      { id: 'short', head: '{"v":1,"id":"short"}' },
+    ])
+    expect(store.warnings.join('\n')).toContain(`${prefix}:experiment:gone`)
+    await store.deleteExperiment('big')
+    expect(await redis.exists(`${prefix}:experiment:big`)).toBe(0)
+    expect((await redis.smembers(`${prefix}:experiments`)).sort()).toEqual(['flat', 'gone', 'short'])
   })
 
   it('deletes sessions (document and id together), and deleting a missing one is fine', async () => {
@@ -119,16 +137,16 @@ describe('RedisSessionStore (a real redis-server)', () => {
 
   it('rejects ids that are not safe keys', async () => {
     await expect(store.saveSession('../escape', {})).rejects.toThrow(/invalid document id/)
-    await expect(store.saveExperiment('', {})).rejects.toThrow(RangeError)
+    await expect(store.saveExperiment('', '{}')).rejects.toThrow(RangeError)
     await expect(store.deleteSession('a'.repeat(65))).rejects.toThrow(RangeError)
   })
 
   it('waits for pending writes on close, then refuses new ones', async () => {
-    const pending = store.saveExperiment('late', { v: 1 })
+    const pending = store.saveExperiment('late', '{"v":1}')
     await store.close()
     await expect(pending).resolves.toBeUndefined()
     expect(await redis.exists(`${prefix}:experiment:late`)).toBe(1)
-    await expect(store.saveExperiment('after', { v: 1 })).rejects.toBeInstanceOf(StoreError)
+    await expect(store.saveExperiment('after', '{"v":1}')).rejects.toBeInstanceOf(StoreError)
   })
 
   it('reports an unreachable Redis as a StoreError naming the operation', async () => {
@@ -168,7 +186,7 @@ describe('RedisSessionStore fenced by session leases', () => {
     await expect(store.deleteSession('s')).rejects.toBeInstanceOf(StoreError)
     expect(await store.loadSessions()).toEqual([{ v: 1, n: 2 }])
     // Experiments have no owner: never fenced.
-    await store.saveExperiment('s', { v: 1 })
+    await store.saveExperiment('s', '{"v":1}')
     await redis.del('f:lease:s')
     await store.deleteSession('s')
     expect(await store.sessionIds()).toEqual([])

@@ -1,7 +1,8 @@
-import { EXPERIMENT_API_LIMITS, ExperimentDocument, ExperimentSummary, type ExperimentRecord } from '@pbft/protocol'
+import { EXPERIMENT_API_LIMITS, ExperimentSummary, type ExperimentRecord } from '@pbft/protocol'
 import type { Redis } from 'ioredis'
 import type { ExperimentPeers, ExperimentRegistry, ExperimentService } from '../experiments'
-import { summarise } from '../experiments/experimentService'
+import { checkCancelToken, summarise } from '../experiments/records'
+import { decodeDocument, documentText, encodeRecord, ExperimentTextError, type DecodedDocument } from '../experiments/recordText'
 import { conflict, HttpError, notFound } from '../http/validation'
 import { SessionError } from '../sessions/errors'
 import type { RedisSessionStore } from '../store/redisSessionStore'
@@ -12,9 +13,11 @@ export interface ExperimentCall {
   kind: 'experiment'
   op: 'get' | 'cancel'
   id: string
+  /** The caller's cancel token (op 'cancel'): the instance running it checks it. */
+  token?: string
 }
 
-/** The answer: the record (null: not known there), or why a cancel was refused (404, 409). */
+/** The answer: the record (null: not running there), or why a cancel was refused (401, 403, 404, 409). */
 type ExperimentAnswer = { record: ExperimentRecord | null } | { refused: { status: number; code: string; message: string } }
 
 export interface ClusterExperimentsOptions {
@@ -129,6 +132,14 @@ export class ClusterExperiments implements ExperimentRegistry, ExperimentPeers {
       .catch((error: unknown) => this.options.log.warn(`could not unregister experiment ${id}: ${message(error)}`))
   }
 
+  withdrawn(id: string): void {
+    if (!this.mine.delete(id) || this.dead) return
+    // Best effort (Redis may be what failed): whatever was written must not be renewed or listed.
+    exec(this.redis.multi().del(this.ownerKey(id)).hdel(this.runningKey, id).zrem(this.indexKey, id).hdel(this.summariesKey, id)).catch((error: unknown) =>
+      this.options.log.warn(`could not withdraw experiment ${id}: ${message(error)}`),
+    )
+  }
+
   /** Extends the owner keys of this instance's runs and refreshes their list rows (progress). */
   private async renew(): Promise<void> {
     if (this.dead || this.mine.size === 0) return
@@ -152,13 +163,17 @@ export class ClusterExperiments implements ExperimentRegistry, ExperimentPeers {
 
   // ---- forwarded requests (this instance runs the experiment) ----------------------------
 
-  /** Answers another instance's question about an experiment this instance may be running. */
+  /**
+   * Answers another instance's question about an experiment this instance may be running. One
+   * that ended and whose final document is stored is answered null: the store has it.
+   */
   answer(request: ExperimentCall): ExperimentAnswer {
     const service = this.service
     if (!service || !EXPERIMENT_ID.test(request.id) || !service.has(request.id)) return { record: null }
-    if (request.op === 'get') return { record: service.get(request.id) ?? null }
+    // Until its final document is stored (`settled`), a run that just ended is answered from memory.
+    if (request.op === 'get') return { record: service.get(request.id) ?? this.mine.get(request.id) ?? null }
     try {
-      return { record: service.cancel(request.id) }
+      return { record: service.cancel(request.id, typeof request.token === 'string' ? request.token : undefined) }
     } catch (error) {
       if (error instanceof HttpError) return { refused: { status: error.statusCode, code: error.code, message: error.message } }
       throw error
@@ -167,23 +182,47 @@ export class ClusterExperiments implements ExperimentRegistry, ExperimentPeers {
 
   // ---- peers (the routes, for ids this instance does not hold) ---------------------------
 
-  async get(id: string): Promise<ExperimentRecord | undefined> {
-    const answer = await this.askOwner(id, 'get')
-    if (answer && 'record' in answer && answer.record) return answer.record
-    return this.fromStore(id)
+  get(id: string): Promise<ExperimentRecord | undefined> {
+    return this.storage(async () => {
+      const answer = await this.askOwner(id, 'get')
+      if (answer && 'record' in answer && answer.record) return answer.record
+      return (await this.fromStore(id))?.record
+    })
   }
 
-  async cancel(id: string): Promise<ExperimentRecord> {
-    const answer = await this.askOwner(id, 'cancel')
+  cancel(id: string, token: string | undefined): Promise<ExperimentRecord> {
+    return this.storage(() => this.cancelSomewhere(id, token))
+  }
+
+  list(limit: number, local: ExperimentSummary[]): Promise<ExperimentSummary[]> {
+    return this.storage(() => this.listAll(limit, local))
+  }
+
+  /**
+   * Runs a peer request; Redis trouble (down, or its retries exhausted) is a 503 STORAGE the
+   * client can retry, not an internal error. Refusals (404, 409 …) pass through.
+   */
+  private async storage<T>(request: () => Promise<T>): Promise<T> {
+    try {
+      return await request()
+    } catch (error) {
+      if (error instanceof HttpError) throw error
+      throw new HttpError(503, 'STORAGE', `the experiments store (Redis) cannot be reached: ${message(error)}; try again`)
+    }
+  }
+
+  private async cancelSomewhere(id: string, token: string | undefined): Promise<ExperimentRecord> {
+    const answer = await this.askOwner(id, 'cancel', token)
     if (answer && 'refused' in answer) throw new HttpError(answer.refused.status, answer.refused.code, answer.refused.message)
     if (answer?.record) return answer.record
-    // Nobody runs it: the same rules as a local record (a finished one is a conflict).
-    const record = (await this.fromStore(id)) ?? notFound(`no experiment ${id}`)
-    if (record.status !== 'cancelled') conflict(`experiment ${id} is already ${record.status}`)
-    return record
+    // Nobody runs it: the same rules as a local record (its token, then: a finished one is a conflict).
+    const stored = (await this.fromStore(id)) ?? notFound(`no experiment ${id}`)
+    checkCancelToken(token, stored.head.cancelTokenHash)
+    if (stored.record.status !== 'cancelled') conflict(`experiment ${id} is already ${stored.record.status}`)
+    return stored.record
   }
 
-  async list(limit: number, local: ExperimentSummary[]): Promise<ExperimentSummary[]> {
+  private async listAll(limit: number, local: ExperimentSummary[]): Promise<ExperimentSummary[]> {
     const ids = await this.redis.zrevrange(this.indexKey, 0, limit - 1)
     const rows = ids.length === 0 ? [] : await this.redis.hmget(this.summariesKey, ...ids)
     const known = new Set(local.map((row) => row.id))
@@ -205,11 +244,11 @@ export class ClusterExperiments implements ExperimentRegistry, ExperimentPeers {
   }
 
   /** The owner's answer, or null when no other live instance runs it. */
-  private async askOwner(id: string, op: ExperimentCall['op']): Promise<ExperimentAnswer | null> {
+  private async askOwner(id: string, op: ExperimentCall['op'], token?: string): Promise<ExperimentAnswer | null> {
     const owner = await this.redis.get(this.ownerKey(id))
     if (owner === null || owner === this.options.instanceId) return null
     try {
-      return (await this.options.call(owner, { kind: 'experiment', op, id })) as ExperimentAnswer
+      return (await this.options.call(owner, { kind: 'experiment', op, id, ...(token === undefined ? {} : { token }) })) as ExperimentAnswer
     } catch (error) {
       if (error instanceof UnreachableError) return null
       if (error instanceof SessionError && error.code === 'BUSY') {
@@ -219,13 +258,24 @@ export class ClusterExperiments implements ExperimentRegistry, ExperimentPeers {
     }
   }
 
-  /** The stored record; one still `running` there has no live owner any more: it failed. */
-  private async fromStore(id: string): Promise<ExperimentRecord | undefined> {
-    const parsed = ExperimentDocument.safeParse(await this.store.loadExperiment(id))
-    if (!parsed.success) return undefined
-    const { v: _version, ...record } = parsed.data
-    if (record.status !== 'running') return record
-    return { ...record, status: 'failed', error: orphaned(await this.redis.hget(this.runningKey, id)) }
+  /** The stored document (checked in slices); one still `running` there has no live owner any more: it failed. */
+  private async fromStore(id: string): Promise<DecodedDocument | undefined> {
+    const stored = await this.decode(id)
+    if (stored === undefined || stored.record.status !== 'running') return stored
+    return { ...stored, record: { ...stored.record, status: 'failed', error: orphaned(await this.redis.hget(this.runningKey, id)) } }
+  }
+
+  /** A stored document, or undefined when there is none or it is damaged (logged). */
+  private async decode(id: string): Promise<DecodedDocument | undefined> {
+    const text = await this.store.loadExperiment(id)
+    if (text === null) return undefined
+    try {
+      return await decodeDocument(text)
+    } catch (error) {
+      if (!(error instanceof ExperimentTextError)) throw error
+      this.options.log.warn(`stored experiment ${id} cannot be read: ${error.message}`)
+      return undefined
+    }
   }
 
   /**
@@ -244,11 +294,10 @@ export class ClusterExperiments implements ExperimentRegistry, ExperimentPeers {
         if (owners[i] !== null || this.dead) continue
         if ((await this.redis.set(this.reapKey(id), this.options.instanceId, 'PX', this.options.ttlMs, 'NX')) !== 'OK') continue
         const owner = running[id] ?? null
-        const parsed = ExperimentDocument.safeParse(await this.store.loadExperiment(id))
-        if (parsed.success && parsed.data.status === 'running') {
-          const document: ExperimentDocument = { ...parsed.data, status: 'failed', error: orphaned(owner), finishedAt: new Date().toISOString() }
-          await this.store.saveExperiment(id, document)
-          const { v: _version, ...record } = document
+        const stored = await this.decode(id)
+        if (stored?.record.status === 'running') {
+          const record: ExperimentRecord = { ...stored.record, status: 'failed', error: orphaned(owner), finishedAt: new Date().toISOString() }
+          await this.store.saveExperiment(id, documentText(await encodeRecord(record), stored.head.cancelTokenHash))
           if ((await this.redis.zscore(this.indexKey, id)) !== null) await this.redis.hset(this.summariesKey, id, JSON.stringify(summarise(record)))
           this.options.log.info(`experiment ${id} failed: its server ${owner ?? '?'} stopped before it finished`)
         }

@@ -1,17 +1,10 @@
-import { randomBytes } from 'node:crypto'
-import { successProbability, type SweepPoint } from '@pbft/engine'
 import { defaultWorkerCount, runSweep } from '@pbft/engine/node'
-import {
-  describeParamsError,
-  EXPERIMENT_DOCUMENT_VERSION,
-  ExperimentDocument,
-  type ExperimentConfig,
-  type ExperimentPoint,
-  type ExperimentRecord,
-  type ExperimentSummary,
-} from '@pbft/protocol'
-import { HttpError, conflict, notFound } from '../http/validation'
-import type { SessionStore } from '../store/sessionStore'
+import type { ExperimentConfig, ExperimentPoint, ExperimentRecord, ExperimentSummary } from '@pbft/protocol'
+import { conflict, HttpError, notFound } from '../http/validation'
+import { hashToken, newToken } from '../sessions/tokens'
+import { ExperimentArchive, type ArchiveOptions } from './archive'
+import { recordOfHead } from './recordText'
+import { checkCancelToken, newExperimentId, summarise, toExperimentPoint } from './records'
 import { mapInSlices, yieldToEventLoop } from './slices'
 import { readEngineVersion } from './versions'
 
@@ -23,18 +16,19 @@ export interface ExperimentEvents {
   finished(id: string, record: ExperimentRecord): void
 }
 
-export interface ExperimentServiceOptions {
-  store: SessionStore
+export interface ExperimentServiceOptions extends Pick<ArchiveOptions, 'store' | 'maxKept' | 'answerCacheBytes'> {
   /** The server's version, stamped on every record. */
   appVersion: string
   events?: ExperimentEvents
   /** Experiments running at once; more answer 429 BUSY. Default 2 (one per core here). */
   maxRunning?: number
+  /** Experiments one client address may have running at once (default 1; null: no limit). */
+  runningPerClient?: number | null
   /** Worker threads per experiment; default `defaultWorkerCount()`. */
   workers?: number
   /**
-   * Sweeps estimated below this many PRNG draws (~10 ms on this machine) run on the event loop:
-   * starting a worker costs ~200 ms. Anything larger always goes to worker threads.
+   * Sweeps estimated below this much work (PRNG draws, set-up included; ~10 ms here) run on the
+   * event loop, in slices: starting a worker costs ~200 ms. Anything larger goes to worker threads.
    */
   inThreadMaxDraws?: number
   /** Least time between two progress events of one experiment. */
@@ -55,34 +49,44 @@ export interface ExperimentRegistry {
   started(record: ExperimentRecord): Promise<void>
   /** A run ended here and its final document was handed to the store: the store answers for it from now on. */
   settled(record: ExperimentRecord): void
+  /** A run could not be started (its record could not be stored or announced): forget it, as far as possible. */
+  withdrawn(id: string): void
+}
+
+/** What `start` answers: the record, and the token that cancels it (shown once, kept as a hash). */
+export interface StartedExperiment {
+  record: ExperimentRecord
+  cancelToken: string
 }
 
 const NO_EVENTS: ExperimentEvents = { progress: () => undefined, finished: () => undefined }
+/** The error of a record a dead server left running. */
+export const RESTARTED = 'server restarted before the experiment finished'
 
 interface RunningExperiment {
   record: ExperimentRecord
+  cancelTokenHash: string
+  /** The address that started it (one running experiment per address). */
+  client: string
   controller: AbortController
   startedAt: number
   lastProgressAt: number
   run: Promise<void>
-  /** Resolves once other instances can find the run (at once without a registry). */
-  findable: Promise<void>
 }
 
 type Outcome = { status: 'done'; results: ExperimentPoint[] } | { status: 'cancelled' | 'failed'; error: string }
 
 /**
- * Runs Monte-Carlo sweeps off the event loop, keeps their records, and stores each one when it
- * starts and when it ends: a record found `running` on start-up belonged to a server that died,
- * and is reloaded as failed. Every record stays in memory (they are small next to a class's
- * sessions); listing is bounded.
+ * Runs Monte-Carlo sweeps off the event loop and keeps their records (ExperimentArchive). A run
+ * is acknowledged only once its record is stored, so a crash can never lose it: a record found
+ * `running` on start-up belonged to a server that died and is stored as failed.
  */
 export class ExperimentService {
   events: ExperimentEvents
   /** Stored documents skipped on load, for people. */
   readonly warnings: string[] = []
   readonly engineVersion = readEngineVersion()
-  private readonly records = new Map<string, ExperimentRecord>()
+  private archive!: ExperimentArchive
   private readonly running = new Map<string, RunningExperiment>()
   private readonly saves = new Set<Promise<void>>()
   private closing = false
@@ -92,110 +96,141 @@ export class ExperimentService {
   }
 
   /**
-   * Loads the stored experiments, oldest first, marking those a dead server left running as
-   * failed (in a cluster, those another live instance is running are skipped: it answers for them).
+   * Reads the kept experiments' heads and stores as failed those a dead server left running
+   * (in a cluster, those another live instance is running are its to answer for).
    */
   static async open(options: ExperimentServiceOptions): Promise<ExperimentService> {
     const service = new ExperimentService(options)
-    const documents = await options.store.loadExperiments()
-    const records: ExperimentRecord[] = []
-    for (const document of documents) {
-      const parsed = ExperimentDocument.safeParse(document)
-      if (!parsed.success) {
-        service.warn(`skipped a stored experiment: ${describeParamsError(parsed.error)}`)
+    service.archive = await ExperimentArchive.open({ ...options, warn: (message) => service.warn(message) })
+    const stale = [...service.archive.all()].filter((head) => head.status === 'running')
+    const ids = stale.map((head) => head.id)
+    const elsewhere = options.registry && ids.length > 0 ? await options.registry.runningElsewhere(ids) : new Set<string>()
+    for (const head of stale) {
+      if (elsewhere.has(head.id)) {
+        service.archive.drop(head.id)
         continue
       }
-      const { v: _version, ...record } = parsed.data
-      records.push(record)
+      const failed: ExperimentRecord = { ...recordOfHead(head), status: 'failed', error: RESTARTED, finishedAt: new Date().toISOString() }
+      service.persist(failed, head.cancelTokenHash)
     }
-    records.sort((a, b) => a.createdAt.localeCompare(b.createdAt))
-    // In a cluster, experiments another instance is running are its to answer for.
-    const running = records.filter((record) => record.status === 'running').map((record) => record.id)
-    const elsewhere = options.registry && running.length > 0 ? await options.registry.runningElsewhere(running) : new Set<string>()
-    for (const record of records) {
-      if (elsewhere.has(record.id)) continue
-      service.records.set(record.id, record)
-      if (record.status === 'running') {
-        Object.assign(record, { status: 'failed', error: 'server restarted' })
-        service.persist(record)
-      }
-    }
-    // Serve only once the "server restarted" verdicts are on disk, not while they are in flight.
+    // Serve only once those verdicts are on disk, not while they are in flight.
     await Promise.all(service.saves)
+    service.archive.trim()
     return service
   }
 
-  /** Starts a sweep (validated by `ExperimentRequest`) and answers at once; the run continues in the background. */
-  start(config: ExperimentConfig): ExperimentRecord {
+  /**
+   * Starts a sweep (validated by `ExperimentRequest`) for `client`; resolves once its record is
+   * durable (and, in a cluster, findable), then the run continues in the background. A store
+   * that fails refuses it with 503 STORAGE, nothing left behind.
+   */
+  async start(config: ExperimentConfig, client: string): Promise<StartedExperiment> {
     if (this.closing) throw new HttpError(503, 'UNAVAILABLE', 'the server is shutting down')
     const maxRunning = this.options.maxRunning ?? 2
     if (this.running.size >= maxRunning) {
       throw new HttpError(429, 'BUSY', `${this.running.size} experiments are running, the most at once; try again when one finishes or cancel one`)
     }
-    const record: ExperimentRecord = {
-      id: newExperimentId(),
-      status: 'running',
-      config,
-      progress: { done: 0, total: config.nodes.length * config.p.length * config.rounds },
-      createdAt: new Date().toISOString(),
-      appVersion: this.options.appVersion,
-      engineVersion: this.engineVersion,
+    const perClient = this.options.runningPerClient === undefined ? 1 : this.options.runningPerClient
+    const mine = [...this.running.values()].filter((entry) => entry.client === client)
+    if (perClient !== null && mine.length >= perClient) {
+      const ids = mine.map((entry) => entry.record.id).join(', ')
+      throw new HttpError(429, 'EXPERIMENT_LIMIT', `this address already runs experiment ${ids}, the most at once; wait for it to finish or cancel it`)
     }
-    this.records.set(record.id, record)
-    const controller = new AbortController()
+    const cancelToken = newToken()
     const entry: RunningExperiment = {
-      record,
-      controller,
+      record: {
+        id: newExperimentId(),
+        status: 'running',
+        config,
+        progress: { done: 0, total: config.nodes.length * config.p.length * config.rounds },
+        createdAt: new Date().toISOString(),
+        appVersion: this.options.appVersion,
+        engineVersion: this.engineVersion,
+      },
+      cancelTokenHash: hashToken(cancelToken),
+      client,
+      controller: new AbortController(),
       startedAt: performance.now(),
       lastProgressAt: 0,
       run: Promise.resolve(),
-      findable: Promise.resolve(),
     }
+    const { record } = entry
+    // The slot is taken before anything is awaited, so concurrent requests cannot overshoot.
     this.running.set(record.id, entry)
-    const { registry } = this.options
-    if (registry) {
-      entry.findable = registry
-        .started(record)
-        .catch((error: unknown) => this.warn(`could not announce experiment ${record.id}: ${error instanceof Error ? error.message : String(error)}`))
+    // Both settle before any clean-up, so that nothing is written after it.
+    const outcomes = await Promise.allSettled([this.archive.save(record, entry.cancelTokenHash), this.options.registry?.started(record)])
+    const failure = outcomes.find((outcome) => outcome.status === 'rejected')
+    if (failure) {
+      const error: unknown = failure.reason
+      this.running.delete(record.id)
+      this.archive.drop(record.id)
+      this.options.store.deleteExperiment(record.id).catch(() => undefined)
+      this.safely(() => this.options.registry?.withdrawn(record.id))
+      throw new HttpError(503, 'STORAGE', `the server could not store the experiment (${describe(error)}); nothing was started`)
     }
-    this.persist(record)
+    // Closed while the record was being stored: close() has stored it as failed.
+    if (record.status !== 'running') throw new HttpError(503, 'UNAVAILABLE', 'the server is shutting down')
+    this.archive.trim()
     entry.run = this.run(entry)
-    return record
+    return { record, cancelToken }
   }
 
-  /**
-   * Resolves once other instances can find a run started here (cluster mode; at once
-   * otherwise): the POST answers after it, so a client may poll any instance right away.
-   */
-  async findable(id: string): Promise<void> {
-    await this.running.get(id)?.findable
-  }
-
+  /** The record of an experiment running here (progress changes as it runs), if any. */
   get(id: string): ExperimentRecord | undefined {
-    return this.records.get(id)
+    return this.running.get(id)?.record
   }
 
   /** Whether this instance holds the experiment's record. */
   has(id: string): boolean {
-    return this.records.has(id)
+    return this.running.has(id) || this.archive.has(id)
   }
 
-  /** Newest first. */
+  /** The answer (JSON bytes) of a kept experiment not running here; undefined when not kept. */
+  answer(id: string): Promise<Buffer | undefined> {
+    return this.archive.answer(id)
+  }
+
+  /** Whether answering `id` costs no store read and no encoding (see ExperimentArchive.isCheap). */
+  isCheap(id: string): boolean {
+    return this.running.has(id) || this.archive.isCheap(id) || this.archive.cached(id) !== undefined
+  }
+
+  /** The cached answer of another server's finished experiment, if any. */
+  cachedAnswer(id: string): Buffer | undefined {
+    return this.archive.cached(id)
+  }
+
+  /** The answer of another server's record; a done one is cached (it never changes). */
+  foreignAnswer(record: ExperimentRecord): Promise<Buffer> {
+    return this.archive.keepForeign(record)
+  }
+
+  /** Newest first; running experiments with their live progress. */
   list(limit: number): ExperimentSummary[] {
-    return [...this.records.values()].reverse().slice(0, limit).map(summarise)
+    const rows: ExperimentSummary[] = []
+    for (const head of [...this.archive.all()].reverse()) {
+      if (rows.length >= limit) break
+      rows.push(summarise(this.running.get(head.id)?.record ?? head))
+    }
+    return rows
   }
 
-  /** Stops a running experiment; cancelling a cancelled one is a no-op, a finished one a conflict. */
-  cancel(id: string): ExperimentRecord {
-    const record = this.records.get(id) ?? notFound(`no experiment ${id}`)
+  /**
+   * Stops a running experiment. Needs its cancel token (401 without, 403 wrong); cancelling a
+   * cancelled one is a no-op, a finished one a conflict.
+   */
+  cancel(id: string, token: string | undefined): ExperimentRecord {
     const entry = this.running.get(id)
+    const head = this.archive.head(id)
+    if (!entry && !head) notFound(`no experiment ${id}`)
+    checkCancelToken(token, entry?.cancelTokenHash ?? head?.cancelTokenHash)
     if (entry) {
       this.settle(entry, { status: 'cancelled', error: 'cancelled by request' })
       entry.controller.abort(new Error('cancelled by request'))
-    } else if (record.status !== 'cancelled') {
-      conflict(`experiment ${id} is already ${record.status}`)
+      return entry.record
     }
-    return record
+    if (head?.status !== 'cancelled') conflict(`experiment ${id} is already ${head?.status ?? 'gone'}`)
+    return recordOfHead(head)
   }
 
   /**
@@ -231,13 +266,15 @@ export class ExperimentService {
         // Live classrooms come first: the sweep gets the CPU they leave.
         background: true,
         parallelThreshold: this.options.inThreadMaxDraws ?? 2e6,
+        // In-thread work takes turns with the server's other sliced jobs.
+        pause: yieldToEventLoop,
         onProgress: (done, total) => this.reportProgress(entry, done, total),
       })
       const results = await mapInSlices(points, (point) => toExperimentPoint(point, seed), signal)
       this.settle(entry, { status: 'done', results })
     } catch (error) {
       // After a cancel or close the entry is already settled and this is ignored.
-      this.settle(entry, { status: 'failed', error: error instanceof Error ? error.message : String(error) })
+      this.settle(entry, { status: 'failed', error: describe(error) })
     }
   }
 
@@ -260,19 +297,19 @@ export class ExperimentService {
     else record.error = outcome.error
     record.finishedAt = new Date().toISOString()
     record.elapsedMs = Math.round((performance.now() - entry.startedAt) * 10) / 10
-    const saved = this.persist(record)
+    const saved = this.persist(record, entry.cancelTokenHash)
     const { registry } = this.options
     // Only once the final document is stored: other instances then read it from the store.
     if (registry) void saved.then(() => this.safely(() => registry.settled(record)))
-    this.safely(() => this.events.finished(record.id, structuredClone(record)))
+    // The record no longer changes: listeners get it as is (a deep copy of 10,000 points costs ~50 ms).
+    this.safely(() => this.events.finished(record.id, record))
   }
 
   /** Saves in the background: a failing disk is logged, never allowed to break a run. */
-  private persist(record: ExperimentRecord): Promise<void> {
-    const document: ExperimentDocument = { v: EXPERIMENT_DOCUMENT_VERSION, ...record }
-    const save = this.options.store
-      .saveExperiment(record.id, document)
-      .catch((error: unknown) => this.warn(`could not save experiment ${record.id}: ${error instanceof Error ? error.message : String(error)}`))
+  private persist(record: ExperimentRecord, cancelTokenHash: string | undefined): Promise<void> {
+    const save = this.archive
+      .save(record, cancelTokenHash)
+      .catch((error: unknown) => this.warn(`could not save experiment ${record.id}: ${describe(error)}`))
       .finally(() => this.saves.delete(save))
     this.saves.add(save)
     return save
@@ -283,55 +320,17 @@ export class ExperimentService {
     try {
       emit()
     } catch (error) {
-      this.warn(`an experiment event listener failed: ${error instanceof Error ? error.message : String(error)}`)
+      this.warn(`an experiment event listener failed: ${describe(error)}`)
     }
   }
 
   private warn(message: string): void {
     this.warnings.push(message)
+    if (this.warnings.length > 100) this.warnings.shift()
     this.options.log?.warn(message)
   }
 }
 
-/** 12 URL-safe characters (72 random bits): unguessable enough for a classroom, short enough to read. */
-function newExperimentId(): string {
-  return randomBytes(9).toString('base64url')
-}
-
-function toExperimentPoint(point: SweepPoint, seed: number): ExperimentPoint {
-  const { p } = point
-  if (p === null) throw new Error('a sweep point has no delivery probability p')
-  return {
-    nodes: point.nodes,
-    f: point.f,
-    p,
-    rounds: point.rounds,
-    seed,
-    pointSeed: point.seed,
-    successes: point.successes,
-    successRate: point.successRate,
-    ci95: [point.ci95[0], point.ci95[1]],
-    theoreticalSuccessRate: successProbability(point.nodes, p, point.f),
-    failures: { 'pre-prepare': point.failures['pre-prepare'], prepare: point.failures.prepare, commit: point.failures.commit },
-    meanMessages: { ...point.meanMessages },
-  }
-}
-
-/** A record's row in `GET /api/experiments`. */
-export function summarise(record: ExperimentRecord): ExperimentSummary {
-  const { nodes, p, rounds, seed } = record.config
-  return {
-    id: record.id,
-    status: record.status,
-    createdAt: record.createdAt,
-    finishedAt: record.finishedAt,
-    progress: record.progress,
-    summary: {
-      points: nodes.length * p.length,
-      nodes: [Math.min(...nodes), Math.max(...nodes)],
-      p: [Math.min(...p), Math.max(...p)],
-      rounds,
-      seed,
-    },
-  }
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }

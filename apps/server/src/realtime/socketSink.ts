@@ -24,10 +24,27 @@ export function socketSink(io: IoServer): SessionSink {
   }
 }
 
+/** Results beyond which the final record is emitted only to a room that has watchers. */
+const LARGE_RECORD_POINTS = 1000
+
 /** Experiment progress, to the sockets that asked to watch the experiment (`experiment:watch`). */
 export function socketExperimentEvents(io: IoServer): ExperimentEvents {
   return {
     progress: (id, done, total) => io.to(experimentRoom(id)).emit('experiment:progress', { id, done, total }),
-    finished: (id, record) => io.to(experimentRoom(id)).emit('experiment:finished', record),
+    finished: (id, record) => {
+      const room = experimentRoom(id)
+      const emit = (): void => void io.to(room).emit('experiment:finished', record)
+      if ((record.results?.length ?? 0) < LARGE_RECORD_POINTS) return emit()
+      // Socket.IO encodes a packet in one go even for an empty room: ~100 ms of the event loop
+      // for 10,000 points (it walks them all looking for binary data, then stringifies them).
+      // Most experiments have no watcher (clients poll), so ask first (every instance, in a cluster).
+      void io
+        .in(room)
+        .fetchSockets()
+        .then(
+          (sockets) => (sockets.length > 0 ? emit() : undefined),
+          () => emit(),
+        )
+    },
   }
 }

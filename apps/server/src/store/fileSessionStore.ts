@@ -1,16 +1,16 @@
-import { mkdir, readdir, unlink } from 'node:fs/promises'
+import { mkdir, open, readdir, readFile, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import { CoalescingQueue, serialise, type StoreOperation } from './coalescingQueue'
+import { CoalescingQueue, serialise } from './coalescingQueue'
 import { DataDirLock } from './dataDirLock'
 import { checkDocumentId } from './documentId'
-import { removeFile, storeError, syncDirectory, TEMP_SUFFIX, writeAtomically } from './durableFiles'
+import { errnoOf, removeFile, storeError, syncDirectory, TEMP_SUFFIX, writeAtomically } from './durableFiles'
 import { Journal, type OpenJournalFile } from './journal'
 import { JournaledParts } from './journaledParts'
 import { deleteRecord, putRecord } from './journalRecords'
-import { DOCUMENT_FILE, readDocument, readSessionFile, recoverJournals, sessionFileIds } from './sessionFiles'
+import { DOCUMENT_FILE, readSessionFile, recoverJournals, sessionFileIds } from './sessionFiles'
 import { modifiedAt, SessionIndexFile } from './sessionIndexFile'
 import { SessionSnapshots } from './sessionSnapshots'
-import { runningIn, SerialisedDocument, StoreError, type SessionIndexEntry, type SessionStore } from './sessionStore'
+import { HEAD_READ_BYTES, runningIn, SerialisedDocument, StoreError, type ExperimentHeadText, type SessionIndexEntry, type SessionStore } from './sessionStore'
 
 // Re-exported: the other stores check ids the same way.
 export { checkDocumentId }
@@ -46,8 +46,9 @@ const MAX_WARNINGS = 100
  *   journal file once (JournaledParts), not into every record. Snapshot files
  *   (`sessions/<id>.json`, replaced atomically) follow in the background (SessionSnapshots), and journal files are deleted
  *   once snapshots cover them. Opening the store replays what a crash left in the journal.
- * - Experiments are rare writes: each save replaces `experiments/<id>.json` atomically.
- *   Saves to one file are serialised and coalesced (CoalescingQueue).
+ * - Experiments are rare writes: each save replaces `experiments/<id>.json` atomically (and is
+ *   durable when it resolves). Saves to one file are serialised and coalesced (CoalescingQueue).
+ *   Listing them reads each file's first line only (its fields; the results follow).
  */
 export class FileSessionStore implements SessionStore {
   private readonly queue = new CoalescingQueue<FileTarget>(({ dir, path }, operation) =>
@@ -196,16 +197,42 @@ export class FileSessionStore implements SessionStore {
     return this.journal.append(deleteRecord(id), { key: id, onDurable: (seq) => this.snapshots.recorded(id, null, seq) })
   }
 
-  async loadExperiments(): Promise<unknown[]> {
-    return [...(await this.loadAll(this.experimentsDir)).values()]
+  async loadExperimentHeads(): Promise<ExperimentHeadText[]> {
+    const heads: ExperimentHeadText[] = []
+    for (const id of await this.documentIds(this.experimentsDir)) {
+      const path = join(this.experimentsDir, `${id}.json`)
+      try {
+        heads.push({ id, head: await readHead(path) })
+      } catch (error) {
+        this.warn(`skipped ${path}: ${error instanceof Error ? error.message : String(error)}`)
+      }
+    }
+    return heads
   }
 
-  async saveExperiment(id: string, document: unknown): Promise<void> {
+  async loadExperiment(id: string): Promise<string | null> {
+    checkDocumentId(id)
+    const path = join(this.experimentsDir, `${id}.json`)
+    try {
+      return await readFile(path, 'utf8')
+    } catch (error) {
+      if (errnoOf(error) === 'ENOENT') return null
+      throw storeError(error, 'read', path)
+    }
+  }
+
+  async saveExperiment(id: string, text: string): Promise<void> {
     checkDocumentId(id)
     this.checkOpen()
     const path = join(this.experimentsDir, `${id}.json`)
-    const operation: StoreOperation = { kind: 'write', data: `${serialise(document)}\n` }
-    return this.queue.enqueue(path, { dir: this.experimentsDir, path }, operation)
+    return this.queue.enqueue(path, { dir: this.experimentsDir, path }, { kind: 'write', data: text })
+  }
+
+  async deleteExperiment(id: string): Promise<void> {
+    checkDocumentId(id)
+    this.checkOpen()
+    const path = join(this.experimentsDir, `${id}.json`)
+    return this.queue.enqueue(path, { dir: this.experimentsDir, path }, { kind: 'delete' })
   }
 
   /**
@@ -246,26 +273,18 @@ export class FileSessionStore implements SessionStore {
     if (this.problemList.length > MAX_WARNINGS) this.problemList.shift()
   }
 
-  /** The documents in `dir` by id; unreadable ones are skipped with a warning. */
-  private async loadAll(dir: string): Promise<Map<string, unknown>> {
+  /** The ids of the documents in `dir`, sorted. */
+  private async documentIds(dir: string): Promise<string[]> {
     let names: string[]
     try {
       names = await readdir(dir)
     } catch (error) {
       throw storeError(error, 'list', dir)
     }
-    const documents = new Map<string, unknown>()
-    for (const name of names.sort()) {
-      const id = DOCUMENT_FILE.exec(name)?.[1]
-      if (id === undefined) continue
-      const path = join(dir, name)
-      try {
-        documents.set(id, await readDocument(path))
-      } catch (error) {
-        this.warn(`skipped ${path}: ${error instanceof Error ? error.message : String(error)}`)
-      }
-    }
-    return documents
+    return names
+      .sort()
+      .map((name) => DOCUMENT_FILE.exec(name)?.[1])
+      .filter((id) => id !== undefined)
   }
 }
 
@@ -274,4 +293,22 @@ async function removeStaleTempFiles(dir: string): Promise<void> {
   for (const name of await readdir(dir)) {
     if (name.endsWith(TEMP_SUFFIX)) await unlink(join(dir, name)).catch(() => undefined)
   }
+}
+
+/** A file's text up to its first line break, reading HEAD_READ_BYTES at most unless no break comes. */
+async function readHead(path: string): Promise<string> {
+  const file = await open(path, 'r')
+  try {
+    const buffer = Buffer.alloc(HEAD_READ_BYTES)
+    const { bytesRead } = await file.read(buffer, 0, HEAD_READ_BYTES, 0)
+    const end = buffer.subarray(0, bytesRead).indexOf(0x0a)
+    if (end >= 0) return buffer.toString('utf8', 0, end)
+    if (bytesRead < HEAD_READ_BYTES) return buffer.toString('utf8', 0, bytesRead)
+  } finally {
+    await file.close()
+  }
+  // One long line (a document stored before results went one per line): all of it.
+  const text = await readFile(path, 'utf8')
+  const end = text.indexOf('\n')
+  return end < 0 ? text : text.slice(0, end)
 }

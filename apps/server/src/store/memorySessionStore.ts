@@ -1,6 +1,6 @@
 import { serialise } from './coalescingQueue'
 import { checkDocumentId } from './fileSessionStore'
-import { runningIn, StoreError, type SessionIndexEntry, type SessionStore } from './sessionStore'
+import { firstLine, runningIn, StoreError, type ExperimentHeadText, type SessionIndexEntry, type SessionStore } from './sessionStore'
 
 /**
  * The store for tests and throw-away demos: the same contract as the file store, in memory.
@@ -11,7 +11,8 @@ export class MemorySessionStore implements SessionStore {
   /** Always empty: nothing can be corrupt in memory; kept for parity with FileSessionStore. */
   readonly warnings: string[] = []
   private readonly sessions = new Map<string, unknown>()
-  private readonly experiments = new Map<string, unknown>()
+  /** Experiment documents are text already (strings are immutable: nothing to clone). */
+  private readonly experiments = new Map<string, string>()
   private readonly index = new Map<string, { lastActiveAt: number; running: boolean }>()
   private closed = false
 
@@ -41,12 +42,23 @@ export class MemorySessionStore implements SessionStore {
     this.index.delete(id)
   }
 
-  async loadExperiments(): Promise<unknown[]> {
-    return [...this.experiments.values()].map((document) => structuredClone(document))
+  async loadExperimentHeads(): Promise<ExperimentHeadText[]> {
+    return [...this.experiments].map(([id, text]) => ({ id, head: firstLine(text) }))
   }
 
-  async saveExperiment(id: string, document: unknown): Promise<void> {
-    this.put(this.experiments, id, document)
+  async loadExperiment(id: string): Promise<string | null> {
+    checkDocumentId(id)
+    return this.experiments.get(id) ?? null
+  }
+
+  async saveExperiment(id: string, text: string): Promise<void> {
+    this.checkOpen(id)
+    this.experiments.set(id, text)
+  }
+
+  async deleteExperiment(id: string): Promise<void> {
+    this.checkOpen(id)
+    this.experiments.delete(id)
   }
 
   async close(): Promise<void> {

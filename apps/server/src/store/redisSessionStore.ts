@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis'
 import { checkDocumentId } from './fileSessionStore'
 import { CoalescingQueue, serialise, type StoreOperation } from './coalescingQueue'
-import { StoreError, type SessionStore } from './sessionStore'
+import { firstLine, HEAD_READ_BYTES, StoreError, type ExperimentHeadText, type SessionStore } from './sessionStore'
 
 export interface RedisSessionStoreOptions {
   /** Prefix of every key (default `pbft`): `<prefix>:session:<id>`, `<prefix>:sessions`, … */
@@ -122,20 +122,43 @@ export class RedisSessionStore implements SessionStore {
     return this.enqueue(this.sessions, id, { kind: 'delete' })
   }
 
-  loadExperiments(): Promise<unknown[]> {
-    return this.loadAll(this.experiments)
+  /** The first line of every experiment document: a GETRANGE of its first bytes (all of it when that holds no line break). */
+  async loadExperimentHeads(): Promise<ExperimentHeadText[]> {
+    const kind = this.experiments
+    const ids = (await this.command(`list ${kind.index}`, () => this.redis.smembers(kind.index))).sort()
+    const heads: ExperimentHeadText[] = []
+    for (let start = 0; start < ids.length; start += LOAD_BATCH) {
+      const batch = ids.slice(start, start + LOAD_BATCH)
+      const pipeline = this.redis.pipeline()
+      for (const id of batch) pipeline.getrange(this.key(kind, id), 0, HEAD_READ_BYTES - 1)
+      const replies = await this.command(`read ${batch.length} experiment heads`, async () => (await pipeline.exec()) ?? [])
+      for (const [i, id] of batch.entries()) {
+        const [error, value] = replies[i] ?? [new Error('no reply'), null]
+        const key = this.key(kind, id)
+        if (error !== null || typeof value !== 'string' || value === '') {
+          this.warnings.push(`skipped ${key}: ${error ? error.message : `listed in ${kind.index} but missing`}`)
+          continue
+        }
+        const whole = value.includes('\n') || Buffer.byteLength(value) < HEAD_READ_BYTES ? value : await this.loadExperiment(id)
+        if (whole !== null) heads.push({ id, head: firstLine(whole) })
+      }
+    }
+    return heads
   }
 
-  /** One experiment document, or null when there is none (or it is corrupt: see `warnings`). */
-  async loadExperiment(id: string): Promise<unknown> {
+  /** One experiment document's text, or null when there is none. */
+  async loadExperiment(id: string): Promise<string | null> {
     checkDocumentId(id)
     const key = this.key(this.experiments, id)
-    const data = await this.command(`read ${key}`, () => this.redis.get(key))
-    return data === null ? null : this.parse(key, data)
+    return this.command(`read ${key}`, () => this.redis.get(key))
   }
 
-  async saveExperiment(id: string, document: unknown): Promise<void> {
-    return this.enqueue(this.experiments, id, { kind: 'write', data: serialise(document) })
+  async saveExperiment(id: string, text: string): Promise<void> {
+    return this.enqueue(this.experiments, id, { kind: 'write', data: text })
+  }
+
+  async deleteExperiment(id: string): Promise<void> {
+    return this.enqueue(this.experiments, id, { kind: 'delete' })
   }
 
   /** Refuses new work and resolves once every queued write has settled. */

@@ -28,9 +28,19 @@ export interface SessionStore {
   /** Replaces a session's document; resolves once it is durable (a later save may coalesce it). */
   saveSession(id: string, document: unknown): Promise<void>
   deleteSession(id: string): Promise<void>
-  /** Every stored (finished or cancelled) experiment document. */
-  loadExperiments(): Promise<unknown[]>
-  saveExperiment(id: string, document: unknown): Promise<void>
+  /**
+   * The head of every stored experiment document: its text up to the first line break (all
+   * of it when there is none), read without the rest. Experiment documents put every field
+   * but their results on that line (experiments/recordText.ts), so the index of experiments
+   * is read without megabytes of results.
+   */
+  loadExperimentHeads(): Promise<ExperimentHeadText[]>
+  /** One experiment document's text, or null when there is none. */
+  loadExperiment(id: string): Promise<string | null>
+  /** Replaces an experiment document (JSON text); resolves once it is durable. */
+  saveExperiment(id: string, text: string): Promise<void>
+  /** Deletes an experiment document (none: nothing to do); resolves once that is durable. */
+  deleteExperiment(id: string): Promise<void>
   /** Waits for pending writes, then releases resources. */
   close(): Promise<void>
   /**
@@ -38,6 +48,21 @@ export interface SessionStore {
    * `/api/health`; none when absent.
    */
   problems?(): readonly string[]
+}
+
+/** The first line of a stored experiment document (see `loadExperimentHeads`). */
+export interface ExperimentHeadText {
+  id: string
+  head: string
+}
+
+/** Reads of a head stop here when no line break came: a document stored in one line is then read whole. */
+export const HEAD_READ_BYTES = 64 * 1024
+
+/** The text before the first line break (all of it when there is none). */
+export function firstLine(text: string): string {
+  const end = text.indexOf('\n')
+  return end < 0 ? text : text.slice(0, end)
 }
 
 /** A piece of a document serialised once; `key` names it uniquely in this process. */

@@ -87,6 +87,17 @@ describe('useExperimentRun', () => {
     expect(server.calls).toContain('DELETE /api/experiments/exp-1')
   })
 
+  it('cancels the server run it abandons when a new run starts (the server runs one per address)', async () => {
+    const server = fakeExperimentServer({ pollsBeforeDone: 1000 })
+    const run = setUp({ fetch: server.fetch, pollMs: 5 })
+    void run.start({ nodes: [4], p: [0.8, 0.9], rounds: 1000, seed: 1 })
+    await vi.waitFor(() => expect(run.experimentId.value).toBe('exp-1'))
+    void run.start({ nodes: [4], p: [0.8, 0.9], rounds: 2000, seed: 2 })
+    await vi.waitFor(() => expect(server.calls.filter((call) => call === 'POST /api/experiments')).toHaveLength(2))
+    const calls = server.calls.filter((call) => !call.startsWith('GET'))
+    expect(calls).toEqual(['POST /api/experiments', 'DELETE /api/experiments/exp-1', 'POST /api/experiments'])
+  })
+
   it('stops a browser run when the page goes away', () => {
     const worker = new SilentWorker()
     const run = setUp({ createWorker: () => worker })

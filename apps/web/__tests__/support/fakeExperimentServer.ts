@@ -10,6 +10,9 @@ export interface FakeServerOptions {
   unreachable?: boolean
 }
 
+/** The token the fake server hands out with every experiment it creates. */
+export const CANCEL_TOKEN = 'cancel-token-of-exp-1'
+
 function json(body: unknown, status = 200): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
 }
@@ -42,9 +45,13 @@ export function fakeExperimentServer(options: FakeServerOptions = {}) {
     if (method === 'POST' && url === '/api/experiments') {
       if (options.reject) return json({ error: { code: options.reject.code, message: options.reject.message } }, options.reject.status)
       config = JSON.parse(String(init?.body)) as ExperimentRecord['config']
-      return json({ id: 'exp-1', status: 'running', total: total(), createdAt: '2025-01-01T00:00:00.000Z' }, 202)
+      return json({ id: 'exp-1', status: 'running', total: total(), createdAt: '2025-01-01T00:00:00.000Z', cancelToken: CANCEL_TOKEN }, 202)
     }
     if (method === 'DELETE' && url === '/api/experiments/exp-1') {
+      // As the server does: only the cancel token given at creation cancels.
+      const authorization = new Headers(init?.headers).get('authorization')
+      if (authorization === null) return json({ error: { code: 'UNAUTHORIZED', message: 'cancelling needs the cancel token' } }, 401)
+      if (authorization !== `Bearer ${CANCEL_TOKEN}`) return json({ error: { code: 'FORBIDDEN', message: 'wrong cancel token' } }, 403)
       cancelled = true
       return json(record('cancelled', total() / 2, []))
     }

@@ -72,6 +72,14 @@ export function useExperimentRun(options: ExperimentRunOptions = {}): Experiment
   /** Bumped by every start, cancel and unmount: reports of an older run are ignored. */
   let generation = 0
   let worker: ExperimentWorker | null = null
+  /** The server run being followed and the token that cancels it (only its creator gets one). */
+  let serverRun: { id: string; cancelToken: string } | null = null
+
+  /** Asks the server to stop a run nobody follows any more (best effort: it may be over). */
+  function abandon(run: { id: string; cancelToken: string } | null): Promise<void> {
+    if (run === null) return Promise.resolve()
+    return cancelExperiment(run.id, run.cancelToken, fetchImpl).catch(() => undefined)
+  }
 
   function stopWorker(): void {
     worker?.terminate()
@@ -129,9 +137,10 @@ export function useExperimentRun(options: ExperimentRunOptions = {}): Experiment
       id = created.id
       if (run !== generation) {
         // Cancelled while the request was in flight: the server must not keep working for nobody.
-        void cancelExperiment(id, fetchImpl).catch(() => undefined)
+        void abandon({ id, cancelToken: created.cancelToken })
         return
       }
+      serverRun = { id, cancelToken: created.cancelToken }
       experimentId.value = id
       progress.value = { done: 0, total: created.total }
     } catch (cause) {
@@ -157,6 +166,7 @@ export function useExperimentRun(options: ExperimentRunOptions = {}): Experiment
         progress.value = { done: record.progress.done, total: record.progress.total }
         if (record.results) points.value = record.results
         if (record.status !== 'running') {
+          serverRun = null
           finish(run, record.status, record.error ?? null)
           return
         }
@@ -176,6 +186,9 @@ export function useExperimentRun(options: ExperimentRunOptions = {}): Experiment
     generation++
     stopWorker()
     const run = generation
+    // The server runs one experiment per address: the one this page no longer follows goes first.
+    const abandoning = abandon(serverRun)
+    serverRun = null
     const runMode = modeOf(inputs)
     status.value = 'running'
     mode.value = runMode
@@ -193,16 +206,18 @@ export function useExperimentRun(options: ExperimentRunOptions = {}): Experiment
       return
     }
     source.value = 'server'
+    await abandoning
+    if (run !== generation) return
     await runOnServer(run, inputs)
   }
 
   async function cancel(): Promise<void> {
     if (status.value !== 'running') return
     const run = generation
-    if (source.value === 'server' && experimentId.value !== null) {
+    if (source.value === 'server' && serverRun !== null) {
       // The server stops and answers the record with what it has; the poll loop reports it.
       try {
-        await cancelExperiment(experimentId.value, fetchImpl)
+        await cancelExperiment(serverRun.id, serverRun.cancelToken, fetchImpl)
         return
       } catch {
         // Unreachable: stop following the run here at least.

@@ -45,6 +45,7 @@ export function getExperiment(id: string, fetchImpl: Fetch = fetch): Promise<Exp
   return call(fetchImpl, `/api/experiments/${encodeURIComponent(id)}`).then((answer) => RecordAnswer.parse(answer))
 }
 
-export async function cancelExperiment(id: string, fetchImpl: Fetch = fetch): Promise<void> {
-  await call(fetchImpl, `/api/experiments/${encodeURIComponent(id)}`, { method: 'DELETE' })
+/** Cancels a run with the token its creation answered (the server refuses anyone else). */
+export async function cancelExperiment(id: string, cancelToken: string, fetchImpl: Fetch = fetch): Promise<void> {
+  await call(fetchImpl, `/api/experiments/${encodeURIComponent(id)}`, { method: 'DELETE', headers: { authorization: `Bearer ${cancelToken}` } })
 }

@@ -77,4 +77,39 @@ describe('runSweep', () => {
     }
     await expect.poll(liveWorkerCount, { timeout: 2000 }).toBe(0)
   })
+
+  it('plays a small sweep in this thread in slices, giving the event loop back between points', async () => {
+    // 2,500 one-round points: ~50 ms of set-up in all, which used to run in one go.
+    const options = { nodes: Array.from({ length: 50 }, (_, i) => 13 + 2 * i), ps: Array.from({ length: 50 }, (_, i) => (i + 1) / 50), rounds: 1, seed: 4 }
+    let ticks = 0
+    const timer = setInterval(() => ticks++, 1)
+    let pauses = 0
+    const pause = () => {
+      pauses++
+      return new Promise<void>((resolve) => setImmediate(resolve))
+    }
+    const points = await runSweep({ ...options, parallelThreshold: Number.POSITIVE_INFINITY, pause })
+    clearInterval(timer)
+    expect(points).toEqual(sweep(options))
+    // It paused (every ~8 ms of work), and timers ran meanwhile: it used to run in one go.
+    expect(pauses).toBeGreaterThan(0)
+    expect(ticks).toBeGreaterThan(0)
+  })
+
+  it('stops an in-thread sweep between slices when aborted', async () => {
+    const controller = new AbortController()
+    const run = runSweep({
+      nodes: Array.from({ length: 50 }, (_, i) => 13 + i),
+      ps: Array.from({ length: 100 }, (_, i) => (i + 1) / 100),
+      rounds: 1,
+      seed: 5,
+      parallelThreshold: Number.POSITIVE_INFINITY,
+      signal: controller.signal,
+      pause: () => {
+        controller.abort(new Error('stop'))
+        return Promise.resolve()
+      },
+    })
+    await expect(run).rejects.toThrow('stop')
+  })
 })

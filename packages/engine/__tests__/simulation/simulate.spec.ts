@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../src/config'
-import { createChunkRunner, planSimulation, finishSimulation, simulate, type SimulateOptions } from '../../src/simulation/simulate'
+import { createChunkRunner, estimatedDraws, planSimulation, finishSimulation, simulate, type SimulateOptions } from '../../src/simulation/simulate'
+import { planSweep } from '../../src/simulation/sweep'
 import { mergeTallies } from '../../src/simulation/tally'
 import { wilson } from '../../src/simulation/wilson'
 import { CHECK_PERCENT, expectConsistent, PRECISE_AT_09, ROUNDING } from './checkValues'
@@ -116,3 +117,42 @@ describe('simulate', () => {
     for (const change of bad) expect(() => simulate({ ...base, ...change }), JSON.stringify(change)).toThrow(ConfigError)
   })
 })
+
+describe('estimatedDraws', () => {
+  it('counts the set-up of a point, not only its draws', () => {
+    const plan = planSimulation({ nodes: 112, p: 0.5, rounds: 1, seed: 1 })
+    // One round draws ~3N = 336 numbers; planning and setting the point up costs far more.
+    expect(estimatedDraws(plan)).toBeGreaterThanOrEqual(1000 + 25 * 112 + 3 * 112)
+    const message = planSimulation({ nodes: 40, p: 0.5, rounds: 1, seed: 1, path: 'message' })
+    expect(estimatedDraws(message)).toBeGreaterThanOrEqual(1000 + 8 * 40 * 40 + 2 * 40 * 40)
+  })
+
+  it('calls a 10,000-point sweep of one round each big enough for worker threads', () => {
+    // The server's in-thread limit is 2·10^6; draws alone gave ~1.9·10^6 for this sweep.
+    const plans = planSweep({ nodes: Array.from({ length: 100 }, (_, i) => 13 + i), ps: Array.from({ length: 100 }, (_, i) => (i + 1) / 100), rounds: 1, seed: 1 })
+    expect(plans.reduce((sum, plan) => sum + estimatedDraws(plan), 0)).toBeGreaterThan(2e6)
+  })
+})
+
+describe('planSimulation', () => {
+  it('allocates no N × N link matrix for the fast path', () => {
+    const before = process.memoryUsage().arrayBuffers
+    const plans = [9998, 9999, 10_000].map((nodes) => planSimulation({ nodes, p: 0.9, rounds: 1, seed: 1 }))
+    // A link matrix at N = 10,000 is 800 MB: three would be 2.4 GB.
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(50e6)
+    expect(plans.map((plan) => plan.path)).toEqual(['fast', 'fast', 'fast'])
+    expect(simulate({ nodes: 10_000, p: 0.99, rounds: 2, seed: 1 }).rounds).toBe(2)
+  })
+
+  it('still builds the link matrix on use, from p or from links', () => {
+    const homogeneous = planSimulation({ nodes: 3, p: 0.25, rounds: 1, seed: 1, path: 'message' })
+    expect([...homogeneous.round.linkProb]).toEqual(new Array(9).fill(0.25))
+    const links = [
+      [1, 0.5, 0.25],
+      [0.5, 1, 0.75],
+      [0.25, 0.75, 1],
+    ]
+    expect([...planSimulation({ nodes: 3, links, rounds: 1, seed: 1 }).round.linkProb]).toEqual(links.flat())
+  })
+})
+

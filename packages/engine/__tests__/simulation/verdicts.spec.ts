@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { judgeRound, PHASES } from '../../src/outcome'
 import { Rng } from '../../src/rng'
-import { failurePhaseOf, VerdictCache, type VerdictCode } from '../../src/simulation/verdicts'
+import { FastPath } from '../../src/simulation/fastPath'
+import { failurePhaseOf, keptVerdictTables, VerdictCache, type VerdictCode } from '../../src/simulation/verdicts'
 
 /** The code judgeRound's verdict stands for, worked out independently of the cache. */
 function expectedCode(nodes: number, f: number, npp: number, np: number, nc: number): VerdictCode {
@@ -77,6 +78,35 @@ describe('VerdictCache', () => {
         }
       }
     }
+  })
+})
+
+describe('shared verdict memos', () => {
+  it('keeps one memo per (N, f), whatever p: a sweep row of 100 p values makes one table', () => {
+    const before = keptVerdictTables()
+    const paths = Array.from({ length: 100 }, (_, i) => new FastPath(112, 37, (i + 1) / 100))
+    const after = keptVerdictTables()
+    expect(paths).toHaveLength(100)
+    expect(after.count - before.count).toBeLessThanOrEqual(1)
+    expect(after.bytes - before.bytes).toBeLessThanOrEqual(113 ** 3)
+  })
+
+  it('answers the same through two caches of one (N, f), whichever filled the memo', () => {
+    const first = new VerdictCache(9, 2)
+    const second = new VerdictCache(9, 2)
+    for (let npp = 0; npp <= 9; npp++) {
+      for (let nc = 0; nc <= 9; nc++) {
+        expect(second.code(npp, 8, nc)).toBe(expectedCode(9, 2, npp, 8, nc))
+        expect(first.code(npp, 8, nc)).toBe(expectedCode(9, 2, npp, 8, nc))
+      }
+    }
+  })
+
+  it('keeps at most 16 MiB of memos, dropping the least recently used', () => {
+    for (let nodes = 100; nodes <= 160; nodes++) new VerdictCache(nodes, Math.floor((nodes - 1) / 3)).code(nodes, nodes, nodes)
+    expect(keptVerdictTables().bytes).toBeLessThanOrEqual(16 * 1024 * 1024)
+    // The newest survives, and still answers.
+    expect(new VerdictCache(160, 53).code(107, 107, 107)).toBe(0)
   })
 })
 
