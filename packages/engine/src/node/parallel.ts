@@ -95,6 +95,6 @@ function worthThreads(plans: readonly SimulationPlan[], options: ParallelOptions
 
 /** The data part of the options: callbacks and signals cannot cross to another thread. */
 function workerOptions(options: SimulateOptions): WorkerSimulateOptions {
-  const { nodes, f, p, links, faults, authentication, proposal, view, sequence, rounds, seed, path } = options
-  return { nodes, f, p, links, faults, authentication, proposal, view, sequence, rounds, seed, path }
+  const { nodes, f, p, links, faults, authentication, proposal, view, sequence, rounds, seed, path, quorumRule } = options
+  return { nodes, f, p, links, faults, authentication, proposal, view, sequence, rounds, seed, path, quorumRule }
 }
