@@ -4,7 +4,18 @@ export * from './byzantine'
 export * from './outcome'
 export * from './rng'
 export * from './round/runRound'
-export { EXACT_MAX_NODES, successProbability } from './theory/successProbability'
+export {
+  clientAcceptProbability,
+  clientReliability,
+  EXACT_MAX_NODES,
+  failureProbability,
+  log10SuccessProbability,
+  reliability,
+  successProbability,
+  type ClientReliability,
+  type Reliability,
+  type TheoryOptions,
+} from './theory/successProbability'
 export * from './simulation/simulate'
 export * from './simulation/sweep'
 export * from './simulation/wilson'
