@@ -29,6 +29,7 @@ export const ONE: Extended = Object.freeze({ m: 1, k: 0 })
 /** `m · 2^(448 k)` normalised; `m` must be a non-negative finite number. */
 export function extended(m: number, k = 0): Extended {
   if (!(m > 0)) return ZERO
+  if (m === Number.POSITIVE_INFINITY) throw new RangeError('extended: the mantissa must be finite')
   while (m < DOWN) {
     m *= UP
     k--
@@ -115,7 +116,8 @@ export function log10Of(x: Extended): number {
 /** e^L as an extended number, for L <= 0 (its relative error is that of L's absolute error). */
 export function fromLog(logValue: number): Extended {
   if (logValue === Number.NEGATIVE_INFINITY) return ZERO
-  const k = Math.ceil(logValue / LN_STEP)
+  // (+ 0 turns the -0 of ceil(-0.3) into 0.)
+  const k = Math.ceil(logValue / LN_STEP) + 0
   return extended(Math.exp(logValue - k * LN_STEP), k)
 }
 

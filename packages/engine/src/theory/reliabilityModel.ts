@@ -17,7 +17,7 @@
 import { quorumThresholds, successThreshold, type QuorumRule } from '../quorum'
 import { tailChance } from './extendedBinomial'
 import { add, chanceOf, multiply, ONE, ZERO, type Chance, type Extended } from './extended'
-import { WeightTable, weightedSum } from './weightedSum'
+import { WeightTable, weightedSum, type TableShape } from './weightedSum'
 
 export interface ModelOptions {
   f: number
@@ -58,13 +58,16 @@ export class ReliabilityModel {
     this.p = chanceOf(p, pc)
     const size = nodes + 1
     this.commits = new Array<Chance | undefined>(size)
-    this.committed = new WeightTable(size, this.needed, true, (y) => this.commitChance(y).p)
-    this.uncommitted = new WeightTable(size, this.needed, false, (y) => this.commitChance(y).q)
+    const rising = { size, increasing: true, logConcave: true }
+    const falling = { size, increasing: false, logConcave: true }
+    this.committed = new WeightTable({ ...rising, start: this.needed }, (y) => this.commitChance(y).p)
+    this.uncommitted = new WeightTable({ ...falling, start: this.needed }, (y) => this.commitChance(y).q)
     // The client accepts on f + 1 of the z committed replicas' REPLYs, each delivered with p.
-    const replies = new WeightTable(size, f + 1, true, (z) => tailChance(z, f + 1, this.p).p)
-    const noReplies = new WeightTable(size, 0, false, (z) => tailChance(z, f + 1, this.p).q)
-    this.clientAccepts = new WeightTable(size, f + 1, true, (y) => this.viaCommits(y, f + 1, replies))
-    this.clientRejects = new WeightTable(size, 0, false, (y) => this.viaCommits(y, 0, noReplies))
+    const replies = new WeightTable({ ...rising, start: f + 1 }, (z) => tailChance(z, f + 1, this.p).p)
+    const noReplies = new WeightTable({ ...falling, start: 0 }, (z) => tailChance(z, f + 1, this.p).q)
+    this.clientAccepts = new WeightTable({ ...rising, start: f + 1 }, (y) => this.viaCommits(y, f + 1, replies))
+    // Too few commits, or commits whose REPLYs were lost: two ways to fail, not log-concave in y.
+    this.clientRejects = new WeightTable({ ...falling, start: 0, logConcave: false }, (y) => this.viaCommits(y, 0, noReplies))
   }
 
   /** Metric A: P[|V_c| >= N - f]. */
@@ -79,7 +82,7 @@ export class ReliabilityModel {
     const prepare = this.byPrePrepared(this.needed, false, (x) => this.unprepared(x))
     const commit = this.byPrePrepared(this.needed, false, (x) => this.prepared(x, this.uncommitted))
     const total = this.byPrePrepared(this.needed, false, (x) => add(prepare.at(x - 1), commit.at(x - 1)))
-    const bounded = this.byPrePrepared(this.needed, false, (x) => commit.at(x - 1), total)
+    const bounded = this.byPrePrepared(this.needed, false, (x) => commit.at(x - 1), { envelope: total })
     return { prePrepare, prepare: this.sumOver(prepare), commit: this.sumOver(bounded) }
   }
 
@@ -90,7 +93,7 @@ export class ReliabilityModel {
 
   /** 1 - metric B, as a sum of the complementary events. */
   clientFailure(): Extended {
-    return this.overPrePrepared(1, false, (x) => this.prepared(x, this.clientRejects))
+    return this.overPrePrepared(1, false, (x) => this.prepared(x, this.clientRejects), { logConcave: false })
   }
 
   /** T(m, t; p): a replica hearing from m others reaches threshold t (m = -1 included). */
@@ -154,8 +157,14 @@ export class ReliabilityModel {
    * deliveries, which only help (or, for a part that is not monotone itself, bounded by a
    * monotone `envelope`).
    */
-  private byPrePrepared(from: number, increasing: boolean, given: (x: number) => Extended, envelope?: WeightTable): WeightTable {
-    return new WeightTable(this.backups + 1, from - 1, increasing, (j) => given(j + 1), envelope)
+  private byPrePrepared(
+    from: number,
+    increasing: boolean,
+    given: (x: number) => Extended,
+    shape: Partial<TableShape> = {},
+  ): WeightTable {
+    const size = this.backups + 1
+    return new WeightTable({ size, start: from - 1, increasing, logConcave: true, ...shape }, (j) => given(j + 1))
   }
 
   /** Σ_x B(nb, x - 1; p) · G(x - 1): the outer sum of the closed form. */
@@ -163,7 +172,12 @@ export class ReliabilityModel {
     return weightedSum(this.backups, this.p, table.start, this.backups, { s1: ZERO, s0: ONE, table })
   }
 
-  private overPrePrepared(from: number, increasing: boolean, given: (x: number) => Extended): Extended {
-    return this.sumOver(this.byPrePrepared(from, increasing, given))
+  private overPrePrepared(
+    from: number,
+    increasing: boolean,
+    given: (x: number) => Extended,
+    shape: Partial<TableShape> = {},
+  ): Extended {
+    return this.sumOver(this.byPrePrepared(from, increasing, given, shape))
   }
 }

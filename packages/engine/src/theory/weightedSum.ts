@@ -13,11 +13,12 @@
  *   bounds. (1) Blocks of doubling length cover the rest: a block's binomial mass follows from
  *   the last ratio (no later one exceeds it: the row is log-concave) or from the mode's term,
  *   its weight from the table's monotonicity. This holds for any table, but is loose where
- *   the row and the weights both change by e^1000 per step. (2) The terms themselves are
- *   log-concave in j (the row is, and so are the model's weight tables: what y prepared
- *   replicas give, and what x pre-prepared ones give, tested in weightedSum.spec.ts), so once
- *   they fall, by a ratio ρ, the rest is at most last · ρ / (1 - ρ). (2) is only used after the
- *   terms fell twice in a row, and with a 2^-10 margin.
+ *   the row and the weights both change by e^1000 per step. (2) For a log-concave table the
+ *   terms are log-concave in j too (the row is, and mixing two neighbours keeps it), so once
+ *   they fall, by a ratio ρ, the rest is at most last · ρ / (1 - ρ). Tables declare it; the
+ *   model's are tested to be (weightedSum.spec.ts), except the client's failure, which mixes
+ *   two ways to fail and is not. (2) is only used after the terms fell twice in a row, and
+ *   with a 2^-10 margin.
  */
 import { modeOf, oddsOf, pmfExtended } from './extendedBinomial'
 import {
@@ -50,22 +51,41 @@ const SEARCH_FROM = 32
 /** Weights varying by more than e^40 over a range may put the peak of the terms far from the mode. */
 const FLAT_WEIGHTS = 40
 
-/**
- * G(y) for y = 0..size-1, zero below `start`, each entry computed once, when first asked for.
- * It is monotone from `start` on (`increasing` or not), or, given an `envelope`, at most that
- * monotone table entry by entry.
- */
+/** How a weight table behaves, which is what lets a walk stop early. */
+export interface TableShape {
+  /** Entries y = 0..size-1. */
+  size: number
+  /** Entries below this are zero. */
+  start: number
+  /** Monotone from `start` on, this way (or bounded entry by entry by `envelope`, which is). */
+  increasing: boolean
+  /**
+   * Whether log G is concave on the support: then so are the terms of a walk, and a walk may
+   * stop by bound (2). True only for tables tested to be (weightedSum.spec.ts).
+   */
+  logConcave: boolean
+  envelope?: WeightTable
+}
+
+/** G(y), each entry computed once, when first asked for. */
 export class WeightTable {
+  readonly size: number
+  readonly start: number
+  readonly increasing: boolean
+  readonly logConcave: boolean
+  private readonly envelope: WeightTable | undefined
   private readonly values: (Extended | undefined)[]
 
   constructor(
-    readonly size: number,
-    readonly start: number,
-    readonly increasing: boolean,
+    shape: TableShape,
     private readonly compute: (y: number) => Extended,
-    private readonly envelope?: WeightTable,
   ) {
-    this.values = new Array<Extended | undefined>(size)
+    this.size = shape.size
+    this.start = shape.start
+    this.increasing = shape.increasing
+    this.logConcave = shape.logConcave
+    this.envelope = shape.envelope
+    this.values = new Array<Extended | undefined>(shape.size)
   }
 
   at(y: number): Extended {
@@ -229,7 +249,7 @@ class Walk {
       else term.multiply(ratio, odds.k)
       this.addTerm(term, j)
       falls = this.last.m > 0 && this.last.atMostScaled(this.previous, 1) ? falls + 1 : 0
-      if (falls >= 2 && this.fallingRestIsNegligible()) return
+      if (falls >= 2 && this.weight.table.logConcave && this.fallingRestIsNegligible()) return
       // Bound (1) costs a few dozen operations: every CHECK_EVERY steps is soon enough.
       if (steps % CHECK_EVERY !== 1 && Math.abs(end - j) > 1) continue
       // The ratio just applied, as a double. The row is log-concave, so no later ratio exceeds it.
