@@ -137,12 +137,17 @@ export class Replica {
   /** Whether this replica sent its vote of the prepare certificate (PREPARE, or the primary's PRE-PREPARE), and its COMMIT. */
   private votedPrepare = false
   private votedCommit = false
+  /** What the quorum rule asks of this replica now, kept up to date as it votes (read on every message). */
+  private prepareNeed: number
+  private commitNeed: number
 
   constructor(options: ReplicaOptions) {
     this.options = { authentication: true, quorumRule: DEFAULT_QUORUM_RULE, ...options }
     this.id = options.id
     this.fault = options.fault
     this.accepted = this.isHonest && this.isPrimary ? options.proposal : null
+    this.prepareNeed = this.neededPrepares()
+    this.commitNeed = this.neededCommits()
   }
 
   get isPrimary(): boolean {
@@ -159,20 +164,28 @@ export class Replica {
   }
 
   get prepared(): boolean {
-    return this.accepted !== null && this.prepareSenders.size >= this.prepareQuorum
+    return this.accepted !== null && this.prepareSenders.size >= this.prepareNeed
   }
 
   get committed(): boolean {
-    return this.prepared && this.commitSenders.size >= this.commitQuorum
+    return this.prepared && this.commitSenders.size >= this.commitNeed
   }
 
   /** Matching PREPAREs from distinct others this replica needs now (its own vote as it stands). */
   get prepareQuorum(): number {
+    return this.prepareNeed
+  }
+
+  get commitQuorum(): number {
+    return this.commitNeed
+  }
+
+  private neededPrepares(): number {
     const { nodes, f, quorumRule } = this.options
     return preparesNeeded(nodes, f, quorumRule, { primary: this.isPrimary, voted: this.votedPrepare })
   }
 
-  get commitQuorum(): number {
+  private neededCommits(): number {
     const { nodes, f, quorumRule } = this.options
     return commitsNeeded(nodes, f, quorumRule, this.votedCommit)
   }
@@ -215,8 +228,13 @@ export class Replica {
    */
   outgoing(phase: Phase, recipients: readonly number[]): Message[] {
     if (!this.sends(phase)) return []
-    if (phase === 'commit') this.votedCommit = true
-    else this.votedPrepare = true
+    if (phase === 'commit') {
+      this.votedCommit = true
+      this.commitNeed = this.neededCommits()
+    } else {
+      this.votedPrepare = true
+      this.prepareNeed = this.neededPrepares()
+    }
     const { view, sequence, authenticator } = this.options
     // `sends` implies that an honest sender has accepted a value.
     const honestValue = this.isHonest ? this.accepted : null
