@@ -65,7 +65,9 @@ export class ReliabilityModel {
     // The client accepts on f + 1 of the z committed replicas' REPLYs, each delivered with p.
     const replies = new WeightTable({ ...rising, start: f + 1 }, (z) => tailChance(z, f + 1, this.p).p)
     const noReplies = new WeightTable({ ...falling, start: 0 }, (z) => tailChance(z, f + 1, this.p).q)
-    this.clientAccepts = new WeightTable({ ...rising, start: f + 1 }, (y) => this.viaCommits(y, f + 1, replies))
+    // f + 1 commits need f + 1 prepared replicas, each hearing the rule's COMMITs from the others.
+    const accepting = Math.max(f + 1, this.thresholds.commits + 1)
+    this.clientAccepts = new WeightTable({ ...rising, start: accepting }, (y) => this.viaCommits(y, f + 1, replies))
     // Too few commits, or commits whose REPLYs were lost: two ways to fail, not log-concave in y.
     this.clientRejects = new WeightTable({ ...falling, start: 0, logConcave: false }, (y) => this.viaCommits(y, 0, noReplies))
   }
@@ -78,17 +80,19 @@ export class ReliabilityModel {
   /** 1 - P as three non-negative parts: the round stopped short at pre-prepare, prepare or commit. */
   failures(): PhaseShares<Extended> {
     const prePrepare = tailChance(this.backups, this.needed - 1, this.p).q
-    // P[short at prepare | x] falls as x grows, and so does the whole failure (not the commit part alone).
+    // P[short at prepare | x] falls as x grows, and so does the whole failure (not the commit
+    // part alone, which is bounded by the whole).
     const prepare = this.byPrePrepared(this.needed, false, (x) => this.unprepared(x))
     const commit = this.byPrePrepared(this.needed, false, (x) => this.prepared(x, this.uncommitted))
     const total = this.byPrePrepared(this.needed, false, (x) => add(prepare.at(x - 1), commit.at(x - 1)))
-    const bounded = this.byPrePrepared(this.needed, false, (x) => commit.at(x - 1), { envelope: total })
+    const bounded = this.byPrePrepared(this.needed, false, (x) => commit.at(x - 1), { envelopes: [total] })
     return { prePrepare, prepare: this.sumOver(prepare), commit: this.sumOver(bounded) }
   }
 
   /** Metric B: the client receives f + 1 matching REPLYs. */
   clientAccept(): Extended {
-    return this.overPrePrepared(1, true, (x) => this.prepared(x, this.clientAccepts))
+    // Fewer than that many pre-prepared replicas cannot prepare as many.
+    return this.overPrePrepared(this.clientAccepts.start, true, (x) => this.prepared(x, this.clientAccepts))
   }
 
   /** 1 - metric B, as a sum of the complementary events. */

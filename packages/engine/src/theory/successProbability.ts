@@ -225,15 +225,26 @@ function reliabilityOf(q: Question): Reliability {
 function floatReliability(success: Extended, parts: [Extended, Extended, Extended]): Reliability {
   const [prePrepare, prepare, commit] = parts
   const failure = parts.reduce(add)
-  const failureRate = toNumber(failure)
-  const nearOne = toNumber(success) > NEAR_ONE
+  const [successRate, failureRate, log10SuccessRate, log10FailureRate] = complementary(success, failure)
   return {
-    successRate: nearOne ? 1 - failureRate : toNumber(success),
+    successRate,
     failureRate,
-    log10SuccessRate: nearOne ? Math.log1p(-failureRate) / Math.LN10 : log10Of(success),
-    log10FailureRate: log10Of(failure),
+    log10SuccessRate,
+    log10FailureRate,
     failures: { 'pre-prepare': toNumber(prePrepare), prepare: toNumber(prepare), commit: toNumber(commit) },
   }
+}
+
+/**
+ * A probability and its complement, each summed on its own, as doubles and log10s: whichever
+ * is the smaller keeps its own digits, and the larger, above 1/2, is 1 minus it (no
+ * cancellation there), so the two add up to 1 to the last ulp.
+ */
+function complementary(x: Extended, rest: Extended): [number, number, number, number] {
+  const value = toNumber(x)
+  const other = toNumber(rest)
+  if (value > 0.5) return [1 - other, other, Math.log1p(-other) / Math.LN10, log10Of(rest)]
+  return [value, 1 - value, log10Of(x), Math.log1p(-value) / Math.LN10]
 }
 
 function clientOf(q: Question): ClientReliability {
@@ -250,16 +261,8 @@ function clientOf(q: Question): ClientReliability {
     }
   }
   const evaluation = model(q)
-  const accept = evaluation.clientAccept()
-  const failure = evaluation.clientFailure()
-  const failureRate = toNumber(failure)
-  const nearOne = toNumber(accept) > NEAR_ONE
-  return {
-    acceptRate: nearOne ? 1 - failureRate : toNumber(accept),
-    failureRate,
-    log10AcceptRate: nearOne ? Math.log1p(-failureRate) / Math.LN10 : log10Of(accept),
-    log10FailureRate: log10Of(failure),
-  }
+  const [acceptRate, failureRate, log10AcceptRate, log10FailureRate] = complementary(evaluation.clientAccept(), evaluation.clientFailure())
+  return { acceptRate, failureRate, log10AcceptRate, log10FailureRate }
 }
 
 /**

@@ -64,7 +64,8 @@ export interface TableShape {
    * stop by bound (2). True only for tables tested to be (weightedSum.spec.ts).
    */
   logConcave: boolean
-  envelope?: WeightTable
+  /** Monotone tables each at least G entry by entry, for a G that is not monotone itself. */
+  envelopes?: readonly WeightTable[]
 }
 
 /** G(y), each entry computed once, when first asked for. */
@@ -73,7 +74,9 @@ export class WeightTable {
   readonly start: number
   readonly increasing: boolean
   readonly logConcave: boolean
-  private readonly envelope: WeightTable | undefined
+  /** False for a table only bounded by monotone envelopes. */
+  readonly monotone: boolean
+  private readonly envelopes: readonly WeightTable[]
   private readonly values: (Extended | undefined)[]
 
   constructor(
@@ -84,7 +87,8 @@ export class WeightTable {
     this.start = shape.start
     this.increasing = shape.increasing
     this.logConcave = shape.logConcave
-    this.envelope = shape.envelope
+    this.envelopes = shape.envelopes ?? []
+    this.monotone = this.envelopes.length === 0
     this.values = new Array<Extended | undefined>(shape.size)
   }
 
@@ -100,7 +104,10 @@ export class WeightTable {
 
   /** At least every entry over lo..hi (ZERO when the range misses the support). */
   maxOver(lo: number, hi: number): Extended {
-    if (this.envelope) return this.envelope.maxOver(lo, hi)
+    if (this.envelopes.length > 0) {
+      // The smallest of the envelopes' maxima bounds every entry.
+      return this.envelopes.map((envelope) => envelope.maxOver(lo, hi)).reduce((a, b) => (atMost(a, b) ? a : b))
+    }
     const from = Math.max(lo, this.start, 0)
     const to = Math.min(hi, this.size - 1)
     if (from > to) return ZERO
@@ -179,43 +186,64 @@ class Walk {
   }
 
   /**
-   * Where to start: the peak of the terms. Terms on the side of the mode where the weights
-   * fall are below the mode's term, so the peak lies on the other side; it is near the mode
-   * unless the weights grow by much more than the row shrinks. So: the mode, if the weights
-   * are nearly flat; else an exponential search away from the mode (mode + 1, + 2, + 4, ...)
-   * until the terms fall, then a ternary search in the last bracket. Touching indices near
-   * the mode first keeps the weights it computes mostly ones the walk needs anyway.
+   * Where to start: the peak of the terms. For a monotone table, terms on the side of the
+   * mode where the weights fall are below the mode's term, so the peak lies on the other side;
+   * it is near the mode unless the weights grow by much more than the row shrinks. So: the
+   * mode, if the weights are nearly flat; else an exponential search away from the mode
+   * (mode + 1, + 2, + 4, ...) until the terms fall, then a ternary search in the last bracket.
+   * A table that is only bounded by envelopes may peak on either side: both are searched.
+   * Touching indices near the mode first keeps the weights it computes mostly ones the walk
+   * needs anyway.
    */
   startBetween(lo: number, hi: number): number {
     const mode = Math.min(hi, Math.max(lo, this.mode))
     const { table } = this.weight
+    if (!table.monotone) {
+      const [down, up] = [this.peakTowards(mode, lo, hi, -1), this.peakTowards(mode, lo, hi, 1)]
+      return this.score(down) >= this.score(up) ? down : up
+    }
     const direction = table.increasing ? 1 : -1
     const end = direction === 1 ? hi : lo
     if (Math.abs(end - mode) < SEARCH_FROM) return mode
     if (logOf(this.weightOver(end, end)) - logOf(weightAt(this.weight, mode)) <= FLAT_WEIGHTS) return mode
-    const score = (j: number): number => logOf(multiply(pmfExtended(j, this.m, this.c), weightAt(this.weight, j)))
+    return this.peakTowards(mode, lo, hi, direction)
+  }
+
+  /** log(B(j) · W(j)). */
+  private score(j: number): number {
+    return logOf(multiply(pmfExtended(j, this.m, this.c), weightAt(this.weight, j)))
+  }
+
+  /** The peak of the terms between the mode and the end of the range in `direction`. */
+  private peakTowards(mode: number, lo: number, hi: number, direction: 1 | -1): number {
+    const end = direction === 1 ? hi : lo
+    // Exponential steps while the terms rise: the peak is then between the point before the
+    // last rise and the first point that did not rise (or the end of the range).
+    let before = mode
     let previous = mode
-    let best = score(mode)
-    let step = 1
-    for (;;) {
+    let best = this.score(mode)
+    let beyond = end
+    for (let step = 1; previous !== end; step *= 2) {
       const next = direction === 1 ? Math.min(hi, mode + step) : Math.max(lo, mode - step)
-      const value = score(next)
-      if (value <= best) break
+      const value = this.score(next)
+      // (Through a run of zero weights, -Infinity twice is no fall: keep going.)
+      if (value <= best && !(value === Number.NEGATIVE_INFINITY && best === Number.NEGATIVE_INFINITY)) {
+        beyond = next
+        break
+      }
+      before = previous
       previous = next
       best = value
-      if (next === end) return next
-      step *= 2
     }
-    // The peak is within a step of `previous` either way.
-    let from = Math.max(lo, previous - step)
-    let to = Math.min(hi, previous + step)
+    let from = Math.min(before, beyond)
+    let to = Math.max(before, beyond)
     while (to - from > 2) {
       const third = Math.floor((to - from) / 3)
-      if (score(from + third) < score(to - third)) from += third + 1
+      if (this.score(from + third) < this.score(to - third)) from += third + 1
       else to -= third
     }
     let peak = from
-    for (let j = from + 1; j <= to; j++) if (score(j) > score(peak)) peak = j
+    for (let j = from + 1; j <= to; j++) if (this.score(j) > this.score(peak)) peak = j
     return peak
   }
 
