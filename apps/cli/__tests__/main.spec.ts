@@ -18,7 +18,10 @@ function pnpmPbft(args: string[]): Promise<{ code: number; stdout: string; stder
 describe('pnpm pbft (end to end)', () => {
   it('prints only the JSON line on stdout and exits 0', async () => {
     const { code, stdout } = await pnpmPbft(['theory', '--nodes', '4', '--p', '0.9', '--json'])
-    expect(stdout).toBe('{"nodes":4,"f":1,"p":0.9,"successRate":0.5214612411125161}\n')
+    expect(stdout).toBe(
+      '{"nodes":4,"f":1,"p":0.9,"successRate":0.5214612411125161,"failureRate":0.47853875888748393,' +
+        '"log10SuccessRate":-0.2827779660418837,"quorumRule":"original"}\n',
+    )
     expect(code).toBe(0)
   }, 30_000)
 

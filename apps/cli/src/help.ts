@@ -8,6 +8,12 @@ export function cliVersion(): string {
   return typeof version === 'string' ? version : 'unknown'
 }
 
+const QUORUM_RULE = `  --quorum-rule R   how replicas count votes: original (default; the original
+                    system's rule: 2f matching messages from others, the own vote
+                    never counted) or castro-liskov (OSDI'99: certificates of
+                    Q = ceil((N+f+1)/2) voters, the primary's pre-prepare and the
+                    replica's own vote included)`
+
 const RANGES = `Ranges: --nodes and --p take a value (10), a comma list (4,7,10) or an inclusive
 range start:end:step (0.5:1:0.05); list items may be ranges (4,7,10:40:10).
 At most ${EXPERIMENT_LIMITS.maxPoints} values per flag and ${EXPERIMENT_LIMITS.maxPairs} (N, p) pairs.`
@@ -15,9 +21,9 @@ At most ${EXPERIMENT_LIMITS.maxPoints} values per flag and ${EXPERIMENT_LIMITS.m
 export const MAIN_HELP = `pbft: PBFT reliability over lossy links, exact theory and Monte-Carlo simulation
 
 Usage:
-  pbft theory   --nodes N --p P [--f F] [--json]
+  pbft theory   --nodes N --p P [--f F] [--quorum-rule R] [--csv | --json]
   pbft simulate --nodes N --p P [--rounds R] [--seed S] [more options] [--json]
-  pbft sweep    --nodes N --p P [--rounds R] [--seed S] [--workers K] [--csv | --json]
+  pbft sweep    --nodes N --p P [--rounds R] [--seed S] [--workers K] [--quorum-rule R] [--csv | --json]
   pbft <command> --help     options of one command
   pbft --version
 
@@ -31,31 +37,41 @@ ${RANGES}
 Exit codes: 0 done, 1 internal error, 2 bad arguments, 130 interrupted (Ctrl-C).
 `
 
-export const THEORY_HELP = `Usage: pbft theory --nodes N --p P [--f F] [--json]
+export const THEORY_HELP = `Usage: pbft theory --nodes N --p P [--f F] [--quorum-rule R] [--csv | --json]
 
 Exact probability that a PBFT round succeeds (N - f replicas commit) when every message
-is delivered independently with probability p and all replicas are honest.
+is delivered independently with probability p and all replicas are honest, with its
+complement (1 - P, computed without cancellation) and log10 P (finite where P itself
+is too small for a double).
 
 Options:
-  --nodes N   replica counts, 1..${EXPERIMENT_LIMITS.maxTheoryNodes} (required)
-  --p P       delivery probabilities in [0, 1] (required)
-  --f F       fault bound for every N (default floor((N-1)/3))
-  --json      one JSON object per line: {"nodes","f","p","successRate"}
-  -h, --help  this help
+  --nodes N         replica counts, 1..${EXPERIMENT_LIMITS.maxTheoryNodes} (required)
+  --p P             delivery probabilities in [0, 1] (required)
+  --f F             fault bound for every N (default floor((N-1)/3))
+${QUORUM_RULE}
+  --json            one JSON object per line: {"nodes","f","p","successRate",
+                    "failureRate","log10SuccessRate","quorumRule"}
+                    (log10SuccessRate is null where successRate is exactly 0)
+  --csv             the same as CSV, with a header row
+  -h, --help        this help
 
 Rows run over nodes, then p.
 
 ${RANGES}
 
-Example:
+Examples:
   pbft theory --nodes 4,7,10 --p 0.5:1:0.05 --json
+  pbft theory --nodes 4 --p 0.9 --quorum-rule castro-liskov
 `
 
 export const SIMULATE_HELP = `Usage: pbft simulate --nodes N --p P [options] [--json]
 
 Monte-Carlo estimate of the success rate of one configuration, with a 95% Wilson
 interval, the failing phase of each failed round and the exact theory where it applies
-(all replicas honest, one p for every link; otherwise theoreticalSuccessRate is null).
+(one p for every link and no Byzantine replica but silent backups; otherwise
+theoreticalSuccessRate is null). A round succeeds when N - f honest replicas commit one
+value and none commits another: a round in which honest replicas commit different
+values is counted in safetyViolations, never as a success nor as a failed phase.
 
 Options:
   --nodes N         replica count, 1..${EXPERIMENT_LIMITS.maxSimulationNodes} (required)
@@ -74,9 +90,11 @@ Options:
                     every message (both estimate the same rate, from different draws)
   --workers K       worker threads for long runs (default: one per CPU core);
                     short runs stay in this thread. Results do not depend on K
+${QUORUM_RULE}
   --json            one JSON line: {"nodes","f","p","rounds","seed","successes",
                     "successRate","ci95","theoreticalSuccessRate","failures",
-                    "elapsedMs","safetyViolations","meanMessages","path"}
+                    "elapsedMs","safetyViolations","meanMessages","path",
+                    "quorumRule"}
   -h, --help        this help
 
 A progress bar is drawn on stderr when it is a terminal. Ctrl-C stops the run (exit 130).
@@ -84,9 +102,10 @@ A progress bar is drawn on stderr when it is a terminal. Ctrl-C stops the run (e
 Examples:
   pbft simulate --nodes 10 --p 0.9 --rounds 100000 --seed 7 --json
   pbft simulate --nodes 7 --p 0.95 --faults 0:equivocate --no-auth
+  pbft simulate --nodes 4 --p 1 --faults 3:silent --quorum-rule castro-liskov
 `
 
-export const SWEEP_HELP = `Usage: pbft sweep --nodes N --p P [--rounds R] [--seed S] [--workers K] [--csv | --json]
+export const SWEEP_HELP = `Usage: pbft sweep --nodes N --p P [--rounds R] [--seed S] [--workers K] [--quorum-rule R] [--csv | --json]
 
 One Monte-Carlo run per (N, p) pair, all replicas honest, spread over worker threads,
 next to the exact theory. Results do not depend on the number of workers.
@@ -97,11 +116,15 @@ Options:
   --rounds R    rounds per point, 1..${EXPERIMENT_LIMITS.maxRounds} (default ${DEFAULT_ROUNDS})
   --seed S      integer seed (default ${DEFAULT_SEED})
   --workers K   worker threads for long sweeps (default: one per CPU core)
+  --quorum-rule R
+                original (default) or castro-liskov: how replicas count votes,
+                as for pbft simulate
   --csv         CSV with a header row: nodes,f,p,rounds,seed,successes,successRate,
                 ci95Low,ci95High,theoreticalSuccessRate,failuresPrePrepare,
                 failuresPrepare,failuresCommit,pointSeed
   --json        one JSON object per point, with the fields of simulate --json
-                (elapsedMs is null: points run interleaved, so they have no own time)
+                (elapsedMs is null: points run interleaved, so they have no own
+                time), then "pointSeed" and "quorumRule"
   -h, --help    this help
 
 Points run over nodes, then p. 'seed' is the sweep's --seed; each point runs on

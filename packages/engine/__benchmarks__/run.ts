@@ -6,7 +6,7 @@
 import { availableParallelism, cpus } from 'node:os'
 import { runLiveRoundBench } from './liveRound'
 import { runSimulationBench } from './simulation'
-import { runTheoryBench } from './theory'
+import { runTailsBench, runTheoryBench } from './theory'
 
 const print = (line: string): void => console.log(line)
 
@@ -15,8 +15,11 @@ print('')
 print('Monte-Carlo, p = 0.9, all honest')
 runSimulationBench(print)
 print('')
-print('Exact theory successProbability(N, p)')
+print('Exact theory successProbability(N, p), both quorum rules')
 runTheoryBench(print)
+print('')
+print('Exact theory in the tails (value, median time)')
+runTailsBench(print)
 print('')
 print('Live round N = 100 (LiveRound, every replica a bot, p = 1)')
 runLiveRoundBench(print)

@@ -24,7 +24,9 @@ function moduleGraph(entry: string): Map<string, string> {
 
 describe('the public entry point', () => {
   it('offers the documented API', () => {
-    for (const name of ['runRound', 'LiveRound', 'successProbability', 'simulate', 'sweep', 'wilson95', 'normalizeRound', 'judgeRound', 'Rng']) {
+    const names = ['runRound', 'LiveRound', 'successProbability', 'simulate', 'sweep', 'wilson95', 'normalizeRound', 'judgeRound', 'Rng']
+    const rulesAndTails = ['QUORUM_RULES', 'ROUND_OUTCOMES', 'failureProbability', 'log10SuccessProbability', 'reliability']
+    for (const name of [...names, ...rulesAndTails, 'clientAcceptProbability', 'clientReliability', 'quorumThresholds']) {
       expect(engine, name).toHaveProperty(name)
     }
   })

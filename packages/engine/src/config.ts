@@ -1,4 +1,4 @@
-import { defaultFaultBound } from './quorum'
+import { DEFAULT_QUORUM_RULE, defaultFaultBound, isQuorumRule, QUORUM_RULES, type QuorumRule } from './quorum'
 
 /** How one replica behaves. Everything but `honest` counts as Byzantine. */
 export const FAULT_KINDS = ['honest', 'silent', 'wrong-value', 'equivocate', 'tamper'] as const
@@ -25,6 +25,8 @@ export interface RoundConfig {
   proposal?: string
   view?: number
   sequence?: number
+  /** How replicas count votes (default 'original'); see `quorum.ts`. */
+  quorumRule?: QuorumRule
 }
 
 /** A validated round configuration with defaults filled in and links as flat thresholds. */
@@ -41,6 +43,7 @@ export interface NormalizedRound {
   proposal: string
   view: number
   sequence: number
+  quorumRule: QuorumRule
 }
 
 /** Thrown for a configuration no round can be played with; the message says what is wrong. */
@@ -81,6 +84,10 @@ export function normalizeRound(config: RoundConfig): NormalizedRound {
   }
   const homogeneous = p ?? 1
   const faults = normalizeFaults(config.faults, n)
+  const quorumRule = config.quorumRule ?? DEFAULT_QUORUM_RULE
+  if (!isQuorumRule(quorumRule)) {
+    throw new ConfigError(`quorumRule must be ${QUORUM_RULES.map((rule) => `'${rule}'`).join(' or ')}, got "${String(quorumRule)}"`)
+  }
   return {
     nodes: n,
     f,
@@ -96,6 +103,7 @@ export function normalizeRound(config: RoundConfig): NormalizedRound {
     proposal: config.proposal ?? 'v',
     view: config.view ?? 0,
     sequence: config.sequence ?? 1,
+    quorumRule,
   }
 }
 

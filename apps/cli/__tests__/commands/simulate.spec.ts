@@ -45,9 +45,10 @@ describe('pbft simulate', () => {
       'safetyViolations',
       'meanMessages',
       'path',
+      'quorumRule',
     ])
     expect(Object.keys(record.failures as Json)).toEqual(['pre-prepare', 'prepare', 'commit'])
-    expect(record).toMatchObject({ nodes: 10, f: 3, p: 0.9, rounds: 20000, seed: 7, path: 'fast' })
+    expect(record).toMatchObject({ nodes: 10, f: 3, p: 0.9, rounds: 20000, seed: 7, path: 'fast', quorumRule: 'original' })
     expect(record.theoreticalSuccessRate).toBeCloseTo(0.5808139336462, 12)
     const [low, high] = record.ci95 as [number, number]
     expect(low).toBeLessThan(record.successRate as number)
@@ -69,6 +70,38 @@ describe('pbft simulate', () => {
     const record = await simulateJson('--nodes 7 --p 0.95 --rounds 500 --faults 0:equivocate,3:silent --no-auth')
     expect(record.theoreticalSuccessRate).toBeNull()
     expect(record.path).toBe('message')
+  })
+
+  it('keeps the theory when the only Byzantine replicas are silent backups (MODEL.md, k silent backups)', async () => {
+    const record = await simulateJson('--nodes 4 --p 0.9 --rounds 20000 --faults 3:silent --quorum-rule castro-liskov')
+    expect(record).toMatchObject({ theoreticalSuccessRate: 0.282429536481, path: 'message', quorumRule: 'castro-liskov' })
+    expect(Math.abs((record.successRate as number) - 0.282429536481)).toBeLessThan(0.02)
+    const original = await simulateJson('--nodes 4 --p 1 --rounds 500 --faults 3:silent')
+    expect(original).toMatchObject({ theoreticalSuccessRate: 0, successes: 0 })
+    expect((await simulateJson('--nodes 4 --p 0.9 --rounds 100 --faults 0:silent')).theoreticalSuccessRate).toBeNull()
+  })
+
+  it('never counts a safety violation as a success: N = 5, an equivocating primary, p = 1', async () => {
+    const split = await simulateJson('--nodes 5 --p 1 --rounds 2000 --faults 0:equivocate')
+    expect(split).toMatchObject({ successes: 0, successRate: 0, safetyViolations: 2000, quorumRule: 'original' })
+    expect(split.failures).toEqual({ 'pre-prepare': 0, prepare: 0, commit: 0 })
+    const safe = await simulateJson('--nodes 5 --p 1 --rounds 2000 --faults 0:equivocate --quorum-rule castro-liskov')
+    expect(safe).toMatchObject({ successes: 0, safetyViolations: 0, quorumRule: 'castro-liskov' })
+    const { stdout } = await runCli('simulate --nodes 5 --p 1 --rounds 200 --faults 0:equivocate')
+    expect(stdout).toMatch(/^success rate {7}0\.000000 {2}\(0\.00%\) {2}0\/200 rounds$/m)
+    expect(stdout).toMatch(/^safety violations {2}200 {2}\(never counted as successes\)$/m)
+  })
+
+  it('takes --quorum-rule on both paths, and refuses an unknown one with exit 2', async () => {
+    for (const path of ['fast', 'message']) {
+      const record = await simulateJson(`--nodes 4 --p 0.9 --rounds 40000 --seed 3 --path ${path} --quorum-rule castro-liskov`)
+      expect(record).toMatchObject({ quorumRule: 'castro-liskov', theoreticalSuccessRate: 0.7907543172404601 })
+      expect(Math.abs((record.successRate as number) - 0.7907543172404601)).toBeLessThan(0.01)
+    }
+    const { code, stdout, stderr } = await runCli('simulate --nodes 4 --p 0.9 --quorum-rule Castro')
+    expect(code).toBe(2)
+    expect(stdout).toBe('')
+    expect(stderr).toMatch(/^pbft: error: --quorum-rule: expected original or castro-liskov, got "Castro"\n/)
   })
 
   it('keeps the theory with only honest replicas listed', async () => {
@@ -104,7 +137,7 @@ describe('pbft simulate', () => {
   it('prints a readable summary without --json', async () => {
     const { code, stdout } = await runCli('simulate --nodes 4 --p 0.9 --rounds 1000')
     expect(code).toBe(0)
-    expect(stdout).toMatch(/^PBFT Monte-Carlo: N=4, f=1, p=0\.9, 1000 rounds, seed 1, fast path\n/)
+    expect(stdout).toMatch(/^PBFT Monte-Carlo: N=4, f=1, p=0\.9, 1000 rounds, seed 1, fast path, original quorum rule\n/)
     expect(stdout).toMatch(/^theory {13}0\.521461 {2}\(52\.15%\)$/m)
     expect(stdout).toMatch(/^failed in {10}pre-prepare \d+, prepare \d+, commit \d+$/m)
   })

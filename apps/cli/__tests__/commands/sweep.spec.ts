@@ -36,6 +36,25 @@ describe('pbft sweep', () => {
       'elapsedMs',
     ])
     expect(records[1]).toMatchObject({ nodes: 4, p: 1, successRate: 1, theoreticalSuccessRate: 1, elapsedMs: null })
+    // Appended keys: pointSeed came first, quorumRule after it.
+    expect(Object.keys(records[0] ?? {}).slice(11)).toEqual(['safetyViolations', 'meanMessages', 'path', 'pointSeed', 'quorumRule'])
+    expect(records[0]).toMatchObject({ quorumRule: 'original', safetyViolations: 0 })
+  })
+
+  it('takes --quorum-rule: every point runs and is compared with the theory under that rule', async () => {
+    const { code, stdout } = await runCli('sweep --nodes 4,5 --p 0.9 --rounds 20000 --seed 2 --quorum-rule castro-liskov --json')
+    expect(code).toBe(0)
+    const records = stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, number | string>)
+    expect(records).toMatchObject([
+      { nodes: 4, quorumRule: 'castro-liskov', theoreticalSuccessRate: 0.7907543172404601 },
+      { nodes: 5, quorumRule: 'castro-liskov', theoreticalSuccessRate: 0.5999811135935901 },
+    ])
+    for (const record of records) {
+      expect(Math.abs(Number(record.successRate) - Number(record.theoreticalSuccessRate))).toBeLessThan(0.02)
+    }
+    const bad = await runCli('sweep --nodes 4 --p 0.9 --quorum-rule 2f')
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/^pbft: error: --quorum-rule: expected original or castro-liskov, got "2f"\n/)
   })
 
   it("reports the sweep seed, and each point's own seed, which simulate reproduces", async () => {
@@ -54,8 +73,8 @@ describe('pbft sweep', () => {
   it('prints a table by default', async () => {
     const { stdout } = await runCli('sweep --nodes 4 --p 1 --rounds 100')
     const [header, row, ...rest] = stdout.split('\n')
-    expect(header).toMatch(/^nodes\s+f\s+p\s+rounds\s+success rate\s+95% interval\s+theory\s+pre-prepare\s+prepare\s+commit$/)
-    expect(row).toMatch(/^\s+4\s+1\s+1\s+100\s+1\.000000\s+\[0\.96\d+, 1\.000000\]\s+1\.000000\s+0\s+0\s+0$/)
+    expect(header).toMatch(/^nodes\s+f\s+p\s+rounds\s+success rate\s+95% interval\s+theory\s+pre-prepare\s+prepare\s+commit\s+rule$/)
+    expect(row).toMatch(/^\s+4\s+1\s+1\s+100\s+1\.000000\s+\[0\.96\d+, 1\.000000\]\s+1\.000000\s+0\s+0\s+0\s+original$/)
     expect(rest).toEqual([''])
   })
 })

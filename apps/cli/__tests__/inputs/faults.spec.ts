@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { FaultsFlag, hasByzantine, parseFaults, unknownReplica } from '../../src/inputs/faults'
+import { FaultsFlag, parseFaults, silentBackupsOnly, unknownReplica } from '../../src/inputs/faults'
 
 describe('parseFaults', () => {
   it('reads id:kind pairs into a sparse map', () => {
@@ -28,9 +28,11 @@ describe('fault checks', () => {
     expect(unknownReplica({ 3: 'silent' }, 4)).toBeUndefined()
   })
 
-  it('tells Byzantine replicas from honest ones', () => {
-    expect(hasByzantine(undefined)).toBe(false)
-    expect(hasByzantine({ 1: 'honest' })).toBe(false)
-    expect(hasByzantine({ 1: 'honest', 2: 'silent' })).toBe(true)
+  it('counts silent backups when they are the only Byzantine replicas (the theory then applies)', () => {
+    expect(silentBackupsOnly(undefined)).toBe(0)
+    expect(silentBackupsOnly({ 1: 'honest' })).toBe(0)
+    expect(silentBackupsOnly({ 1: 'honest', 2: 'silent', 3: 'silent' })).toBe(2)
+    expect(silentBackupsOnly({ 0: 'silent' })).toBeNull()
+    expect(silentBackupsOnly({ 2: 'silent', 3: 'equivocate' })).toBeNull()
   })
 })

@@ -4,8 +4,9 @@ import { checkFaultBound, FaultBound, integerDomain, Probability, Rounds, scalar
 import { readFlags, validateFlags, type FlagSpec } from '../arguments'
 import { EXIT, UsageError, type CliIo } from '../cliIo'
 import { simulateParallel, successProbability, type SimulateOptions, type SimulationResult } from '../engine'
-import { FaultsFlag, hasByzantine, unknownReplica, type FaultMap } from '../inputs/faults'
+import { FaultsFlag, silentBackupsOnly, unknownReplica, type FaultMap } from '../inputs/faults'
 import { readLinkMatrix } from '../inputs/links'
+import { QuorumRuleFlag } from '../inputs/quorumRule'
 import { createProgress } from '../output/progress'
 import { toSimulationRecord, type SimulationRecord } from '../output/simulationRecord'
 import { formatPercent, formatRate } from '../output/table'
@@ -21,6 +22,7 @@ const FLAGS: FlagSpec = {
   links: { type: 'string' },
   path: { type: 'string' },
   workers: { type: 'string' },
+  'quorum-rule': { type: 'string' },
   json: { type: 'boolean' },
 }
 
@@ -45,6 +47,7 @@ const SimulateFlags = z
     links: z.string().optional(),
     path: PathFlag,
     workers: WorkersFlag.optional(),
+    'quorum-rule': QuorumRuleFlag,
     json: z.boolean().optional(),
   })
   .superRefine((flags, ctx) => {
@@ -62,10 +65,14 @@ const SimulateFlags = z
   })
 type SimulateFlags = z.output<typeof SimulateFlags>
 
-/** The closed form holds only for its own model: all replicas honest, one p on every link. */
+/**
+ * The closed form holds only for its own model: one p on every link, every replica honest
+ * except possibly silent backups (MODEL.md's k silent backups); null otherwise.
+ */
 function theoreticalRate(flags: SimulateFlags, faults: FaultMap | undefined): number | null {
-  if (flags.p === undefined || flags.links !== undefined || hasByzantine(faults)) return null
-  return successProbability(flags.nodes, flags.p, flags.f)
+  const silentBackups = silentBackupsOnly(faults)
+  if (flags.p === undefined || flags.links !== undefined || silentBackups === null) return null
+  return successProbability(flags.nodes, flags.p, flags.f, { quorumRule: flags['quorum-rule'], silentBackups })
 }
 
 function simulationOptions(flags: SimulateFlags): SimulateOptions {
@@ -87,6 +94,7 @@ function simulationOptions(flags: SimulateFlags): SimulateOptions {
     rounds: flags.rounds,
     seed: flags.seed,
     path: flags.path,
+    quorumRule: flags['quorum-rule'],
   }
 }
 
@@ -96,13 +104,13 @@ function summary(record: SimulationRecord): string {
   const theory = record.theoreticalSuccessRate
   const lines = [
     `PBFT Monte-Carlo: N=${record.nodes}, f=${record.f}, p=${record.p ?? 'link matrix'}, ` +
-      `${record.rounds} rounds, seed ${record.seed}, ${record.path} path`,
+      `${record.rounds} rounds, seed ${record.seed}, ${record.path} path, ${record.quorumRule} quorum rule`,
     `success rate       ${formatRate(record.successRate)}  (${formatPercent(record.successRate)})  ` +
       `${record.successes}/${record.rounds} rounds`,
     `95% interval       [${formatRate(low)}, ${formatRate(high)}]`,
-    `theory             ${theory === null ? 'n/a (needs all honest replicas and one p)' : `${formatRate(theory)}  (${formatPercent(theory)})`}`,
+    `theory             ${theory === null ? 'n/a (needs one p and no Byzantine replica but silent backups)' : `${formatRate(theory)}  (${formatPercent(theory)})`}`,
     `failed in          pre-prepare ${failures['pre-prepare']}, prepare ${failures.prepare}, commit ${failures.commit}`,
-    `safety violations  ${record.safetyViolations}`,
+    `safety violations  ${record.safetyViolations}  (never counted as successes)`,
     `messages/round     sent ${m.sent.toFixed(1)}, delivered ${m.delivered.toFixed(1)}, ` +
       `dropped ${m.dropped.toFixed(1)}, rejected ${m.rejected.toFixed(1)}`,
     `elapsed            ${record.elapsedMs} ms`,

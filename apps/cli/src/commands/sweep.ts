@@ -4,6 +4,7 @@ import { sweepCsv, SweepParams } from '@pbft/protocol'
 import { readFlags, validateFlags, type FlagSpec } from '../arguments'
 import { EXIT, UsageError, type CliIo } from '../cliIo'
 import { runSweep, successProbability } from '../engine'
+import { QuorumRuleFlag } from '../inputs/quorumRule'
 import { createProgress } from '../output/progress'
 import { toSimulationRecord, type SimulationRecord } from '../output/simulationRecord'
 import { formatRate, renderTable } from '../output/table'
@@ -15,11 +16,17 @@ const FLAGS: FlagSpec = {
   rounds: { type: 'string' },
   seed: { type: 'string' },
   workers: { type: 'string' },
+  'quorum-rule': { type: 'string' },
   csv: { type: 'boolean' },
   json: { type: 'boolean' },
 }
 
-const OutputFlags = z.object({ workers: WorkersFlag.optional(), csv: z.boolean().optional(), json: z.boolean().optional() })
+const OutputFlags = z.object({
+  workers: WorkersFlag.optional(),
+  'quorum-rule': QuorumRuleFlag,
+  csv: z.boolean().optional(),
+  json: z.boolean().optional(),
+})
 
 function table(records: readonly SimulationRecord[]): string {
   const rows = records.map((r) => [
@@ -33,10 +40,11 @@ function table(records: readonly SimulationRecord[]): string {
     String(r.failures['pre-prepare']),
     String(r.failures.prepare),
     String(r.failures.commit),
+    r.quorumRule,
   ])
-  const headers = ['nodes', 'f', 'p', 'rounds', 'success rate', '95% interval', 'theory', 'pre-prepare', 'prepare', 'commit']
+  const headers = ['nodes', 'f', 'p', 'rounds', 'success rate', '95% interval', 'theory', 'pre-prepare', 'prepare', 'commit', 'rule']
   return renderTable(
-    headers.map((header) => ({ header })),
+    headers.map((header) => ({ header, align: header === 'rule' ? ('left' as const) : undefined })),
     rows,
   )
 }
@@ -48,6 +56,7 @@ export async function sweepCommand(argv: readonly string[], io: CliIo): Promise<
   const output = validateFlags('sweep', OutputFlags, values)
   if (output.csv === true && output.json === true) throw new UsageError('--csv and --json exclude each other', 'sweep')
 
+  const quorumRule = output['quorum-rule']
   const progress = createProgress(io, 'sweep')
   let results
   try {
@@ -56,6 +65,7 @@ export async function sweepCommand(argv: readonly string[], io: CliIo): Promise<
       ps: params.p,
       rounds: params.rounds,
       seed: params.seed,
+      quorumRule,
       workers: output.workers ?? availableParallelism(),
       onProgress: progress.update,
       signal: io.signal,
@@ -66,11 +76,12 @@ export async function sweepCommand(argv: readonly string[], io: CliIo): Promise<
   // Points of a sweep run interleaved on the workers, so none has a wall time of its own.
   // `seed` is the sweep's seed, as typed; each point ran on its own seed derived from it,
   // appended as `pointSeed` so that `pbft simulate --seed <pointSeed>` reproduces the row.
-  const records = results.map((result) => ({
-    ...toSimulationRecord(result, result.p === null ? null : successProbability(result.nodes, result.p, result.f), null),
-    seed: params.seed,
-    pointSeed: result.seed,
-  }))
+  // quorumRule came after pointSeed, so it goes after it here: keys are only ever appended.
+  const records = results.map((result) => {
+    const theory = result.p === null ? null : successProbability(result.nodes, result.p, result.f, quorumRule)
+    const { quorumRule: rule, ...record } = toSimulationRecord(result, theory, null)
+    return { ...record, seed: params.seed, pointSeed: result.seed, quorumRule: rule }
+  })
   if (output.csv === true) {
     io.stdout.write(sweepCsv(records))
   } else if (output.json === true) {

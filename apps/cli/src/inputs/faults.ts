@@ -37,7 +37,13 @@ export function unknownReplica(faults: FaultMap, nodes: number): number | undefi
   return Object.keys(faults).map(Number).find((id) => id >= nodes)
 }
 
-/** True when some replica is not honest: the closed-form theory then no longer applies. */
-export function hasByzantine(faults: FaultMap | undefined): boolean {
-  return faults !== undefined && Object.values(faults).some((kind) => kind !== 'honest')
+/**
+ * How many backups are silent, when every non-honest replica is a silent backup (the primary
+ * honest): the closed-form theory still applies then (MODEL.md's k silent backups). Null when
+ * some replica is Byzantine in any other way, and the theory does not apply.
+ */
+export function silentBackupsOnly(faults: FaultMap | undefined): number | null {
+  const byzantine = Object.entries(faults ?? {}).filter(([, kind]) => kind !== 'honest')
+  if (byzantine.some(([id, kind]) => kind !== 'silent' || Number(id) === 0)) return null
+  return byzantine.length
 }

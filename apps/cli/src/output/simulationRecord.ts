@@ -1,4 +1,4 @@
-import type { SimulationResult } from '../engine'
+import type { QuorumRule, SimulationResult } from '../engine'
 
 /**
  * The machine-readable result of one Monte-Carlo run. Other tools read these keys in this
@@ -10,7 +10,9 @@ export interface SimulationRecord {
   p: number | null
   rounds: number
   seed: number
+  /** Rounds that succeeded: N - f honest replicas committed one value, none another. */
   successes: number
+  /** successes / rounds: a round with a safety violation is never a success. */
   successRate: number
   ci95: [number, number]
   theoreticalSuccessRate: number | null
@@ -19,6 +21,7 @@ export interface SimulationRecord {
   safetyViolations: number
   meanMessages: { sent: number; delivered: number; dropped: number; rejected: number }
   path: 'fast' | 'message'
+  quorumRule: QuorumRule
 }
 
 export function toSimulationRecord(
@@ -51,5 +54,6 @@ export function toSimulationRecord(
       rejected: result.meanMessages.rejected,
     },
     path: result.path,
+    quorumRule: result.quorumRule,
   }
 }

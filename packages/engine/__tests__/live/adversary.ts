@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check'
 import type { FaultKind, RoundConfig } from '../../src/config'
+import type { QuorumRule } from '../../src/quorum'
 import { LiveRound, type ByzantineChoice, type RoundResult, type TracedMessage } from '../../src/live/liveRound'
 
 /** The Byzantine kinds (everything but 'honest'). */
@@ -13,6 +14,8 @@ export const BYZANTINE_KINDS = ['silent', 'wrong-value', 'equivocate', 'tamper']
 
 /** The sizes N = 3f + 1 exercised, f = 1..4. */
 export const SIZES = [4, 7, 10, 13] as const
+/** Sizes with N > 3f + 1 as well, where the castro-liskov quorum Q = ceil((N + f + 1) / 2) matters most. */
+export const ALL_SIZES = [4, 5, 6, 7, 8, 9, 10, 11, 13] as const
 
 /** Arbitrary strings a human may type besides the protocol's own values. */
 const ARBITRARY_VALUES = ['x', 'apple', 'pear'] as const
@@ -50,6 +53,7 @@ export interface PhasePlan {
 
 export interface Scenario {
   nodes: number
+  quorumRule: QuorumRule
   faults: FaultKind[]
   /** A homogeneous p or a link matrix. */
   network: { p: number } | { links: number[][] }
@@ -107,7 +111,7 @@ function phasePlanArb(nodes: number): fc.Arbitrary<PhasePlan> {
  * exactly f + 1 with the primary among them. Returned ascending.
  */
 function byzantineIdsArb(nodes: number, adversary: Adversary): fc.Arbitrary<number[]> {
-  const f = (nodes - 1) / 3
+  const f = Math.floor((nodes - 1) / 3)
   const backups = Array.from({ length: nodes - 1 }, (_, i) => i + 1)
   if (adversary === 'f-plus-one') {
     return fc.subarray(backups, { minLength: f, maxLength: f }).map((ids) => [0, ...ids])
@@ -117,7 +121,11 @@ function byzantineIdsArb(nodes: number, adversary: Adversary): fc.Arbitrary<numb
     .map(([primary, ids]) => (primary ? [0, ...ids.slice(0, f - 1)] : ids).sort((a, b) => a - b))
 }
 
-export function scenarioArb(adversary: Adversary, sizes: readonly number[] = SIZES): fc.Arbitrary<Scenario> {
+export function scenarioArb(
+  adversary: Adversary,
+  sizes: readonly number[] = SIZES,
+  quorumRule: QuorumRule = 'original',
+): fc.Arbitrary<Scenario> {
   // A silent replica never gets a turn, so it cannot collude: the f + 1 colluders all speak.
   const kinds = adversary === 'f-plus-one' ? BYZANTINE_KINDS.filter((kind) => kind !== 'silent') : BYZANTINE_KINDS
   return fc.constantFrom(...sizes).chain((nodes) => {
@@ -138,6 +146,7 @@ export function scenarioArb(adversary: Adversary, sizes: readonly number[] = SIZ
     )
     return fc.record({
       nodes: fc.constant(nodes),
+      quorumRule: fc.constant(quorumRule),
       faults,
       network: fc.oneof(
         { weight: 3, arbitrary: fc.record({ p: probability }) },
@@ -155,8 +164,8 @@ export function scenarioArb(adversary: Adversary, sizes: readonly number[] = SIZ
 }
 
 export function roundConfig(scenario: Scenario): RoundConfig {
-  const { nodes, faults, network, authentication, proposal } = scenario
-  return { nodes, faults, authentication, proposal, ...network }
+  const { nodes, faults, network, authentication, proposal, quorumRule } = scenario
+  return { nodes, faults, authentication, proposal, quorumRule, ...network }
 }
 
 function choiceFor(scenario: Scenario, move: Exclude<Move, { kind: 'skip' }>): ByzantineChoice {
@@ -242,7 +251,7 @@ export function describeRun(scenario: Scenario, played: Played): string {
   const network = 'p' in net ? `p=${net.p}` : `links=${JSON.stringify(net.links)}`
   const faults = scenario.faults.map((kind, id) => (kind === 'honest' ? null : `${id}:${kind}`)).filter(Boolean)
   const lines = [
-    `N=${scenario.nodes} f=${result.f} faults{${faults.join(' ')}} ${network} auth=${scenario.authentication} ` +
+    `N=${scenario.nodes} f=${result.f} ${scenario.quorumRule} faults{${faults.join(' ')}} ${network} auth=${scenario.authentication} ` +
       `seed=${scenario.seed} coordinated=${scenario.coordinated}`,
     `decided: ${result.replicas.map((r) => `${r.id}=${r.decidedValue ?? '-'}`).join(' ')}`,
     'schedule:',

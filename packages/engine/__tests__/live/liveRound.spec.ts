@@ -37,11 +37,11 @@ function playInOrder(live: LiveRound): LiveRound {
  */
 function referenceTrace(config: RoundConfig, seed: number): { trace: string[]; snapshots: unknown[] } {
   const round = normalizeRound(config)
-  const { nodes, f, view, sequence, proposal, authentication } = round
+  const { nodes, f, view, sequence, proposal, authentication, quorumRule } = round
   const authenticator = new Authenticator(deriveRoundSecret(seed))
   const network = new Network(round, new Rng(seed), authenticator)
   const replicas = round.faults.map(
-    (fault, id) => new Replica({ id, nodes, f, view, sequence, fault, proposal, authenticator, authentication }),
+    (fault, id) => new Replica({ id, nodes, f, view, sequence, fault, proposal, authenticator, authentication, quorumRule }),
   )
   const trace: string[] = []
   for (const phase of PHASES) {
@@ -73,7 +73,8 @@ describe('LiveRound: equivalence with runRound', () => {
   it('acting in ascending order and closing each phase gives runRound’s result, trace included', () => {
     const pick = new Rng(2024)
     for (let c = 0; c < 120; c++) {
-      const config = randomConfig(pick)
+      // Every other configuration under the castro-liskov rule.
+      const config: RoundConfig = { ...randomConfig(pick), ...(c % 2 === 1 ? { quorumRule: 'castro-liskov' } : {}) }
       for (let seed = 0; seed < 3; seed++) {
         const context = `config ${JSON.stringify(config)} seed ${seed}`
         const live = playInOrder(new LiveRound({ config, seed })).result()
@@ -217,6 +218,73 @@ describe('LiveRound: skipping and closing', () => {
     expect(live.recipients(0)).toEqual([1, 2, 3])
     expect(live.closePhase()).toBe('prepare')
     expect(live.pending()).toEqual([])
+  })
+})
+
+/** Plays a round in which the replicas in `idle` never act (humans who never touch their phone). */
+function playWithout(config: RoundConfig, idle: readonly number[], seed = 1): LiveRound {
+  const live = new LiveRound({ config, seed })
+  while (live.phase !== 'done') {
+    for (const id of live.pending()) if (!idle.includes(id)) live.act(id)
+    live.closePhase()
+  }
+  return live
+}
+
+describe('LiveRound: the quorum rules', () => {
+  it('castro-liskov: N = 4 decides at p = 1 with one silent replica, the original rule never does', () => {
+    const silent: RoundConfig = { nodes: 4, p: 1, faults: { 3: 'silent' } }
+    const decided = playWithout({ ...silent, quorumRule: 'castro-liskov' }, []).result()
+    expect(decided).toMatchObject({ outcome: 'success', success: true, decidedValue: 'v', quorumRule: 'castro-liskov' })
+    expect(decided.sets).toEqual({ prePrepared: 3, prepared: 3, committed: 3 })
+    const stuck = playWithout(silent, []).result()
+    expect(stuck).toMatchObject({ outcome: 'no-decision', success: false, quorumRule: 'original' })
+    // The primary hears both others (2f = 2); a backup hears one other backup only.
+    expect(stuck.failure).toEqual({ phase: 'prepare', reason: 'prepare: Np=1 < N-f=3' })
+  })
+
+  it('castro-liskov: N = 4 decides with an honest human who never acts; the own vote counts only once sent', () => {
+    const live = playWithout({ nodes: 4, p: 1, quorumRule: 'castro-liskov' }, [3])
+    const result = live.result()
+    expect(result).toMatchObject({ outcome: 'success', decidedValue: 'v' })
+    // Replica 3 never sent its PREPARE or COMMIT: its certificates hold the others' votes only.
+    expect(live.snapshot(3)).toMatchObject({
+      committed: true,
+      ownPrepareCounted: false,
+      ownCommitCounted: false,
+      prepareQuorum: 2,
+      commitQuorum: 3,
+      prepareSenders: [1, 2],
+      commitSenders: [0, 1, 2],
+    })
+    expect(live.snapshot(1)).toMatchObject({ ownPrepareCounted: true, ownCommitCounted: true, prepareQuorum: 1 })
+    expect(live.snapshot(0)).toMatchObject({ ownPrepareCounted: true, prepareQuorum: 2 })
+  })
+
+  it('castro-liskov: N = 7 decides at p = 1 with two silent replicas, or two humans who never act', () => {
+    for (const [config, idle] of [
+      [{ nodes: 7, p: 1, faults: { 5: 'silent', 6: 'silent' } }, []],
+      [{ nodes: 7, p: 1 }, [2, 6]],
+    ] as [RoundConfig, number[]][]) {
+      const result = playWithout({ ...config, quorumRule: 'castro-liskov' }, idle).result()
+      expect(result, JSON.stringify(config)).toMatchObject({ outcome: 'success', decidedValue: 'v' })
+      expect(playWithout(config, idle).result().outcome, JSON.stringify(config)).toBe('no-decision')
+    }
+  })
+
+  it('the original rule, N = 5, an equivocating primary: safety violated, never a success', () => {
+    for (let seed = 0; seed < 20; seed++) {
+      const result = playWithout({ nodes: 5, p: 1, faults: { 0: 'equivocate' } }, [], seed).result()
+      expect(result).toMatchObject({ outcome: 'safety-violated', success: false, safetyViolation: true, decidedValue: null })
+      expect(result.failure?.reason).toMatch(/^safety: honest replicas committed v′? and v′?$/)
+    }
+  })
+
+  it('castro-liskov ignores PREPAREs from a Byzantine primary, and says why in the trace', () => {
+    const live = playWithout({ nodes: 4, p: 1, faults: { 0: 'wrong-value' }, quorumRule: 'castro-liskov' }, [])
+    const fromPrimary = live.trace.filter((m) => m.phase === 'prepare' && m.from === 0)
+    expect(fromPrimary.length).toBe(3)
+    expect(fromPrimary.every((m) => !m.counted && m.ignoredReason === 'from-primary')).toBe(true)
   })
 })
 

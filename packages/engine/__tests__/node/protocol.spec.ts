@@ -64,6 +64,7 @@ describe('protocol messages', () => {
         rounds: 1000,
         seed: 0.5,
         path: 'message',
+        quorumRule: 'castro-liskov',
       },
     }
     expect(await throughChannel(request)).toEqual(request)

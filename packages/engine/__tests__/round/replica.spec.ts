@@ -171,6 +171,11 @@ describe('Replica: commit', () => {
       prepareCount: 2,
       commitCount: 0,
       quorum: 2,
+      quorumRule: 'original',
+      prepareQuorum: 2,
+      commitQuorum: 2,
+      ownPrepareCounted: false,
+      ownCommitCounted: false,
       prepared: true,
       committed: false,
       decidedValue: null,
@@ -220,5 +225,57 @@ describe('Replica: who sends and what', () => {
       expect(sent).toMatchObject({ phase: 'pre-prepare', view: 0, sequence: 1, from: 0 })
       expect(auth.verify(sent)).toBe(true)
     }
+  })
+})
+
+describe('Replica: the castro-liskov quorum rule', () => {
+  const cl = { quorumRule: 'castro-liskov' as const }
+
+  it('counts the primary vote (the pre-prepare) and its own PREPARE once sent: N = 4 needs one other backup', () => {
+    const backup = acceptedBackup(cl)
+    // Q = 3: {primary, itself, one other}. Before it sent its PREPARE it needs two others.
+    expect(backup.snapshot()).toMatchObject({ quorumRule: 'castro-liskov', prepareQuorum: 2, ownPrepareCounted: false })
+    expect(backup.receive(message('prepare', 2, 1))).toEqual({ status: 'accepted' })
+    expect(backup.prepared).toBe(false)
+    backup.outgoing('prepare', [0, 2, 3])
+    expect(backup.prepared).toBe(true)
+    expect(backup.snapshot()).toMatchObject({ prepareQuorum: 1, quorum: 1, ownPrepareCounted: true, commitQuorum: 3 })
+  })
+
+  it('a backup that never sends its PREPARE (a human who does not act) needs Q - 1 other backups', () => {
+    const backup = acceptedBackup(cl)
+    backup.receive(message('prepare', 2, 1))
+    backup.receive(message('prepare', 3, 1))
+    expect(backup.prepared).toBe(true)
+    expect(backup.snapshot().ownPrepareCounted).toBe(false)
+  })
+
+  it('ignores a PREPARE from the primary: its vote is the pre-prepare', () => {
+    const backup = acceptedBackup(cl)
+    expect(backup.receive(message('prepare', 0, 1))).toEqual({ status: 'ignored', reason: 'from-primary' })
+    expect(acceptedBackup().receive(message('prepare', 0, 1))).toEqual({ status: 'accepted' })
+  })
+
+  it('the primary prepares with Q - 1 backups once it pre-prepared, and commits with its own COMMIT', () => {
+    const primary = replica({ ...cl, id: 0 })
+    primary.receive(message('prepare', 1, 0))
+    primary.receive(message('prepare', 2, 0))
+    expect(primary.prepared).toBe(false)
+    primary.outgoing('pre-prepare', [1, 2, 3])
+    expect(primary.prepared).toBe(true)
+    primary.receive(message('commit', 1, 0))
+    primary.receive(message('commit', 2, 0))
+    expect(primary.committed).toBe(false)
+    primary.outgoing('commit', [1, 2, 3])
+    expect(primary.committed).toBe(true)
+    expect(primary.snapshot()).toMatchObject({ ownPrepareCounted: true, ownCommitCounted: true, commitQuorum: 2 })
+  })
+
+  it('never counts own votes under the original rule', () => {
+    const backup = acceptedBackup()
+    backup.receive(message('prepare', 2, 1))
+    backup.outgoing('prepare', [0, 2, 3])
+    expect(backup.prepared).toBe(false)
+    expect(backup.snapshot()).toMatchObject({ quorumRule: 'original', prepareQuorum: 2, ownPrepareCounted: false })
   })
 })

@@ -141,7 +141,20 @@ describe('runRound: safety', () => {
     const result = runRound({ nodes: 5, faults: { 0: 'equivocate' } }, { seed: 1 })
     expect(result.safetyViolation).toBe(true)
     expect(result.replicas.map((r) => r.decidedValue)).toEqual([null, 'v′', 'v', 'v′', 'v'])
-    // Metric A still counts it as a success: it measures how many committed, not agreement.
-    expect(result.success).toBe(true)
+    // Four honest replicas committed (N - f = 4), but on two values: that is never a success.
+    expect(result.sets.committed).toBe(4)
+    expect(result.success).toBe(false)
+    expect(result.outcome).toBe('safety-violated')
+    expect(result.failure).toEqual({ phase: 'commit', reason: 'safety: honest replicas committed v′ and v' })
+  })
+
+  it('with N = 5 and one equivocating primary the castro-liskov quorum keeps the honest replicas together', () => {
+    // Q = ceil((5 + 1 + 1) / 2) = 4: two prepare certificates share f + 1 = 2 replicas, one honest.
+    for (let seed = 0; seed < 50; seed++) {
+      const result = runRound({ nodes: 5, faults: { 0: 'equivocate' }, quorumRule: 'castro-liskov' }, { seed })
+      expect(result.safetyViolation).toBe(false)
+      expect(result.outcome).toBe('no-decision')
+      expect(result.quorumRule).toBe('castro-liskov')
+    }
   })
 })

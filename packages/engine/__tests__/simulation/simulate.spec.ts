@@ -67,8 +67,36 @@ describe('simulate', () => {
   it('counts safety violations and rejected messages', () => {
     const split = simulate({ nodes: 4, p: 1, rounds: 100, seed: 1, faults: { 0: 'equivocate', 1: 'equivocate' } })
     expect(split.safetyViolations).toBe(100)
+    expect(split.successes).toBe(0)
     const tampered = simulate({ nodes: 4, p: 1, rounds: 100, seed: 1, faults: { 0: 'tamper' } })
     expect(tampered.meanMessages).toEqual({ sent: 3, delivered: 3, dropped: 0, rejected: 3 })
+  })
+
+  it('never counts a safety violation as a success: N = 5, an equivocating primary, p = 1', () => {
+    // Every round, four honest replicas commit (N - f = 4), two on v and two on v′.
+    const split = simulate({ nodes: 5, p: 1, rounds: 2000, seed: 1, faults: { 0: 'equivocate' } })
+    expect(split).toMatchObject({ successes: 0, successRate: 0, safetyViolations: 2000, quorumRule: 'original' })
+    expect(split.failures).toEqual({ 'pre-prepare': 0, prepare: 0, commit: 0 })
+    // The castro-liskov quorum (Q = 4) keeps them together: no violation, and no decision either.
+    const safe = simulate({ nodes: 5, p: 1, rounds: 2000, seed: 1, faults: { 0: 'equivocate' }, quorumRule: 'castro-liskov' })
+    expect(safe).toMatchObject({ successes: 0, safetyViolations: 0, quorumRule: 'castro-liskov' })
+    expect(safe.failures.prepare).toBe(2000)
+  })
+
+  it('splits every round into exactly one of success, no decision (by phase) and safety violation', () => {
+    for (const quorumRule of ['original', 'castro-liskov'] as const) {
+      const result = simulate({ nodes: 7, p: 0.9, rounds: 20_000, seed: 5, faults: { 0: 'equivocate', 1: 'equivocate', 2: 'equivocate' }, quorumRule })
+      const noDecision = Object.values(result.failures).reduce((a, b) => a + b, 0)
+      expect(result.successes + noDecision + result.safetyViolations).toBe(20_000)
+      expect(result.safetyViolations, quorumRule).toBeGreaterThan(0)
+      expect(result.successRate).toBe(result.successes / 20_000)
+    }
+  })
+
+  it('rejects an unknown quorum rule with a ConfigError', () => {
+    expect(() => simulate({ nodes: 4, p: 0.9, rounds: 10, seed: 1, quorumRule: 'paxos' as 'original' })).toThrow(
+      /quorumRule must be 'original' or 'castro-liskov', got "paxos"/,
+    )
   })
 
   it('reports progress after every chunk, ending at the total', () => {

@@ -3,7 +3,6 @@ import {
   bd0,
   binomialMode,
   binomialPmf,
-  binomialPmfWindow,
   binomialTails,
   stirlerr,
 } from '../../src/theory/binomial'
@@ -233,47 +232,5 @@ describe('binomialMode', () => {
         expect(binomialPmf(mode + 1, m, p)).toBeLessThanOrEqual(peak * (1 + 1e-14))
       }
     }
-  })
-})
-
-describe('binomialPmfWindow', () => {
-  it('matches exact rational values and leaves out only negligible mass', () => {
-    for (const [a, b] of RATIONALS) {
-      const [p, q] = pair(a, b)
-      for (const m of [0, 1, 2, 3, 10, 33, 60, 250]) {
-        const out = new Float64Array(m + 1)
-        const { lo, hi } = binomialPmfWindow(m, p, q, out)
-        const row = exactBinomialRow(m, a, b)
-        let outside = 0
-        for (let j = 0; j <= m; j++) {
-          const exact = toNumber(row[j] ?? { num: 0n, exp: 0 }, b)
-          if (j < lo || j > hi) outside += exact
-          else expectRelative(out[j] ?? Number.NaN, exact, 1e-13, `window B(${m}, ${j}; ${a}/${b})`)
-        }
-        expect(outside, `mass outside the window of Bin(${m}, ${a}/${b})`).toBeLessThan(1e-20)
-      }
-    }
-  })
-
-  it('sums to 1 and stays narrow for m = 10,000', () => {
-    for (const p of [1e-9, 0.01, 0.5, 0.83, 0.999999]) {
-      const out = new Float64Array(10001)
-      const { lo, hi } = binomialPmfWindow(10000, p, 1 - p, out)
-      let sum = 0
-      for (let j = lo; j <= hi; j++) sum += out[j] ?? 0
-      expect(Math.abs(sum - 1)).toBeLessThan(1e-14)
-      expect(hi - lo).toBeLessThan(1200)
-      expect(out[binomialMode(10000, p)]).toBeCloseTo(binomialPmf(binomialMode(10000, p), 10000, p), 15)
-    }
-  })
-
-  it('gives point masses at p = 0, p = 1 and m = 0', () => {
-    const out = new Float64Array(6)
-    expect(binomialPmfWindow(5, 0, 1, out)).toEqual({ lo: 0, hi: 0 })
-    expect(out[0]).toBe(1)
-    expect(binomialPmfWindow(5, 1, 0, out)).toEqual({ lo: 5, hi: 5 })
-    expect(out[5]).toBe(1)
-    expect(binomialPmfWindow(0, 0.4, 0.6, out)).toEqual({ lo: 0, hi: 0 })
-    expect(out[0]).toBe(1)
   })
 })

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest'
 import {
   exactBinomialRow,
   exactBinomialTail,
+  exactClientAccept,
+  exactReliability,
   exactSuccessProbability,
+  scaledLog10,
   scaledToNumber,
   type Scaled,
 } from '../../src/theory/exactRational'
@@ -188,5 +191,54 @@ describe('scaledToNumber', () => {
       const ulp = expected > 0 ? Math.max(Number.MIN_VALUE, expected * Number.EPSILON) : Number.MIN_VALUE
       expect(Math.abs(got - expected), `${num}e-${exp}`).toBeLessThanOrEqual(ulp)
     }
+  })
+})
+
+describe('exactReliability', () => {
+  it('splits 1 exactly into success and the three phases at which a round stops short', () => {
+    for (const quorumRule of ['original', 'castro-liskov'] as const) {
+      for (const [nodes, a, b] of [[4, 9n, 10n], [5, 1n, 3n], [7, 99n, 100n], [10, 1n, 2n]] as const) {
+        for (const silentBackups of [0, 1]) {
+          const { success, failures } = exactReliability(nodes, a, b, { quorumRule, silentBackups })
+          const parts = [success, failures.prePrepare, failures.prepare, failures.commit]
+          const exp = Math.max(...parts.map((part) => part.exp))
+          const total = parts.reduce((sum, part) => sum + part.num * b ** BigInt(exp - part.exp), 0n)
+          expect(total, `${quorumRule} N=${nodes} k=${silentBackups}`).toBe(b ** BigInt(exp))
+        }
+      }
+    }
+  })
+
+  it('gives the castro-liskov and silent-backup check values of MODEL.md', () => {
+    expect(scaledToNumber(exactSuccessProbability(4, 9n, 10n, 1, 'castro-liskov'), 10n)).toBe(0.7907543172404601)
+    expect(scaledToNumber(exactSuccessProbability(5, 9n, 10n, 1, 'castro-liskov'), 10n)).toBe(0.5999811135935901)
+    const silent = exactReliability(4, 9n, 10n, { quorumRule: 'castro-liskov', silentBackups: 1 }).success
+    expect(equalsFraction(silent, 10n, 282429536481n, 10n ** 12n)).toBe(true)
+    expect(exactReliability(4, 9n, 10n, { silentBackups: 1 }).success.num).toBe(0n)
+  })
+})
+
+describe('exactClientAccept', () => {
+  it("gives MODEL.md's metric B at N = 4, p = 9/10", () => {
+    expect(scaledToNumber(exactClientAccept(4, 9n, 10n), 10n)).toBe(0.5999428738974489)
+    expect(scaledToNumber(exactClientAccept(4, 9n, 10n, { quorumRule: 'castro-liskov' }), 10n)).toBe(0.846607726424425)
+  })
+
+  it('at N = 3 (f = 0) is the chance that one of the committed replicas’ REPLYs arrives', () => {
+    // N = 3, f = 0: nothing needs a quorum, so every replica in V_pp commits; the client needs
+    // one REPLY: 1 - (1 - p)^|V_c| averaged over |V_c| = 1 + Bin(2, p).
+    for (const [a, b] of [[1n, 2n], [9n, 10n]] as const) {
+      const p = Number(a) / Number(b)
+      const expected = [1, 2, 1].reduce((sum, ways, k) => sum + ways * p ** k * (1 - p) ** (2 - k) * (1 - (1 - p) ** (k + 1)), 0)
+      expect(scaledToNumber(exactClientAccept(3, a, b), b)).toBeCloseTo(expected, 15)
+    }
+  })
+})
+
+describe('scaledLog10', () => {
+  it('gives the logarithm of values far below the doubles', () => {
+    expect(scaledLog10({ num: 1n, exp: 400 }, 10n)).toBeCloseTo(-400, 12)
+    expect(scaledLog10({ num: 3n, exp: 2000 }, 2n)).toBeCloseTo(Math.log10(3) - 2000 * Math.log10(2), 9)
+    expect(scaledLog10({ num: 0n, exp: 3 }, 10n)).toBe(Number.NEGATIVE_INFINITY)
   })
 })

@@ -117,7 +117,11 @@ describe('successProbability: exact rational evaluation of the same formula', ()
   })
 })
 
-describe('successProbability: large N against independent evaluations', () => {
+// Each of these evaluates the formula thousands of times next to an O(N²) reference: seconds on
+// a loaded 2-core machine. Correctness checks, not timings, so they get room.
+const HEAVY = { timeout: 120_000 }
+
+describe('successProbability: large N against independent evaluations', HEAVY, () => {
   // mpmath at 40 digits, same formula, double p taken exactly (computed offline; the exact
   // rational evaluation is out of reach at these sizes).
   const offline: [number, number, number][] = [
@@ -192,7 +196,7 @@ describe('successProbability: large N against independent evaluations', () => {
   })
 })
 
-describe('successProbability: large N sanity', () => {
+describe('successProbability: large N sanity', HEAVY, () => {
   it.each([1000, 5000, 10000])('is finite, within [0, 1] and increasing in p at N=%d', (nodes) => {
     const ps: number[] = []
     for (let i = 0; i <= 200; i++) ps.push(i / 200)

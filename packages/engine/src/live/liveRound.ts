@@ -61,7 +61,7 @@ export class LiveRound {
 
   constructor(options: LiveRoundOptions) {
     const round = normalizeRound(options.config)
-    const { nodes, f, view, sequence, proposal, authentication } = round
+    const { nodes, f, view, sequence, proposal, authentication, quorumRule } = round
     this.round = round
     this.nodes = nodes
     this.f = f
@@ -70,7 +70,7 @@ export class LiveRound {
     this.network = new Network(round, new Rng(options.seed), this.authenticator)
     const authenticator = this.authenticator
     this.replicas = round.faults.map(
-      (fault, id) => new Replica({ id, nodes, f, view, sequence, fault, proposal, authenticator, authentication }),
+      (fault, id) => new Replica({ id, nodes, f, view, sequence, fault, proposal, authenticator, authentication, quorumRule }),
     )
     this.delivery = new Delivery(this.network, this.replicas, options.trace !== false)
     this.open()

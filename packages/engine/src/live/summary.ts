@@ -13,7 +13,7 @@ export function roundSets(replicas: readonly Replica[]): RoundSets {
   }
 }
 
-/** The outcome of a finished round: sets, metric A, decided values and safety. */
+/** The outcome of a finished round: sets, decided values, and success only with agreement. */
 export function roundResult(
   round: NormalizedRound,
   seed: number,
@@ -25,13 +25,15 @@ export function roundResult(
   const sets = roundSets(replicas)
   const honest = replicas.filter((replica) => replica.isHonest)
   const decidedValues = [...new Set(honest.flatMap((replica) => replica.decidedValue ?? []))]
-  const verdict = judgeRound(nodes, f, sets.prePrepared, sets.prepared, sets.committed)
+  const verdict = judgeRound(nodes, f, sets.prePrepared, sets.prepared, sets.committed, decidedValues)
   const result: RoundResult = {
     nodes,
     f,
     seed,
     success: verdict.success,
     failure: verdict.failure,
+    outcome: verdict.outcome,
+    quorumRule: round.quorumRule,
     decidedValue: decidedValues.length === 1 ? (decidedValues[0] ?? null) : null,
     decidedValues,
     sets,

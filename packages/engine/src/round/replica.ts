@@ -1,7 +1,7 @@
 import { isByzantine, outgoingValue, PROPOSAL, sendsMessages, valueLabel } from '../byzantine'
 import type { FaultKind } from '../config'
 import type { Phase } from '../outcome'
-import { quorumFromOthers, reachesQuorum } from '../quorum'
+import { commitsNeeded, countsPrepareFrom, DEFAULT_QUORUM_RULE, preparesNeeded, type QuorumRule } from '../quorum'
 import type { Authenticator } from './authenticator'
 import type { Message } from './message'
 
@@ -21,6 +21,8 @@ export type IgnoreReason =
   | 'not-prepared'
   | 'value-mismatch'
   | 'duplicate-sender'
+  /** Castro–Liskov: the primary's vote is its PRE-PREPARE, so its PREPARE adds nothing. */
+  | 'from-primary'
   /** Byzantine replicas follow their script, not the protocol, so they count nothing. */
   | 'byzantine'
 
@@ -48,8 +50,20 @@ export interface ReplicaSnapshot {
   commitSenders: number[]
   prepareCount: number
   commitCount: number
-  /** Matching messages from others needed to prepare, and to commit: 2f. */
+  /** Matching messages from others needed to prepare (2f under the original rule); see prepareQuorum. */
   quorum: number
+  quorumRule: QuorumRule
+  /** Matching PREPAREs from distinct others needed to prepare, given the own vote as it stands now. */
+  prepareQuorum: number
+  /** Matching COMMITs from distinct others needed to commit, given the own vote as it stands now. */
+  commitQuorum: number
+  /**
+   * Castro–Liskov: the replica's own vote is in its prepare certificate (a backup sent its
+   * PREPARE, the primary its PRE-PREPARE). Always false under the original rule.
+   */
+  ownPrepareCounted: boolean
+  /** Castro–Liskov: the replica's own COMMIT is in its commit certificate. Always false under the original rule. */
+  ownCommitCounted: boolean
   prepared: boolean
   committed: boolean
   decidedValue: string | null
@@ -73,6 +87,8 @@ export interface ReplicaOptions {
   authenticator: Authenticator
   /** Verify incoming messages (default true); off, tampered messages are taken at face value. */
   authentication?: boolean
+  /** How votes are counted (default 'original'). */
+  quorumRule?: QuorumRule
 }
 
 const ACCEPTED: ReceiveOutcome = Object.freeze({ status: 'accepted' })
@@ -104,8 +120,9 @@ function zeroCounts(): PhaseCounts {
  *
  * An honest replica accepts the first authentic PRE-PREPARE from the primary, then counts
  * matching PREPAREs and COMMITs from distinct other replicas; prepared and committed follow
- * from those counts and the 2f quorum. A Byzantine replica counts nothing: what it sends is
- * fixed by its fault kind (see `outgoing`).
+ * from those counts and the quorum rule (`quorum.ts`), which under castro-liskov also counts
+ * the replica's own vote once it has sent it. A Byzantine replica counts nothing: what it
+ * sends is fixed by its fault kind (see `outgoing`).
  */
 export class Replica {
   readonly id: number
@@ -117,12 +134,20 @@ export class Replica {
   private readonly received = zeroCounts()
   private readonly rejected = zeroCounts()
   private readonly ignoredCounts = zeroCounts()
+  /** Whether this replica sent its vote of the prepare certificate (PREPARE, or the primary's PRE-PREPARE), and its COMMIT. */
+  private votedPrepare = false
+  private votedCommit = false
+  /** What the quorum rule asks of this replica now, kept up to date as it votes (read on every message). */
+  private prepareNeed: number
+  private commitNeed: number
 
   constructor(options: ReplicaOptions) {
-    this.options = { authentication: true, ...options }
+    this.options = { authentication: true, quorumRule: DEFAULT_QUORUM_RULE, ...options }
     this.id = options.id
     this.fault = options.fault
     this.accepted = this.isHonest && this.isPrimary ? options.proposal : null
+    this.prepareNeed = this.neededPrepares()
+    this.commitNeed = this.neededCommits()
   }
 
   get isPrimary(): boolean {
@@ -139,11 +164,34 @@ export class Replica {
   }
 
   get prepared(): boolean {
-    return this.accepted !== null && reachesQuorum(this.prepareSenders.size, this.options.f)
+    return this.accepted !== null && this.prepareSenders.size >= this.prepareNeed
   }
 
   get committed(): boolean {
-    return this.prepared && reachesQuorum(this.commitSenders.size, this.options.f)
+    return this.prepared && this.commitSenders.size >= this.commitNeed
+  }
+
+  /** Matching PREPAREs from distinct others this replica needs now (its own vote as it stands). */
+  get prepareQuorum(): number {
+    return this.prepareNeed
+  }
+
+  get commitQuorum(): number {
+    return this.commitNeed
+  }
+
+  private neededPrepares(): number {
+    const { nodes, f, quorumRule } = this.options
+    return preparesNeeded(nodes, f, quorumRule, { primary: this.isPrimary, voted: this.votedPrepare })
+  }
+
+  private neededCommits(): number {
+    const { nodes, f, quorumRule } = this.options
+    return commitsNeeded(nodes, f, quorumRule, this.votedCommit)
+  }
+
+  private get ownVotesCount(): boolean {
+    return this.options.quorumRule !== 'original' && this.isHonest
   }
 
   get decidedValue(): string | null {
@@ -175,10 +223,18 @@ export class Replica {
   /**
    * This replica's signed messages of a phase to the given recipients, in their order (empty
    * when it does not send in that phase). Honest replicas send their accepted value; Byzantine
-   * ones the value their kind sends to each recipient.
+   * ones the value their kind sends to each recipient. Calling it means the replica sends them
+   * now: from then on its own vote of that phase is in its log (even with no recipients).
    */
   outgoing(phase: Phase, recipients: readonly number[]): Message[] {
     if (!this.sends(phase)) return []
+    if (phase === 'commit') {
+      this.votedCommit = true
+      this.commitNeed = this.neededCommits()
+    } else {
+      this.votedPrepare = true
+      this.prepareNeed = this.neededPrepares()
+    }
     const { view, sequence, authenticator } = this.options
     // `sends` implies that an honest sender has accepted a value.
     const honestValue = this.isHonest ? this.accepted : null
@@ -217,6 +273,9 @@ export class Replica {
       case 'pre-prepare':
         return this.onPrePrepare(message)
       case 'prepare':
+        if (this.accepted !== null && !countsPrepareFrom(this.options.quorumRule, message.from, PRIMARY)) {
+          return ignored('from-primary')
+        }
         return this.count(message, this.accepted !== null, 'not-in-round', this.prepareSenders)
       case 'commit':
         return this.count(message, this.prepared, 'not-prepared', this.commitSenders)
@@ -249,7 +308,12 @@ export class Replica {
       commitSenders: [...this.commitSenders].sort((a, b) => a - b),
       prepareCount: this.prepareSenders.size,
       commitCount: this.commitSenders.size,
-      quorum: quorumFromOthers(this.options.f),
+      quorum: this.prepareQuorum,
+      quorumRule: this.options.quorumRule,
+      prepareQuorum: this.prepareQuorum,
+      commitQuorum: this.commitQuorum,
+      ownPrepareCounted: this.ownVotesCount && this.votedPrepare,
+      ownCommitCounted: this.ownVotesCount && this.votedCommit,
       prepared: this.prepared,
       committed: this.committed,
       decidedValue: this.decidedValue,

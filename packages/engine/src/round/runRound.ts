@@ -1,6 +1,7 @@
 import type { RoundConfig } from '../config'
 import { LiveRound } from '../live/liveRound'
-import type { MessageCounts, Phase, RoundFailure } from '../outcome'
+import type { MessageCounts, Phase, RoundFailure, RoundOutcome } from '../outcome'
+import type { QuorumRule } from '../quorum'
 import type { IgnoreReason, ReplicaSnapshot } from './replica'
 
 export { Authenticator, deriveRoundSecret } from './authenticator'
@@ -62,15 +63,23 @@ export interface RoundResult {
   nodes: number
   f: number
   seed: number
-  /** Metric A: at least N - f honest replicas committed. */
+  /**
+   * At least N - f honest replicas committed one value and no honest replica committed
+   * another (metric A with agreement): true exactly when `outcome` is 'success'.
+   */
   success: boolean
+  /** Why the round did not succeed: the first short phase, or the safety violation. */
   failure: RoundFailure | null
+  /** success, no-decision or safety-violated. */
+  outcome: RoundOutcome
+  /** The quorum rule the replicas counted votes with. */
+  quorumRule: QuorumRule
   /** The value the honest replicas decided, when at least one did and all agree. */
   decidedValue: string | null
   /** Distinct values decided by honest replicas, by the lowest id that decided each. */
   decidedValues: string[]
   sets: RoundSets
-  /** Two honest replicas committed different values; the trace is then the counterexample. */
+  /** Two honest replicas committed different values (outcome 'safety-violated'); the trace is then the counterexample. */
   safetyViolation: boolean
   messages: MessageCounts
   replicas: ReplicaSnapshot[]

@@ -1,5 +1,5 @@
 import { PHASES } from '../outcome'
-import { quorumFromOthers } from '../quorum'
+import { DEFAULT_QUORUM_RULE, quorumThresholds, type QuorumRule } from '../quorum'
 import { deliveryThreshold, type Rng } from '../rng'
 import { binomialTails } from '../theory/binomial'
 import type { SimulationTally } from './tally'
@@ -13,9 +13,11 @@ import { VerdictCache } from './verdicts'
  * independent of every other replica's count given the sender sets. So instead of drawing
  * every message we draw, per round:
  *  - V_pp: one Bernoulli(p) per backup (its PRE-PREPARE);
- *  - V_p: one Bernoulli(T(m, 2f; p)) per member, m = the PREPAREs it can receive
+ *  - V_p: one Bernoulli(T(m, k; p)) per member, m = the PREPAREs it can receive
  *    (the primary: the x - 1 backups in V_pp; a backup: the other x - 2 backups);
- *  - V_c: one Bernoulli(T(y - 1, 2f; p)) per member of V_p.
+ *  - V_c: one Bernoulli(T(y - 1, k; p)) per member of V_p,
+ * the thresholds k those of the quorum rule (`quorumThresholds`: 2f for all three under the
+ * original rule; Q - 1, Q - 2, Q - 1 under castro-liskov, every bot having sent its own vote).
  * Each is "drawing the receiver's count as a binomial" and keeping only whether it reached the
  * quorum: the same model, O(N) draws instead of O(N²), with no closed form involved.
  */
@@ -23,21 +25,35 @@ export class FastPath {
   readonly nodes: number
   readonly p: number
   private readonly deliver: number
-  /** `quorumThreshold[m]` = deliveryThreshold(T(m, 2f; p)) for m = 0..N-1. */
-  private readonly quorumThreshold: Float64Array
+  /**
+   * `threshold[m]` = deliveryThreshold(T(m, k; p)) for m = 0..N-1, one table per threshold k:
+   * the primary's prepare, a backup's prepare, a commit (the same table when the k agree).
+   */
+  private readonly primaryThreshold: Float64Array
+  private readonly backupThreshold: Float64Array
+  private readonly commitThreshold: Float64Array
   private readonly verdicts: VerdictCache
 
-  constructor(nodes: number, f: number, p: number) {
+  constructor(nodes: number, f: number, p: number, rule: QuorumRule = DEFAULT_QUORUM_RULE) {
     this.nodes = nodes
     this.p = p
     this.deliver = deliveryThreshold(p)
-    const quorum = quorumFromOthers(f)
-    this.quorumThreshold = new Float64Array(nodes)
-    // Only the binomial tail is shared with the theory, never its closed form, and the
-    // message-level path (which draws every message) checks this path statistically.
-    for (let m = 0; m < nodes; m++) {
-      this.quorumThreshold[m] = deliveryThreshold(binomialTails(m, quorum, p).upper)
+    const needs = quorumThresholds(nodes, f, rule)
+    const tables = new Map<number, Float64Array>()
+    const table = (quorum: number): Float64Array => {
+      let thresholds = tables.get(quorum)
+      if (thresholds === undefined) {
+        thresholds = new Float64Array(nodes)
+        // Only the binomial tail is shared with the theory, never its closed form, and the
+        // message-level path (which draws every message) checks this path statistically.
+        for (let m = 0; m < nodes; m++) thresholds[m] = deliveryThreshold(binomialTails(m, quorum, p).upper)
+        tables.set(quorum, thresholds)
+      }
+      return thresholds
     }
+    this.primaryThreshold = table(needs.primaryPrepares)
+    this.backupThreshold = table(needs.backupPrepares)
+    this.commitThreshold = table(needs.commits)
     this.verdicts = new VerdictCache(nodes, f)
   }
 
@@ -54,7 +70,7 @@ export class FastPath {
   playRounds(rng: Rng, rounds: number, tally: SimulationTally): void {
     const n = this.nodes
     const deliver = this.deliver
-    const quorumThreshold = this.quorumThreshold
+    const { primaryThreshold, backupThreshold, commitThreshold } = this
     const verdicts = this.verdicts
     const failures = new Float64Array(PHASES.length)
     let successes = 0
@@ -65,12 +81,12 @@ export class FastPath {
       let x = 1 // the primary holds the proposal
       for (let j = 1; j < n; j++) if (rng.nextU32() < deliver) x++
 
-      let y = rng.nextU32() < (quorumThreshold[x - 1] ?? 0) ? 1 : 0
-      const backupPrepares = quorumThreshold[x - 2] ?? 0
+      let y = rng.nextU32() < (primaryThreshold[x - 1] ?? 0) ? 1 : 0
+      const backupPrepares = backupThreshold[x - 2] ?? 0
       for (let b = 1; b < x; b++) if (rng.nextU32() < backupPrepares) y++
 
       let z = 0
-      const commits = quorumThreshold[y - 1] ?? 0
+      const commits = commitThreshold[y - 1] ?? 0
       for (let c = 0; c < y; c++) if (rng.nextU32() < commits) z++
 
       sent += n - 1

@@ -1,7 +1,7 @@
 import { isByzantine, outgoingValue, PROPOSAL, sendsMessages, tamperedInTransit, TAMPERED, type ValueId } from '../byzantine'
 import type { NormalizedRound } from '../config'
-import type { Phase } from '../outcome'
-import { reachesQuorum } from '../quorum'
+import type { Phase, RoundOutcome } from '../outcome'
+import { countsPrepareFrom, quorumThresholds } from '../quorum'
 import { deliveryThreshold, type Rng } from '../rng'
 import { failurePhaseOf, VerdictCache } from './verdicts'
 
@@ -14,8 +14,11 @@ export interface KernelRoundResult {
   npp: number
   np: number
   nc: number
+  /** True exactly when `outcome` is 'success' (N - f honest replicas committed, all one value). */
   success: boolean
+  /** The first short phase of a no-decision round; 'commit' for a safety violation; null on success. */
   failurePhase: Phase | null
+  outcome: RoundOutcome
   /** Two honest replicas committed different values. */
   safetyViolation: boolean
   /** The distinct values honest replicas committed, in ascending replica order of first decision. */
@@ -50,7 +53,6 @@ export function createKernel(round: NormalizedRound): RoundKernel {
 
 class MessageKernel implements RoundKernel {
   readonly nodes: number
-  private readonly f: number
   private readonly authentication: boolean
   /** `linkProb` as `nextU32()` thresholds, row-major by sender. */
   private readonly threshold: Float64Array
@@ -64,6 +66,12 @@ class MessageKernel implements RoundKernel {
    */
   private readonly faultyValue: Int8Array
   private readonly primarySends: boolean
+  /** Matching PREPAREs the primary needs, a backup needs, and COMMITs anyone needs (bots always vote). */
+  private readonly primaryNeeds: number
+  private readonly backupNeeds: number
+  private readonly commitNeeds: number
+  /** Whether a (Byzantine) primary's PREPARE counts: not under castro-liskov, where its vote is the PRE-PREPARE. */
+  private readonly primaryPrepareCounts: boolean
   private readonly accepted: Int8Array
   /** Matching PREPAREs (then COMMITs) counted by each honest replica. */
   private readonly matching: Int32Array
@@ -82,7 +90,6 @@ class MessageKernel implements RoundKernel {
   constructor(round: NormalizedRound) {
     const n = round.nodes
     this.nodes = n
-    this.f = round.f
     this.authentication = round.authentication
     this.threshold = new Float64Array(n * n)
     for (let k = 0; k < n * n; k++) this.threshold[k] = deliveryThreshold(round.linkProb[k] ?? 0)
@@ -91,6 +98,11 @@ class MessageKernel implements RoundKernel {
     this.tampers = new Uint8Array(n)
     this.faultyValue = new Int8Array(n * n)
     this.primarySends = sendsMessages(round.faults[0] ?? 'honest')
+    const needs = quorumThresholds(n, round.f, round.quorumRule)
+    this.primaryNeeds = needs.primaryPrepares
+    this.backupNeeds = needs.backupPrepares
+    this.commitNeeds = needs.commits
+    this.primaryPrepareCounts = countsPrepareFrom(round.quorumRule, 0)
     round.faults.forEach((kind, i) => {
       this.honest[i] = isByzantine(kind) ? 0 : 1
       this.byzantineSender[i] = isByzantine(kind) && sendsMessages(kind) ? 1 : 0
@@ -112,6 +124,7 @@ class MessageKernel implements RoundKernel {
       nc: 0,
       success: false,
       failurePhase: null,
+      outcome: 'no-decision',
       safetyViolation: false,
       decided: [],
       sent: 0,
@@ -139,10 +152,11 @@ class MessageKernel implements RoundKernel {
     }
     const prepareSenders = this.collect(this.senders, honest[0] === 1 ? 0 : NONE)
     const prepareRecipients = this.collect(this.recipients, NONE)
-    this.exchange(rng, prepareSenders, prepareRecipients)
+    this.exchange(rng, prepareSenders, prepareRecipients, this.primaryPrepareCounts)
     let np = 0
     for (let i = 0; i < n; i++) {
-      const isPrepared = honest[i] === 1 && accepted[i] !== NONE && reachesQuorum(matching[i] ?? 0, this.f)
+      const needs = i === 0 ? this.primaryNeeds : this.backupNeeds
+      const isPrepared = honest[i] === 1 && accepted[i] !== NONE && (matching[i] ?? 0) >= needs
       prepared[i] = isPrepared ? 1 : 0
       if (isPrepared) np++
       inPhase[i] = isPrepared || byzantineSender[i] === 1 ? 1 : 0
@@ -151,10 +165,10 @@ class MessageKernel implements RoundKernel {
     // Commit: among prepared honest replicas and non-silent Byzantine ones.
     const commitSenders = this.collect(this.senders, NONE)
     const commitRecipients = this.collect(this.recipients, NONE)
-    this.exchange(rng, commitSenders, commitRecipients)
+    this.exchange(rng, commitSenders, commitRecipients, true)
     let nc = 0
     for (let i = 0; i < n; i++) {
-      const isCommitted = prepared[i] === 1 && reachesQuorum(matching[i] ?? 0, this.f)
+      const isCommitted = prepared[i] === 1 && (matching[i] ?? 0) >= this.commitNeeds
       committed[i] = isCommitted ? 1 : 0
       if (isCommitted) nc++
     }
@@ -194,9 +208,10 @@ class MessageKernel implements RoundKernel {
 
   /**
    * Every sender in `senders` sends to every recipient but itself, both in ascending id; each
-   * honest recipient counts the delivered, authentic messages that match its accepted value.
+   * honest recipient counts the delivered, authentic messages that match its accepted value
+   * (those from the primary only if `fromPrimaryCounts`).
    */
-  private exchange(rng: Rng, senderCount: number, recipientCount: number): void {
+  private exchange(rng: Rng, senderCount: number, recipientCount: number, fromPrimaryCounts: boolean): void {
     const n = this.nodes
     const { senders, recipients, threshold, honest, tampers, faultyValue, accepted, matching } = this
     const authentication = this.authentication
@@ -210,6 +225,7 @@ class MessageKernel implements RoundKernel {
       const senderHonest = honest[i] === 1
       const ownValue = accepted[i] ?? NONE
       const tampered = tampers[i] === 1
+      const counts = fromPrimaryCounts || i !== 0
       for (let r = 0; r < recipientCount; r++) {
         const j = recipients[r] ?? 0
         if (j === i) continue
@@ -224,7 +240,7 @@ class MessageKernel implements RoundKernel {
           }
           value = TAMPERED
         }
-        if (honest[j] === 1 && value === accepted[j]) matching[j] = (matching[j] ?? 0) + 1
+        if (counts && honest[j] === 1 && value === accepted[j]) matching[j] = (matching[j] ?? 0) + 1
       }
     }
     this.sent += sent
@@ -241,12 +257,9 @@ class MessageKernel implements RoundKernel {
 
   private report(npp: number, np: number, nc: number): KernelRoundResult {
     const result = this.result
-    const code = this.verdicts.code(npp, np, nc)
     result.npp = npp
     result.np = np
     result.nc = nc
-    result.success = code === 0
-    result.failurePhase = failurePhaseOf(code)
     const decided = result.decided
     decided.length = 0
     for (let i = 0; i < this.nodes; i++) {
@@ -254,7 +267,18 @@ class MessageKernel implements RoundKernel {
       const value = (this.accepted[i] ?? NONE) as ValueId
       if (!decided.includes(value)) decided.push(value)
     }
+    // Success needs agreement (judgeRound): a split decision is a safety violation, whatever the sizes.
     result.safetyViolation = decided.length > 1
+    if (result.safetyViolation) {
+      result.success = false
+      result.failurePhase = 'commit'
+      result.outcome = 'safety-violated'
+    } else {
+      const code = this.verdicts.code(npp, np, nc)
+      result.success = code === 0
+      result.failurePhase = failurePhaseOf(code)
+      result.outcome = code === 0 ? 'success' : 'no-decision'
+    }
     result.sent = this.sent
     result.delivered = this.delivered
     result.dropped = this.sent - this.delivered

@@ -1,5 +1,6 @@
 import { ConfigError, normalizeRound, type NormalizedRound, type RoundConfig } from '../config'
 import { PHASES, type MessageCounts, type Phase } from '../outcome'
+import type { QuorumRule } from '../quorum'
 import { Rng } from '../rng'
 import { FastPath } from './fastPath'
 import { createKernel } from './kernel'
@@ -26,14 +27,19 @@ export interface SimulationResult {
   p: number | null
   rounds: number
   seed: number
+  /** Rounds that succeeded: N - f honest replicas committed one value and none another. */
   successes: number
+  /** successes / rounds: a round with a safety violation never counts. */
   successRate: number
   ci95: [number, number]
+  /** No-decision rounds by the first phase that fell short. */
   failures: Record<Phase, number>
+  /** Rounds in which honest replicas committed different values; successes + Σ failures + safetyViolations = rounds. */
   safetyViolations: number
   /** Mean messages per round (the fast path counts PREPARE/COMMIT deliveries at their expectation). */
   meanMessages: MessageCounts
   path: SimulationPath
+  quorumRule: QuorumRule
 }
 
 /** Everything needed to play any chunk of a simulation, on any thread. */
@@ -122,8 +128,8 @@ export function estimatedDraws(plan: SimulationPlan): number {
  */
 export function createChunkRunner(plan: SimulationPlan): (chunk: number) => SimulationTally {
   if (plan.path === 'fast') {
-    const { nodes, f, p } = plan.round
-    const fast = new FastPath(nodes, f, p ?? 1)
+    const { nodes, f, p, quorumRule } = plan.round
+    const fast = new FastPath(nodes, f, p ?? 1, quorumRule)
     return (chunk) => {
       const tally = emptyTally()
       fast.playRounds(new Rng(plan.seed, chunk), chunkSize(plan, chunk), tally)
@@ -137,12 +143,12 @@ export function createChunkRunner(plan: SimulationPlan): (chunk: number) => Simu
     const tally = emptyTally()
     for (let r = 0; r < rounds; r++) {
       const round = kernel.playRound(rng)
-      if (round.success) tally.successes++
+      if (round.outcome === 'success') tally.successes++
+      else if (round.outcome === 'safety-violated') tally.safetyViolations++
       else if (round.failurePhase !== null) {
         const phase = PHASES.indexOf(round.failurePhase)
         tally.failures[phase] = (tally.failures[phase] ?? 0) + 1
       }
-      if (round.safetyViolation) tally.safetyViolations++
       tally.sent += round.sent
       tally.delivered += round.delivered
       tally.rejected += round.rejected
@@ -176,6 +182,7 @@ export function finishSimulation(plan: SimulationPlan, tally: SimulationTally): 
       rejected: tally.rejected / rounds,
     },
     path,
+    quorumRule: round.quorumRule,
   }
 }
 

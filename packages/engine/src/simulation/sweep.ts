@@ -1,4 +1,5 @@
 import { ConfigError } from '../config'
+import type { QuorumRule } from '../quorum'
 import { Rng } from '../rng'
 import { planSimulation, runPlan, type SimulateOptions, type SimulationPlan, type SimulationResult } from './simulate'
 
@@ -11,6 +12,8 @@ export interface SweepOptions {
   /** Rounds per point. */
   rounds: number
   seed: number
+  /** How replicas count votes at every point (default 'original'). */
+  quorumRule?: QuorumRule
   /** Rounds done over the whole sweep. */
   onProgress?: (done: number, total: number) => void
   signal?: AbortSignal
@@ -47,8 +50,12 @@ function float64Words(value: number): [number, number] {
 }
 
 /** The simulation options of one sweep point. */
-export function pointOptions(options: Pick<SweepOptions, 'rounds' | 'seed'>, point: SweepPointSpec): SimulateOptions {
-  return { nodes: point.nodes, p: point.p, rounds: options.rounds, seed: pointSeed(options.seed, point.nodes, point.p) }
+export function pointOptions(options: Pick<SweepOptions, 'rounds' | 'seed' | 'quorumRule'>, point: SweepPointSpec): SimulateOptions {
+  const { rounds, quorumRule } = options
+  const simulation: SimulateOptions = { nodes: point.nodes, p: point.p, rounds, seed: pointSeed(options.seed, point.nodes, point.p) }
+  // Only when given, so that a point's options stay exactly what they were before the rules.
+  if (quorumRule !== undefined) simulation.quorumRule = quorumRule
+  return simulation
 }
 
 /** Validates the whole sweep before anything runs. */

@@ -34,8 +34,6 @@ const S4 = 1 / 1188
 // A tail sum stops once the remaining terms (bounded by a geometric series, since the ratio
 // of consecutive terms only shrinks away from the mode) are below this fraction of the sum.
 const TAIL_TOLERANCE = 2 ** -64
-// A pmf window drops terms whose total is below this fraction of the peak term.
-const WINDOW_TOLERANCE = 2 ** -72
 
 /**
  * The error of Stirling's formula, `log(n!) - log(sqrt(2πn) (n/e)^n)`, for an integer n >= 1.
@@ -77,19 +75,45 @@ export function bd0(x: number, np: number): number {
  * Zero outside the support `0..m`.
  */
 export function binomialPmf(j: number, m: number, p: number, q: number = 1 - p): number {
-  if (j < 0 || j > m) return 0
-  if (p === 0) return j === 0 ? 1 : 0
-  if (q === 0) return j === m ? 1 : 0
+  return Math.exp(logBinomialPmf(j, m, p, q))
+}
+
+/**
+ * `log P[Bin(m, p) = j]` by the same saddle-point formula (-Infinity outside the support), so
+ * that a probability below the smallest double still has a logarithm: its absolute error is a
+ * few ulps of its magnitude, which is the relative error of the probability.
+ */
+export function logBinomialPmf(j: number, m: number, p: number, q: number = 1 - p): number {
+  if (j < 0 || j > m) return Number.NEGATIVE_INFINITY
+  if (p === 0) return j === 0 ? 0 : Number.NEGATIVE_INFINITY
+  if (q === 0) return j === m ? 0 : Number.NEGATIVE_INFINITY
   if (j === 0) {
-    if (m === 0) return 1
-    return Math.exp(p < 0.1 ? -bd0(m, m * q) - m * p : m * Math.log(q))
+    if (m === 0) return 0
+    return p < 0.1 ? -bd0(m, m * q) - m * p : m * Math.log(q)
   }
-  if (j === m) return Math.exp(q < 0.1 ? -bd0(m, m * p) - m * q : m * Math.log(p))
+  if (j === m) return q < 0.1 ? -bd0(m, m * p) - m * q : m * Math.log(p)
   const lc = stirlerr(m) - stirlerr(j) - stirlerr(m - j) - bd0(j, m * p) - bd0(m - j, m * q)
   // log(1 - j/m): near j = m the rounding of j/m would swamp 1 - j/m, so use (m - j)/m there.
   const logRest = 2 * j <= m ? Math.log1p(-j / m) : Math.log((m - j) / m)
   const lf = LN_2PI + Math.log(j) + logRest
-  return Math.exp(lc - 0.5 * lf)
+  return lc - 0.5 * lf
+}
+
+/**
+ * `log C(m, j)` for 0 <= j <= m, to a few ulps of its magnitude: Stirling's formula with the
+ * exact error terms, written as sums of non-negative terms so nothing cancels.
+ */
+export function logChoose(m: number, j: number): number {
+  if (j === 0 || j === m) return 0
+  const rest = m - j
+  return (
+    j * Math.log1p(rest / j) +
+    rest * Math.log1p(j / rest) +
+    0.5 * (Math.log(m) - Math.log(j) - Math.log(rest) - LN_2PI) +
+    stirlerr(m) -
+    stirlerr(j) -
+    stirlerr(rest)
+  )
 }
 
 /**
@@ -150,60 +174,4 @@ function sumDownward(from: number, m: number, p: number, q: number): number {
     if (term * ratio <= TAIL_TOLERANCE * sum * (1 - ratio)) break
   }
   return sum
-}
-
-/** The index range `lo..hi` of a pmf window; terms outside it are negligible. */
-export interface PmfWindow {
-  lo: number
-  hi: number
-}
-
-/**
- * Writes `out[j] = P[Bin(m, p) = j]` for j in the returned window `lo..hi` and leaves the rest
- * of `out` untouched; the terms left out on each side total less than 2^-72 of the peak, and
- * the window is rescaled to sum to 1. `out` needs at least m + 1 entries. Linear in the
- * window's width, which is O(sqrt(m p (1-p))) plus a constant.
- */
-export function binomialPmfWindow(m: number, p: number, q: number, out: Float64Array): PmfWindow {
-  if (m === 0 || p === 0) {
-    out[0] = 1
-    return { lo: 0, hi: 0 }
-  }
-  if (q === 0) {
-    out[m] = 1
-    return { lo: m, hi: m }
-  }
-  const mode = binomialMode(m, p)
-  const peak = binomialPmf(mode, m, p, q)
-  const negligible = WINDOW_TOLERANCE * peak
-  out[mode] = peak
-
-  let hi = mode
-  let term = peak
-  const odds = p / q
-  while (hi < m) {
-    const ratio = ((m - hi) / (hi + 1)) * odds
-    term *= ratio
-    hi++
-    out[hi] = term
-    if (term * ratio <= negligible * (1 - ratio)) break
-  }
-
-  let lo = mode
-  term = peak
-  const inverseOdds = q / p
-  while (lo > 0) {
-    const ratio = (lo / (m - lo + 1)) * inverseOdds
-    term *= ratio
-    lo--
-    out[lo] = term
-    if (term * ratio <= negligible * (1 - ratio)) break
-  }
-  // The window holds all of the mass but 2^-72 of it, so rescaling it to sum 1 cancels the
-  // anchor's relative error and most of the drift of the recurrences.
-  let sum = 0
-  for (let j = lo; j <= hi; j++) sum += out[j] ?? 0
-  const scale = 1 / sum
-  for (let j = lo; j <= hi; j++) out[j] = (out[j] ?? 0) * scale
-  return { lo, hi }
 }
