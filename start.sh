@@ -34,12 +34,14 @@ install_dependencies() {
 }
 
 # Debian packages the tests need: Chromium for the browser tests (playwright-core's own browser
-# download cannot work offline) and redis-server for the many-machines tests. Installed only
+# download cannot work offline), redis-server for the many-machines tests and a CJK font. Installed only
 # when missing, only where we may (root).
 ensure_test_packages() {
   local missing=()
   [[ -x /usr/bin/chromium ]] || missing+=(chromium)
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  # Chinese glyphs in the browser tests' screenshots (the tests read the DOM, not the pixels).
+  [[ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]] || missing+=(fonts-wqy-microhei)
   [[ ${#missing[@]} -eq 0 ]] && return
   if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
     log "missing ${missing[*]}: install them (e.g. sudo apt-get install -y ${missing[*]}) and run again"; exit 1
