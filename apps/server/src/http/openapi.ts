@@ -1,6 +1,7 @@
 import fastifySwagger from '@fastify/swagger'
 import fastifySwaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 
 /** Where the interactive API documentation lives; `${DOCS_PREFIX}/json` is the OpenAPI document. */
@@ -22,7 +23,7 @@ const transform: typeof jsonSchemaTransform = (document) =>
 /**
  * OpenAPI 3 document at /docs/json and Swagger UI at /docs, its assets served from the
  * package (the classroom network is often offline). Must be awaited BEFORE any route is
- * registered: @fastify/swagger only sees routes added after it.
+ * registered: @fastify/swagger only sees routes added after it (route plugins depend on `openApi`).
  */
 export async function registerOpenApi(app: FastifyInstance, options: { version: string }): Promise<void> {
   useZodCompilers(app)
@@ -43,3 +44,6 @@ export async function registerOpenApi(app: FastifyInstance, options: { version: 
   })
   await app.register(fastifySwaggerUi, { routePrefix: DOCS_PREFIX })
 }
+
+/** `registerOpenApi` as a plugin: every route plugin names it among its dependencies. */
+export const openApi = fp<{ version: string }>(async (app, options) => registerOpenApi(app, options), { fastify: '5.x', name: 'pbft-openapi' })
