@@ -98,7 +98,8 @@ export class ExperimentService {
         continue
       }
       const failed: ExperimentRecord = { ...recordOfHead(head), status: 'failed', error: RESTARTED, finishedAt: new Date().toISOString() }
-      service.persist(failed, head.cancelTokenHash)
+      // Never rejects (a failing disk is logged); awaited below through `saves`.
+      void service.persist(failed, head.cancelTokenHash)
     }
     // Serve only once those verdicts are on disk, not while they are in flight.
     await Promise.all(service.saves)

@@ -7,7 +7,6 @@ import {
   ExperimentRecord,
   ExperimentRequest,
   type ExperimentRecord as ExperimentRecordType,
-  type ExperimentSummary,
 } from '@pbft/protocol'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'

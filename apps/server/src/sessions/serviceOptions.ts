@@ -21,7 +21,7 @@ export interface SessionServiceOptions {
   /** Round seeds (default: crypto-random). */
   newSeed?: () => number
   /**
-   * Cluster mode (see cluster/cluster.ts): this process holds only the sessions it owns. `open`
+   * Cluster mode (see cluster/ownership.ts): this process holds only the sessions it owns. `open`
    * then loads nothing (the cluster adopts sessions one by one), and `create` reserves each
    * new id with `claim` (false: another process has it, pick another).
    */

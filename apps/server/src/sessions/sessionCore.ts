@@ -94,7 +94,7 @@ export abstract class SessionCore {
     return [...(this.options.store.problems?.() ?? []), ...this.catalog.problems]
   }
 
-  // ---- cluster hooks (ownership moves between processes; see cluster/cluster.ts) ---------
+  // ---- cluster hooks (ownership moves between processes; see cluster/ownership.ts) -------
 
   /** Whether this process holds the session (any case). */
   has(sessionId: string): boolean {
