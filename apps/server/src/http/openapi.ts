@@ -3,6 +3,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
+import { sendJsonText } from './jsonText'
 
 /** Where the interactive API documentation lives; `${DOCS_PREFIX}/json` is the OpenAPI document. */
 export const DOCS_PREFIX = '/docs'
@@ -42,7 +43,20 @@ export async function registerOpenApi(app: FastifyInstance, options: { version: 
     },
     transform,
   })
-  await app.register(fastifySwaggerUi, { routePrefix: DOCS_PREFIX })
+  // The document never changes once the app is ready, but @fastify/swagger-ui answers it as an
+  // object that Fastify encodes on every call (66 KB, a few ms each): an anonymous client could
+  // keep the event loop busy with it. It is encoded once, on first use, and sent as text.
+  let encoded: string | null = null
+  await app.register(fastifySwaggerUi, {
+    routePrefix: DOCS_PREFIX,
+    uiHooks: {
+      onRequest: async (request, reply) => {
+        if (request.routeOptions.url !== `${DOCS_PREFIX}/json`) return
+        encoded ??= JSON.stringify(app.swagger())
+        return sendJsonText(reply, encoded)
+      },
+    },
+  })
 }
 
 /** `registerOpenApi` as a plugin: every route plugin names it among its dependencies. */
