@@ -1,10 +1,11 @@
-import { DomainError, type DomainErrorCode } from './domainError'
+import type { DomainError, DomainErrorCode } from './domainError'
 
 /**
  * How each refusal is answered at the edge: its HTTP status, and the code clients see when it
  * is not the domain code itself. The one table of status/code pairs (docs/protocol.md lists
- * them per route and event); the HTTP error handler, the socket gateway and the cluster's
- * forwarding all read it.
+ * them per route and event), read by the HTTP error handler and the socket gateway. Between
+ * instances of a cluster a refusal travels as its domain code, and is answered here at the
+ * edge it reaches the client through.
  */
 export const REFUSALS = {
   VALIDATION: { status: 400 },
@@ -54,7 +55,12 @@ export function refusal(error: DomainError): Refusal {
   return { code: entry.code ?? error.code, message: error.message }
 }
 
-/** Answers that are not domain refusals: no such socket event, and anything that went wrong inside. */
-export const UNKNOWN_EVENT = 'UNKNOWN_EVENT'
+/**
+ * What a client receives for anything that is not a refusal (a bug, a store that threw
+ * something unexpected): 500 over HTTP, and never its details. The transports also refuse a
+ * few things themselves before any domain is asked (another site's page: 403
+ * FORBIDDEN_ORIGIN, a body that is not JSON: 415, a socket event that does not exist:
+ * UNKNOWN_EVENT, an unknown route: 404 NOT_FOUND), where they happen.
+ */
 export const INTERNAL: Refusal = { code: 'INTERNAL', message: 'internal server error' }
 
