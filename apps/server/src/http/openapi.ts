@@ -50,10 +50,11 @@ export async function registerOpenApi(app: FastifyInstance, options: { version: 
   await app.register(fastifySwaggerUi, {
     routePrefix: DOCS_PREFIX,
     uiHooks: {
-      onRequest: async (request, reply) => {
-        if (request.routeOptions.url !== `${DOCS_PREFIX}/json`) return
+      // A hook that sends its reply ends the request there (`done` is then not called).
+      onRequest: (request, reply, done) => {
+        if (request.routeOptions.url !== `${DOCS_PREFIX}/json`) return done()
         encoded ??= JSON.stringify(app.swagger())
-        return sendJsonText(reply, encoded)
+        sendJsonText(reply, encoded)
       },
     },
   })
