@@ -4,6 +4,6 @@ import { defineConfig } from 'vitest/config'
 // apps/web/e2e is the browser suite: it needs `pnpm build` first (the root `pnpm test` does it).
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'apps/*', 'apps/web/e2e'],
+    projects: ['packages/*', 'apps/*', 'apps/web/e2e', 'scripts'],
   },
 })

@@ -1,28 +1,23 @@
 import Fastify, { type FastifyInstance } from 'fastify'
-import { Cluster, type ClusterOptions } from './cluster/cluster'
-import { registerExperiments, type ExperimentTuning } from './experiments'
-import { frameworkErrors, installErrorHandlers } from './http/errors'
-import { registerHealthRoute } from './http/health'
-import { registerOpenApi } from './http/openapi'
-import { installOriginGuards, OriginPolicy } from './http/originPolicy'
-import { registerSecurityHeaders } from './http/securityHeaders'
-import { registerSessionRoutes } from './http/sessionRoutes'
+import fp from 'fastify-plugin'
+import type { ClusterOptions } from './cluster/link'
+import { clientLimits, type ClientLimitOptions } from './http/clientLimits'
+import { errorHandling, frameworkErrors } from './http/errors'
+import { experimentRoutes } from './http/experimentRoutes'
+import { healthRoute } from './http/health'
+import { openApi } from './http/openapi'
+import { originGuards } from './http/originPolicy'
+import { securityHeaders } from './http/securityHeaders'
+import { sessionRoutes } from './http/sessionRoutes'
 import { registerTheoryRoute } from './http/theory'
-import { registerWebApp } from './http/webApp'
-import { attachSocketServer, type SocketServerOptions } from './realtime/socketServer'
-import { socketExperimentEvents } from './realtime/socketSink'
-import { SessionService, type SessionServiceOptions } from './sessions/sessionService'
-import { MemorySessionStore } from './store/memorySessionStore'
+import { webApp } from './http/webApp'
+import { cluster, clusterLink } from './plugins/cluster'
+import { experiments, type ExperimentTuning } from './plugins/experiments'
+import { sessions, type SessionServiceTuning } from './plugins/sessions'
+import { sessionStore } from './plugins/store'
+import { gateway, type GatewayOptions } from './realtime/gateway'
+import { socketServer, type SocketServerOptions } from './realtime/socketServer'
 import type { SessionStore } from './store/sessionStore'
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** The live classroom sessions (see sessions/sessionService.ts). */
-    sessions: SessionService
-    /** Set in cluster mode (REDIS_URL): leases, forwarding, takeover (see cluster/cluster.ts). */
-    cluster: Cluster | null
-  }
-}
 
 export interface AppOptions {
   webRoot: string
@@ -36,9 +31,12 @@ export interface AppOptions {
    * (default: the machine's first external IPv4). Tests pass null to stay on loopback.
    */
   lanAddress?: string | null
-  /** Session service tuning (clock, view interval, …), for tests. */
-  sessions?: Omit<SessionServiceOptions, 'store' | 'sink'>
-  socket?: SocketServerOptions
+  /**
+   * Session service tuning (clock, view interval, …) and the per-client limits of the session
+   * routes and socket handshakes (SESSIONS_PER_CLIENT, LOOKUPS_PER_CLIENT), for main.ts and tests.
+   */
+  sessions?: SessionServiceTuning & ClientLimitOptions
+  socket?: SocketServerOptions & GatewayOptions
   /** Experiment service tuning (worker threads, kept records, per-address limits …), for tests and load tests. */
   experiments?: ExperimentTuning
   /**
@@ -50,59 +48,48 @@ export interface AppOptions {
 
 export const VERSION = '0.1.0'
 
-/** Builds the HTTP + Socket.IO app without listening, so tests and main.ts share one wiring. */
+/** The exact-theory route (http/theory.ts) as a plugin, so that it states what it needs too. */
+const theoryRoute = fp(registerTheoryRoute, { fastify: '5.x', name: 'pbft-theory-route', dependencies: ['pbft-openapi'] })
+
+/**
+ * Builds the HTTP + Socket.IO app without listening, so tests and main.ts share one wiring. Each
+ * part is a named Fastify plugin that declares the parts it needs (fastify-plugin checks them
+ * at registration), and takes its collaborators from them: nothing is handed over later. The
+ * order below is the order of the dependencies; `preClose` hooks run in it (sockets, then the
+ * sessions' and experiments' last saves, then the cluster), `onClose` hooks in reverse (the
+ * store, then the Redis connections).
+ */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // No line per request: any client on the network can send thousands a second, and logging
   // each (two synchronous writes) both slowed the event loop and would fill the disk the log
   // goes to. Warnings and errors are still logged, with their request.
   const app = Fastify({ logger: options.logger ?? false, disableRequestLogging: true, bodyLimit: 256 * 1024, frameworkErrors })
-  const cluster = options.cluster ? await Cluster.connect(options.cluster, app.log) : null
-  const store = options.store ?? cluster?.store ?? new MemorySessionStore()
-  installErrorHandlers(app)
-  // Before any route: pages of other sites may not change anything (see originPolicy.ts).
-  const originPolicy = new OriginPolicy({ publicUrl: options.publicUrl, lanAddress: options.lanAddress })
-  installOriginGuards(app, originPolicy)
-  await registerSecurityHeaders(app)
-  // Before any route: @fastify/swagger only documents routes registered after it.
-  await registerOpenApi(app, { version: VERSION })
-  let sessionsRef: SessionService | null = null
-  registerHealthRoute(app, VERSION, () => sessionsRef?.problems() ?? [])
-  // Before the session routes, so that their requests reach the session's owner.
-  cluster?.installHttpForwarding(app)
+  const { sessionsPerClient, lookupsPerClient, ...sessionTuning } = options.sessions ?? {}
+  const { ratePerSecond, burst, ...socketOptions } = options.socket ?? {}
+  const joinLinks = { publicUrl: options.publicUrl, lanAddress: options.lanAddress }
 
-  const sessions = await SessionService.open({ log: app.log, ...options.sessions, store, ...(cluster ? { ownership: cluster.ownership } : {}) })
-  app.decorate('sessions', sessions)
-  sessionsRef = sessions
-  await registerSessionRoutes(app, sessions, { publicUrl: options.publicUrl, lanAddress: options.lanAddress })
+  // The HTTP edge, before any route: errors in one shape, other sites' pages refused, headers.
+  await app.register(errorHandling)
+  await app.register(originGuards, joinLinks)
+  await app.register(securityHeaders)
+  // @fastify/swagger only documents routes registered after it.
+  await app.register(openApi, { version: VERSION })
 
-  // ---- experiments and theory (registered as their helper's index.ts documents) ----------
-  // In a cluster any instance answers for any experiment: the cluster says where each one runs.
-  const experiments = await registerExperiments(app, {
-    ...options.experiments,
-    store,
-    appVersion: VERSION,
-    log: app.log,
-    ...(cluster ? { registry: cluster.experiments, peers: cluster.experiments } : {}),
-  })
-  await registerTheoryRoute(app)
-  // ----------------------------------------------------------------------------------------
+  // What the services stand on, then the services, each handed its collaborators.
+  await app.register(clusterLink, { cluster: options.cluster })
+  await app.register(sessionStore, { store: options.store })
+  await app.register(socketServer, { log: app.log, ...socketOptions })
+  await app.register(sessions, sessionTuning)
+  await app.register(experiments, { ...options.experiments, appVersion: VERSION })
+  await app.register(cluster)
 
-  await registerWebApp(app, options.webRoot)
-  const io = attachSocketServer(app, sessions, {
-    log: app.log,
-    originPolicy,
-    ...options.socket,
-    ...(cluster ? { remote: cluster.remote, adapter: cluster.adapter() } : {}),
-  })
-  experiments.events = socketExperimentEvents(io)
-  app.decorate('cluster', cluster)
-  cluster?.attach(app, sessions, io, experiments)
-
-  // preClose hooks run in order: the sockets are gone (socket server) before timers stop and
-  // the last saves are written here; the store closes after every preClose.
-  app.addHook('preClose', async () => sessions.close())
-  if (cluster) app.addHook('preClose', async () => cluster.shutdown())
-  app.addHook('onClose', async () => store.close())
-  if (cluster) app.addHook('onClose', async () => cluster.disconnect())
+  // The transports over the services.
+  await app.register(clientLimits, { sessionsPerClient, lookupsPerClient })
+  await app.register(healthRoute, { version: VERSION })
+  await app.register(sessionRoutes, joinLinks)
+  await app.register(experimentRoutes, { quotas: options.experiments?.quotas })
+  await app.register(theoryRoute)
+  await app.register(gateway, { ratePerSecond, burst, log: socketOptions.log ?? app.log })
+  await app.register(webApp, { webRoot: options.webRoot })
   return app
 }

@@ -1,18 +1,31 @@
 import { ExperimentRecord } from '@pbft/protocol'
 import { describe, expect, it } from 'vitest'
-import { ExperimentService } from '../../src/experiments'
+import { ExperimentService, type ExperimentEvents } from '../../src/experiments'
 import { RESTARTED } from '../../src/experiments/experimentService'
 import { MemorySessionStore } from '../../src/store/memorySessionStore'
 import { StoreError } from '../../src/store/sessionStore'
+import { refusalOf } from '../errors/refusalOf'
 
 const SMALL = { nodes: [4], p: [0.9], rounds: 100, seed: 1 }
 /** Seconds of work on a worker: long enough to look at while it runs. */
 const LONG = { nodes: [100], p: [0.9], rounds: 10_000_000, seed: 1 }
 
-function finishedOnce(service: ExperimentService): Promise<ExperimentRecord> {
-  return new Promise((resolve) => {
-    service.events = { progress: () => undefined, finished: (_id, record) => resolve(record) }
-  })
+/** Experiment events (given to the service when it opens) whose final records a test awaits in turn. */
+function finishes(): { events: ExperimentEvents; next(): Promise<ExperimentRecord> } {
+  const arrived: ExperimentRecord[] = []
+  const waiting: ((record: ExperimentRecord) => void)[] = []
+  const finished = (_id: string, record: ExperimentRecord): void => {
+    const waiter = waiting.shift()
+    if (waiter) waiter(record)
+    else arrived.push(record)
+  }
+  return {
+    events: { progress: () => undefined, finished },
+    next: () => {
+      const record = arrived.shift()
+      return record ? Promise.resolve(record) : new Promise((resolve) => waiting.push(resolve))
+    },
+  }
 }
 
 /** A store whose experiment saves wait until `open()` is called. */
@@ -34,8 +47,9 @@ describe('ExperimentService', () => {
   it('finishes an experiment even when the disk fails later, and says so', async () => {
     const store = new MemorySessionStore()
     const warnings: string[] = []
-    const service = await ExperimentService.open({ store, appVersion: 't', log: { warn: (m) => warnings.push(m) } })
-    const finished = finishedOnce(service)
+    const { events, next } = finishes()
+    const service = await ExperimentService.open({ store, appVersion: 't', events, log: { warn: (m) => warnings.push(m) } })
+    const finished = next()
     await service.start(SMALL, 'a')
     store.saveExperiment = () => Promise.reject(new StoreError('cannot write: the disk is full', 'NO_SPACE'))
     expect((await finished).status).toBe('done')
@@ -44,25 +58,26 @@ describe('ExperimentService', () => {
   })
 
   it('is not broken by a failing event listener, and refuses new runs once closed', async () => {
-    const service = await ExperimentService.open({ store: new MemorySessionStore(), appVersion: 't' })
-    const finished = new Promise<ExperimentRecord>((resolve) => {
-      service.events = {
-        progress: () => {
-          throw new Error('listener bug')
-        },
-        finished: (_id, record) => resolve(record),
-      }
-    })
+    let resolve: (record: ExperimentRecord) => void = () => undefined
+    const finished = new Promise<ExperimentRecord>((done) => (resolve = done))
+    const events: ExperimentEvents = {
+      progress: () => {
+        throw new Error('listener bug')
+      },
+      finished: (_id, record) => resolve(record),
+    }
+    const service = await ExperimentService.open({ store: new MemorySessionStore(), appVersion: 't', events })
     await service.start(SMALL, 'a')
     expect((await finished).status).toBe('done')
     expect(service.warnings.join('\n')).toContain('listener bug')
     await service.close()
-    await expect(service.start(SMALL, 'a')).rejects.toMatchObject({ statusCode: 503, code: 'UNAVAILABLE' })
+    expect(await refusalOf(service.start(SMALL, 'a'))).toMatchObject({ status: 503, code: 'UNAVAILABLE' })
   })
 
   it('gives the record the versions and the first progress numbers at once', async () => {
-    const service = await ExperimentService.open({ store: new MemorySessionStore(), appVersion: '9.9.9' })
-    const finished = finishedOnce(service)
+    const { events, next } = finishes()
+    const service = await ExperimentService.open({ store: new MemorySessionStore(), appVersion: '9.9.9', events })
+    const finished = next()
     const { record, cancelToken } = await service.start({ nodes: [4, 7], p: [1], rounds: 10, seed: 3 }, 'a')
     expect(record).toMatchObject({ status: 'running', progress: { done: 0, total: 20 }, appVersion: '9.9.9' })
     expect(record.engineVersion).not.toBe('unknown')
@@ -96,12 +111,13 @@ describe('ExperimentService', () => {
     const store = new MemorySessionStore()
     const save = store.saveExperiment.bind(store)
     store.saveExperiment = () => Promise.reject(new StoreError('cannot write in Redis: connection refused', 'IO'))
-    const service = await ExperimentService.open({ store, appVersion: 't' })
-    await expect(service.start(SMALL, 'a')).rejects.toMatchObject({ statusCode: 503, code: 'STORAGE', message: expect.stringContaining('connection refused') })
+    const { events, next } = finishes()
+    const service = await ExperimentService.open({ store, appVersion: 't', events })
+    expect(await refusalOf(service.start(SMALL, 'a'))).toMatchObject({ status: 503, code: 'STORAGE', message: expect.stringContaining('connection refused') })
     expect(service.list(10)).toEqual([])
     // The slot was given back: the same client may start one once the store works again.
     store.saveExperiment = save
-    const finished = finishedOnce(service)
+    const finished = next()
     await service.start(SMALL, 'a')
     expect((await finished).status).toBe('done')
     await service.close()
@@ -117,7 +133,7 @@ describe('ExperimentService', () => {
       withdrawn: (id: string) => withdrawn.push(id),
     }
     const service = await ExperimentService.open({ store, appVersion: 't', registry })
-    await expect(service.start(SMALL, 'a')).rejects.toMatchObject({ statusCode: 503, code: 'STORAGE' })
+    expect(await refusalOf(service.start(SMALL, 'a'))).toMatchObject({ status: 503, code: 'STORAGE' })
     expect(withdrawn).toHaveLength(1)
     await expect.poll(() => store.loadExperimentHeads()).toEqual([])
     expect(service.has(withdrawn[0] ?? '')).toBe(false)
@@ -127,9 +143,9 @@ describe('ExperimentService', () => {
   it('runs one experiment per client address, and at most maxRunning in all', async () => {
     const service = await ExperimentService.open({ store: new MemorySessionStore(), appVersion: 't', maxRunning: 2, workers: 1 })
     const first = await service.start(LONG, '10.0.0.1')
-    await expect(service.start(LONG, '10.0.0.1')).rejects.toMatchObject({ statusCode: 429, code: 'EXPERIMENT_LIMIT', message: expect.stringContaining(first.record.id) })
+    expect(await refusalOf(service.start(LONG, '10.0.0.1'))).toMatchObject({ status: 429, code: 'EXPERIMENT_LIMIT', message: expect.stringContaining(first.record.id) })
     const second = await service.start(LONG, '10.0.0.2')
-    await expect(service.start(LONG, '10.0.0.3')).rejects.toMatchObject({ statusCode: 429, code: 'BUSY' })
+    expect(await refusalOf(service.start(LONG, '10.0.0.3'))).toMatchObject({ status: 429, code: 'BUSY' })
     service.cancel(first.record.id, first.cancelToken)
     const third = await service.start(LONG, '10.0.0.1')
     service.cancel(second.record.id, second.cancelToken)
@@ -141,15 +157,15 @@ describe('ExperimentService', () => {
     const service = await ExperimentService.open({ store: new MemorySessionStore(), appVersion: 't', workers: 1 })
     const run = await service.start(LONG, 'a')
     const id = run.record.id
-    expect(() => service.cancel(id, undefined)).toThrow(expect.objectContaining({ statusCode: 401, code: 'UNAUTHORIZED' }))
-    expect(() => service.cancel(id, '')).toThrow(expect.objectContaining({ statusCode: 401 }))
-    expect(() => service.cancel(id, 'x'.repeat(43))).toThrow(expect.objectContaining({ statusCode: 403, code: 'FORBIDDEN' }))
-    expect(() => service.cancel('nope', run.cancelToken)).toThrow(expect.objectContaining({ statusCode: 404 }))
+    expect(await refusalOf(() => service.cancel(id, undefined))).toMatchObject({ status: 401, code: 'UNAUTHORIZED' })
+    expect(await refusalOf(() => service.cancel(id, ''))).toMatchObject({ status: 401 })
+    expect(await refusalOf(() => service.cancel(id, 'x'.repeat(43)))).toMatchObject({ status: 403, code: 'FORBIDDEN' })
+    expect(await refusalOf(() => service.cancel('nope', run.cancelToken))).toMatchObject({ status: 404 })
     expect(service.get(id)?.status).toBe('running')
     expect(service.cancel(id, run.cancelToken)).toMatchObject({ id, status: 'cancelled' })
     // Again: a no-op, with the token; still 401/403 without it.
     expect(service.cancel(id, run.cancelToken)).toMatchObject({ status: 'cancelled' })
-    expect(() => service.cancel(id, 'y'.repeat(43))).toThrow(expect.objectContaining({ statusCode: 403 }))
+    expect(await refusalOf(() => service.cancel(id, 'y'.repeat(43)))).toMatchObject({ status: 403 })
     await service.close()
   })
 
@@ -168,10 +184,11 @@ describe('ExperimentService', () => {
 
   it('keeps maxKept experiments: the oldest finished ones are deleted, record and document', async () => {
     const store = new MemorySessionStore()
-    const service = await ExperimentService.open({ store, appVersion: 't', maxKept: 3 })
+    const { events, next } = finishes()
+    const service = await ExperimentService.open({ store, appVersion: 't', maxKept: 3, events })
     const ids: string[] = []
     for (let i = 0; i < 5; i++) {
-      const finished = finishedOnce(service)
+      const finished = next()
       ids.push((await service.start({ ...SMALL, seed: i }, 'a')).record.id)
       await finished
     }
@@ -185,8 +202,9 @@ describe('ExperimentService', () => {
 describe('ExperimentService start-up and reads', () => {
   it('reads only the first line of each stored experiment on start-up; results come from the store when asked', async () => {
     const store = new MemorySessionStore()
-    const first = await ExperimentService.open({ store, appVersion: 't' })
-    const finished = finishedOnce(first)
+    const { events, next } = finishes()
+    const first = await ExperimentService.open({ store, appVersion: 't', events })
+    const finished = next()
     const { record } = await first.start({ nodes: [4, 7, 10], p: [0.8, 0.9, 1], rounds: 200, seed: 5 }, 'a')
     const done = await finished
     await first.close()

@@ -46,7 +46,7 @@ export function heapUsedMb(): number {
   return process.memoryUsage().heapUsed / 2 ** 20
 }
 
-/** Throws `message` unless `condition`: cheaper than expect() inside 10,000-run properties. */
+/** Throws `message` unless `condition`: cheaper than expect() inside properties of thousands of runs. */
 export function check(condition: boolean, message: () => string): void {
   if (!condition) throw new Error(message())
 }

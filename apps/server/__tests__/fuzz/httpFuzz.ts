@@ -18,9 +18,10 @@ import { check, heapUsedMb, HEAP_GROWTH_LIMIT_MB, installCrashGuards, isErrorBod
 
 /**
  * Property-based fuzzing of every HTTP route of docs/protocol.md (issue "Bad input and access"),
- * through `app.inject` on a real buildApp (no socket round trip, so 10,000 cases per route fit in
- * CI). Each case is a random body (JSON values, near-valid records with wrong types, huge
- * strings up to and past the 256 KiB limit, deep nesting, broken JSON, odd content types), query
+ * through `app.inject` on a real buildApp (no socket round trip, so FUZZ_RUNS cases per route fit:
+ * 1,000 in the test command, 10,000 in `pnpm fuzz`). Each case is a random body (JSON values,
+ * near-valid records with wrong types, huge strings up to and past the 256 KiB limit, deep
+ * nesting, broken JSON, odd content types), query
  * string, path parameter (the live ids, id-like strings, bad percent escapes) and headers
  * (including every flavour of Authorization, with the real host and seat tokens).
  *
@@ -193,7 +194,7 @@ describe(title, () => {
     return { url, response: await app.inject(options) }
   }
 
-  /** Cleans up what a successful case created, so 10,000 runs neither pile up sessions nor leave sweeps running. */
+  /** Cleans up what a successful case created, so thousands of runs neither pile up sessions nor leave sweeps running. */
   async function tidy(name: string, status: number, body: unknown): Promise<void> {
     if (name === 'POST /api/sessions' && status === 201) {
       const { sessionId, hostToken } = body as { sessionId: string; hostToken: string }

@@ -25,7 +25,7 @@ import { check, heapUsedMb, HEAP_GROWTH_LIMIT_MB, installCrashGuards } from './g
  * Property-based fuzzing of every client socket event (issue "Bad input and access") with a
  * real socket.io-client over 127.0.0.1 against the app listening on port 0.
  *
- * Each event gets FUZZ_RUNS payloads (10,000), sent as FUZZ_RUNS / BATCH fast-check runs of
+ * Each event gets FUZZ_RUNS payloads (1,000; 10,000 in `pnpm fuzz`), sent as FUZZ_RUNS / BATCH fast-check runs of
  * BATCH concurrent emits spread over guest, experiment-only, host and seat sockets (the fuzz
  * app's per-socket rate limit is lifted so the cases reach the handlers; the real limit is
  * checked in __tests__/authz/matrix.spec.ts). Payloads: anything (non-objects, arrays, binary,

@@ -1,16 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LookupLimiter } from '../../src/http/clientLimits'
+import { refusalOf } from '../errors/refusalOf'
 import { Client, startLiveServer, type LiveServer } from '../integration/liveServer'
 
 describe('LookupLimiter', () => {
-  it('allows a burst of misses, then refuses every lookup until misses are regained', () => {
+  it('allows a burst of misses, then refuses every lookup until misses are regained', async () => {
     let now = 0
     const limiter = new LookupLimiter({ burst: 3, perSecond: 2 }, () => now)
     for (let i = 0; i < 3; i++) {
       limiter.check('a')
       limiter.miss('a')
     }
-    expect(() => limiter.check('a')).toThrow(expect.objectContaining({ code: 'TOO_MANY_LOOKUPS', statusCode: 429 }))
+    expect(await refusalOf(() => limiter.check('a'))).toMatchObject({ code: 'TOO_MANY_LOOKUPS', status: 429 })
     limiter.check('b')
     now += 500
     limiter.check('a')

@@ -43,6 +43,22 @@ describe('OpenAPI document and Swagger UI', () => {
     expect(body).toMatchObject({ required: expect.arrayContaining(['nodes', 'p', 'rounds']) })
   })
 
+  it('encodes the document once and answers every call with the same bytes, whatever the query', async () => {
+    const first = await server.app.inject({ method: 'GET', url: '/docs/json' })
+    expect(first.headers['content-type']).toBe('application/json; charset=utf-8')
+    expect(JSON.parse(first.body)).toEqual(server.app.swagger())
+    // Changing the generated object (nothing does) would show if it were encoded per call.
+    const document = server.app.swagger() as { info: { title: string } }
+    const title = document.info.title
+    document.info.title = 'changed after the first call'
+    try {
+      const again = await server.app.inject({ method: 'GET', url: '/docs/json?x=1' })
+      expect(again.body).toBe(first.body)
+    } finally {
+      document.info.title = title
+    }
+  })
+
   it('serves Swagger UI as HTML at /docs, not the web app, with its assets from the package', async () => {
     const page = await fetch(`${server.base}/docs`, { headers: { accept: 'text/html' } })
     expect(page.status).toBe(200)

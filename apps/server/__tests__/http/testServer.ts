@@ -1,9 +1,11 @@
 import Fastify, { type FastifyInstance } from 'fastify'
-import { registerExperiments, type ExperimentService, type ExperimentServiceOptions, type ExperimentTuning } from '../../src/experiments'
+import { DEFAULT_EXPERIMENT_QUOTAS, ExperimentService, type ExperimentServiceOptions } from '../../src/experiments'
 import { installErrorHandlers } from '../../src/http/errors'
+import { registerExperimentRoutes } from '../../src/http/experimentRoutes'
 import { registerOpenApi } from '../../src/http/openapi'
 import { registerTheoryRoute, type TheoryRouteOptions } from '../../src/http/theory'
 import { registerWebApp } from '../../src/http/webApp'
+import type { ExperimentTuning } from '../../src/plugins/experiments'
 import { MemorySessionStore } from '../../src/store/memorySessionStore'
 import type { SessionStore } from '../../src/store/sessionStore'
 
@@ -24,7 +26,10 @@ export interface RequestOptions {
   from?: string
 }
 
-/** The wiring buildApp uses, on a real port: errors, OpenAPI, routes, then the web app's fallback. */
+/**
+ * The experiments' part of buildApp's wiring, on a real port and without sockets: errors,
+ * OpenAPI, the service (with these events) and its routes, theory, then the web app's fallback.
+ */
 export async function startTestServer(
   options: { store?: SessionStore; webRoot?: string; service?: Partial<ExperimentServiceOptions & ExperimentTuning>; theory?: TheoryRouteOptions } = {},
 ): Promise<TestServer> {
@@ -32,7 +37,11 @@ export async function startTestServer(
   installErrorHandlers(app)
   await registerOpenApi(app, { version: '0.0.0-test' })
   const store = options.store ?? new MemorySessionStore()
-  const experiments = await registerExperiments(app, { store, appVersion: '0.0.0-test', log: app.log, ...options.service })
+  const { quotas: given, ...tuning } = options.service ?? {}
+  const quotas = { ...DEFAULT_EXPERIMENT_QUOTAS, ...given }
+  const experiments = await ExperimentService.open({ store, appVersion: '0.0.0-test', log: app.log, ...tuning, runningPerClient: quotas.runningPerClient })
+  app.addHook('preClose', async () => experiments.close())
+  await registerExperimentRoutes(app, experiments, { quotas })
   await registerTheoryRoute(app, options.theory)
   if (options.webRoot !== undefined) await registerWebApp(app, options.webRoot)
   app.addHook('onClose', async () => store.close())

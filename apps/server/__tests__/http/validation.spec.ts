@@ -3,32 +3,24 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { Probability } from '@pbft/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DomainError } from '../../src/errors/domainError'
 import { installErrorHandlers } from '../../src/http/errors'
 import { useZodCompilers } from '../../src/http/openapi'
-import { conflict, forbidden, HttpError, notFound, parseOr400, unauthorized } from '../../src/http/validation'
+import { badRequest, parseOr400 } from '../../src/http/validation'
+import { refusalOf } from '../errors/refusalOf'
 
 describe('parseOr400', () => {
   it('returns the parsed value', () => {
     expect(parseOr400(z.object({ p: Probability }), { p: '0.5' }, 'query')).toEqual({ p: 0.5 })
   })
 
-  it('throws a 400 VALIDATION naming the first bad field', () => {
-    const error = (() => {
-      try {
-        parseOr400(z.object({ p: Probability }), { p: '1.5' }, 'query')
-      } catch (e) {
-        return e
-      }
-    })()
-    expect(error).toBeInstanceOf(HttpError)
-    expect(error).toMatchObject({ statusCode: 400, code: 'VALIDATION', message: 'query.p: 1.5 is not a probability in [0, 1]' })
-  })
-
-  it('has one helper per client error', () => {
-    expect(() => notFound('x')).toThrow(expect.objectContaining({ statusCode: 404, code: 'NOT_FOUND' }))
-    expect(() => conflict('x')).toThrow(expect.objectContaining({ statusCode: 409, code: 'CONFLICT' }))
-    expect(() => forbidden('x')).toThrow(expect.objectContaining({ statusCode: 403, code: 'FORBIDDEN' }))
-    expect(() => unauthorized('x')).toThrow(expect.objectContaining({ statusCode: 401, code: 'UNAUTHORIZED' }))
+  it('refuses with a 400 VALIDATION naming the first bad field', async () => {
+    expect(await refusalOf(() => parseOr400(z.object({ p: Probability }), { p: '1.5' }, 'query'))).toEqual({
+      status: 400,
+      code: 'VALIDATION',
+      message: 'query.p: 1.5 is not a probability in [0, 1]',
+    })
+    expect(await refusalOf(() => badRequest('query: too large'))).toEqual({ status: 400, code: 'VALIDATION', message: 'query: too large' })
   })
 })
 
@@ -42,7 +34,12 @@ describe('the error handler on a real port', () => {
     useZodCompilers(app)
     const api = app.withTypeProvider<ZodTypeProvider>()
     api.get('/manual', async (request) => parseOr400(z.object({ n: z.coerce.number().int() }), request.query, 'query'))
-    api.get('/conflict', async () => conflict('already there'))
+    api.get('/conflict', async () => {
+      throw new DomainError('CONFLICT', 'already there')
+    })
+    api.get('/full', async () => {
+      throw new DomainError('EXPERIMENTS_FULL', 'two are running')
+    })
     api.post('/schema/:id', { schema: { params: z.object({ id: z.string().max(3) }), body: z.object({ nodes: z.array(z.int()) }) } }, async () => 'ok')
     api.get('/crash', async () => {
       throw new Error('secret internals')
@@ -64,9 +61,10 @@ describe('the error handler on a real port', () => {
     body: JSON.stringify(body),
   })
 
-  it('maps HttpError to its status and the error shape', async () => {
+  it('answers a domain error with the status and code of the refusals table, in the error shape', async () => {
     expect(await call('/manual?n=x')).toEqual({ status: 400, body: { error: { code: 'VALIDATION', message: 'query.n: Invalid input: expected number, received NaN' } } })
     expect(await call('/conflict')).toEqual({ status: 409, body: { error: { code: 'CONFLICT', message: 'already there' } } })
+    expect(await call('/full')).toEqual({ status: 429, body: { error: { code: 'BUSY', message: 'two are running' } } })
   })
 
   it('maps schema validation failures of the zod type provider to VALIDATION with the field path', async () => {

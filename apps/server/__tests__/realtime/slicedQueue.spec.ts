@@ -57,9 +57,11 @@ describe('SlicedQueue', () => {
     }
     for (const name of ['a', 'b', 'c', 'd']) queue.add(() => void handshake(name))
     await turn()
-    // Two 4 ms continuations overrun a 5 ms slice: the rest waits for the next turn.
-    expect(ran).toEqual(['a', 'b'])
-    await turn()
+    // Two 4 ms continuations overrun a 5 ms slice (one may, on a loaded machine): the rest waits
+    // for later turns. Without counting continuations, all four jobs would start in this slice.
+    expect(ran.length).toBeGreaterThanOrEqual(1)
+    expect(ran.length).toBeLessThanOrEqual(2)
+    for (let t = 0; t < 4; t++) await turn()
     expect(ran).toEqual(['a', 'b', 'c', 'd'])
   })
 

@@ -8,6 +8,7 @@ import { FileSessionStore } from '../../src/store/fileSessionStore'
 import { MemorySessionStore } from '../../src/store/memorySessionStore'
 import { FakeClock } from './fakeClock'
 import { QUIET_LOG } from './helpers'
+import { refusalOf } from '../errors/refusalOf'
 
 const SLOW = CreateSessionBody.parse({ nodeCount: 4, pacingMs: 1000, phaseTimeoutMs: 60_000, phaseGapMs: 100 })
 const DAY = 24 * 60 * 60 * 1000
@@ -84,7 +85,7 @@ describe('stored sessions are loaded on demand, expire when idle, and are capped
     const first = (await service.create(SLOW)).session.id
     clock.advance(1000)
     const second = (await service.create(SLOW)).session.id
-    await expect(service.create(SLOW)).rejects.toMatchObject({ code: 'SERVER_FULL', statusCode: 503 })
+    expect(await refusalOf(service.create(SLOW))).toMatchObject({ code: 'SERVER_FULL', status: 503 })
     expect(service.storedCount).toBe(2)
     clock.advance(DAY + 1)
     // The first was active before the second: it goes.

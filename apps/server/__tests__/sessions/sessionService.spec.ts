@@ -7,6 +7,7 @@ import { MemorySessionStore } from '../../src/store/memorySessionStore'
 import { FakeClock } from './fakeClock'
 import { harness, joinSeat, QUIET_LOG, type Harness } from './helpers'
 import { RecordingSink } from './recordingSink'
+import { httpStatus } from '../../src/errors/refusals'
 
 const TIMING = { pacingMs: 100, phaseTimeoutMs: 1000, phaseGapMs: 50 }
 
@@ -65,7 +66,7 @@ describe('bots', () => {
     const service = await SessionService.open({ store: new MemorySessionStore(), log: QUIET_LOG })
     const error = await rejection(service.create(CreateSessionBody.parse({ nodeCount: 4, pacingMs: 10_000, phaseTimeoutMs: 2_000 })))
     expect(error.code).toBe('VALIDATION')
-    expect(error.statusCode).toBe(400)
+    expect(httpStatus(error)).toBe(400)
     expect(error.message).toMatch(/phaseTimeoutMs must be at least 30000 ms/)
     await service.close()
   })

@@ -1,12 +1,12 @@
 import { EXPERIMENT_API_LIMITS, ExperimentSummary, type ExperimentRecord } from '@pbft/protocol'
 import type { Redis } from 'ioredis'
-import type { ExperimentPeers, ExperimentRegistry, ExperimentService } from '../experiments'
+import { DomainError } from '../errors/domainError'
+import type { ExperimentService } from '../experiments/experimentService'
+import type { ExperimentPeers, ExperimentRegistry } from '../experiments/peers'
 import { checkCancelToken, summarise } from '../experiments/records'
 import { decodeDocument, documentText, encodeRecord, ExperimentTextError, type DecodedDocument } from '../experiments/recordText'
-import { conflict, HttpError, notFound } from '../http/validation'
-import { SessionError } from '../sessions/errors'
 import type { RedisSessionStore } from '../store/redisSessionStore'
-import { UnreachableError } from './rpc'
+import { RpcTimeoutError, UnreachableError } from './rpc'
 
 /** What one instance asks the instance running an experiment. */
 export interface ExperimentCall {
@@ -17,8 +17,10 @@ export interface ExperimentCall {
   token?: string
 }
 
-/** The answer: the record (null: not running there), or why a cancel was refused (401, 403, 404, 409). */
-type ExperimentAnswer = { record: ExperimentRecord | null } | { refused: { status: number; code: string; message: string } }
+/** The answer: the record (null: not running there). A refused cancel (401, 403, 404, 409) comes back as its DomainError. */
+interface ExperimentAnswer {
+  record: ExperimentRecord | null
+}
 
 export interface ClusterExperimentsOptions {
   keyPrefix: string
@@ -48,13 +50,14 @@ const INDEXED = EXPERIMENT_API_LIMITS.maxListed
  *
  * An instance asked about an id it does not hold forwards the question to the owner over the
  * cluster RPC; without a live owner it reads the store, where a document still `running` means
- * that its owner died: it is answered (and soon stored) as failed.
+ * that its owner died: it is answered (and soon stored) as failed. Built before the experiment
+ * service (which registers its runs here); the cluster passes the service to `answer`.
  */
 export class ClusterExperiments implements ExperimentRegistry, ExperimentPeers {
   /** This instance's runs: the records the service updates in place (progress). */
   private readonly mine = new Map<string, ExperimentRecord>()
-  private service: ExperimentService | null = null
   private timer: NodeJS.Timeout | null = null
+  private reaper: NodeJS.Timeout | null = null
   private reaping = false
   private dead = false
 
@@ -84,16 +87,18 @@ export class ClusterExperiments implements ExperimentRegistry, ExperimentPeers {
     return `${this.options.keyPrefix}:experiment-reap:${id}`
   }
 
-  /** Starts answering forwarded requests with this service, and renewing this instance's runs. */
-  attach(service: ExperimentService): void {
-    this.service = service
+  /** Starts renewing this instance's runs (every third of the TTL) and reaping dead instances' (every TTL). */
+  start(): void {
     this.timer ??= setInterval(() => void this.renew(), Math.max(10, Math.floor(this.options.ttlMs / 3)))
+    this.reaper ??= setInterval(() => void this.reap(), this.options.ttlMs)
   }
 
   /** Clean shutdown: renewals stop; runs still settling remove their keys as they end. */
   stop(): void {
     if (this.timer) clearInterval(this.timer)
+    if (this.reaper) clearInterval(this.reaper)
     this.timer = null
+    this.reaper = null
   }
 
   /** Tests (a process that died): nothing more is written; the owner keys expire. */
@@ -167,17 +172,11 @@ export class ClusterExperiments implements ExperimentRegistry, ExperimentPeers {
    * Answers another instance's question about an experiment this instance may be running. One
    * that ended and whose final document is stored is answered null: the store has it.
    */
-  answer(request: ExperimentCall): ExperimentAnswer {
-    const service = this.service
-    if (!service || !EXPERIMENT_ID.test(request.id) || !service.has(request.id)) return { record: null }
+  answer(request: ExperimentCall, service: ExperimentService): ExperimentAnswer {
+    if (!EXPERIMENT_ID.test(request.id) || !service.has(request.id)) return { record: null }
     // Until its final document is stored (`settled`), a run that just ended is answered from memory.
     if (request.op === 'get') return { record: service.get(request.id) ?? this.mine.get(request.id) ?? null }
-    try {
-      return { record: service.cancel(request.id, typeof request.token === 'string' ? request.token : undefined) }
-    } catch (error) {
-      if (error instanceof HttpError) return { refused: { status: error.statusCode, code: error.code, message: error.message } }
-      throw error
-    }
+    return { record: service.cancel(request.id, typeof request.token === 'string' ? request.token : undefined) }
   }
 
   // ---- peers (the routes, for ids this instance does not hold) ---------------------------
@@ -185,7 +184,7 @@ export class ClusterExperiments implements ExperimentRegistry, ExperimentPeers {
   get(id: string): Promise<ExperimentRecord | undefined> {
     return this.storage(async () => {
       const answer = await this.askOwner(id, 'get')
-      if (answer && 'record' in answer && answer.record) return answer.record
+      if (answer?.record) return answer.record
       return (await this.fromStore(id))?.record
     })
   }
@@ -206,19 +205,19 @@ export class ClusterExperiments implements ExperimentRegistry, ExperimentPeers {
     try {
       return await request()
     } catch (error) {
-      if (error instanceof HttpError) throw error
-      throw new HttpError(503, 'STORAGE', `the experiments store (Redis) cannot be reached: ${message(error)}; try again`)
+      if (error instanceof DomainError) throw error
+      throw new DomainError('STORAGE', `the experiments store (Redis) cannot be reached: ${message(error)}; try again`)
     }
   }
 
   private async cancelSomewhere(id: string, token: string | undefined): Promise<ExperimentRecord> {
     const answer = await this.askOwner(id, 'cancel', token)
-    if (answer && 'refused' in answer) throw new HttpError(answer.refused.status, answer.refused.code, answer.refused.message)
     if (answer?.record) return answer.record
     // Nobody runs it: the same rules as a local record (its token, then: a finished one is a conflict).
-    const stored = (await this.fromStore(id)) ?? notFound(`no experiment ${id}`)
+    const stored = await this.fromStore(id)
+    if (!stored) throw new DomainError('NOT_FOUND', `no experiment ${id}`)
     checkCancelToken(token, stored.head.cancelTokenHash)
-    if (stored.record.status !== 'cancelled') conflict(`experiment ${id} is already ${stored.record.status}`)
+    if (stored.record.status !== 'cancelled') throw new DomainError('CONFLICT', `experiment ${id} is already ${stored.record.status}`)
     return stored.record
   }
 
@@ -251,8 +250,8 @@ export class ClusterExperiments implements ExperimentRegistry, ExperimentPeers {
       return (await this.options.call(owner, { kind: 'experiment', op, id, ...(token === undefined ? {} : { token }) })) as ExperimentAnswer
     } catch (error) {
       if (error instanceof UnreachableError) return null
-      if (error instanceof SessionError && error.code === 'BUSY') {
-        throw new HttpError(503, 'UNAVAILABLE', `the server running experiment ${id} (${owner}) did not answer in time; try again`)
+      if (error instanceof RpcTimeoutError) {
+        throw new DomainError('UNAVAILABLE', `the server running experiment ${id} (${owner}) did not answer in time; try again`)
       }
       throw error
     }

@@ -9,11 +9,15 @@ export interface LeaseOptions {
   keyPrefix: string
   instanceId: string
   ttlMs: number
+  log: { warn(message: string): void }
+}
+
+/** What renewals report to, and ask: given to `start`, once the sessions they concern exist. */
+export interface LeaseKeeper {
   /** A lease this process held is gone (another process took it, or renewals failed past the TTL). */
   onLost: (id: string) => void
   /** Leases held for ids that no longer need one (a deleted session): released at the next renewal. */
   stillNeeded: (id: string) => boolean
-  log: { warn(message: string): void }
 }
 
 /**
@@ -26,6 +30,7 @@ export class Leases {
   /** Held lease ids → when their last renewal was confirmed. */
   private readonly held = new Map<string, number>()
   private timer: NodeJS.Timeout | null = null
+  private keeper: LeaseKeeper | null = null
 
   constructor(
     private readonly redis: Redis,
@@ -75,7 +80,9 @@ export class Leases {
     await pipeline.exec()
   }
 
-  start(): void {
+  /** Renews every held lease each third of the TTL, reporting to `keeper`. */
+  start(keeper: LeaseKeeper): void {
+    this.keeper = keeper
     this.timer ??= setInterval(() => void this.renewAll(), Math.max(10, Math.floor(this.options.ttlMs / 3)))
   }
 
@@ -88,7 +95,7 @@ export class Leases {
   private async renewAll(): Promise<void> {
     const { instanceId, ttlMs } = this.options
     const ids = [...this.held.keys()]
-    const stale = ids.filter((id) => !this.options.stillNeeded(id))
+    const stale = ids.filter((id) => this.keeper?.stillNeeded(id) === false)
     for (const id of stale) await this.release(id).catch(() => undefined)
     const live = ids.filter((id) => this.held.has(id))
     if (live.length === 0) return
@@ -117,6 +124,6 @@ export class Leases {
   private lose(id: string): void {
     this.held.delete(id)
     this.options.log.warn(`lost the lease of session ${id}: another process owns it now`)
-    this.options.onLost(id)
+    this.keeper?.onLost(id)
   }
 }

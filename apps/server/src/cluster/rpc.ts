@@ -1,10 +1,22 @@
 import { randomUUID } from 'node:crypto'
 import type { Redis } from 'ioredis'
-import { SessionError, type SessionErrorCode } from '../sessions/errors'
+import { DomainError, isDomainErrorCode } from '../errors/domainError'
 
 /** The target instance has no subscriber: it is gone (crashed or shut down). */
 export class UnreachableError extends Error {
   override name = 'UnreachableError'
+}
+
+/**
+ * The target did not answer in time. A session's clients get it as BUSY (409: try again); the
+ * experiment routes answer it as 503 UNAVAILABLE (see cluster/experiments.ts).
+ */
+export class RpcTimeoutError extends DomainError {
+  override name = 'RpcTimeoutError'
+
+  constructor(message: string) {
+    super('BUSY', message)
+  }
 }
 
 type Message =
@@ -23,11 +35,15 @@ export interface RpcOptions {
   keyPrefix: string
   instanceId: string
   timeoutMs: number
-  /** Answers a request (its value or thrown SessionError goes back to the caller). */
+  log: { error(message: string): void }
+}
+
+/** What an instance does with what it receives: given to `start`, once the services exist. */
+export interface RpcHandlers {
+  /** Answers a request (its value, or the DomainError it throws, goes back to the caller). */
   handle: (body: unknown, from: string) => Promise<unknown>
   /** A message every instance receives (this one included). */
   onBroadcast: (body: unknown, from: string) => void
-  log: { error(message: string): void }
 }
 
 /**
@@ -39,6 +55,7 @@ export interface RpcOptions {
 export class RedisRpc {
   private readonly pending = new Map<string, Pending>()
   private closed = false
+  private handlers: RpcHandlers | null = null
 
   constructor(
     private readonly redis: Redis,
@@ -54,7 +71,9 @@ export class RedisRpc {
     return `${this.options.keyPrefix}:cluster`
   }
 
-  async start(): Promise<void> {
+  /** Subscribes; from now on requests to this instance are answered by `handlers`. */
+  async start(handlers: RpcHandlers): Promise<void> {
+    this.handlers = handlers
     this.subscriber.on('message', (_channel: string, raw: string) => this.receive(raw))
     await this.subscriber.subscribe(this.channel(this.options.instanceId), this.broadcastChannel)
   }
@@ -66,7 +85,7 @@ export class RedisRpc {
     const answer = new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id)
-        reject(new SessionError('BUSY', `the server that owns this session (${target}) did not answer within ${this.options.timeoutMs} ms; try again`))
+        reject(new RpcTimeoutError(`the server that owns this session (${target}) did not answer within ${this.options.timeoutMs} ms; try again`))
       }, this.options.timeoutMs)
       this.pending.set(id, { resolve, reject, timer })
     })
@@ -112,7 +131,7 @@ export class RedisRpc {
         this.settle(message.id, (p) => (message.ok ? p.resolve(message.value) : p.reject(decodeError(message.error))))
         break
       case 'cast':
-        this.options.onBroadcast(message.body, message.from)
+        this.handlers?.onBroadcast(message.body, message.from)
         break
       case 'req':
         void this.answer(message)
@@ -123,9 +142,10 @@ export class RedisRpc {
   private async answer(request: Extract<Message, { t: 'req' }>): Promise<void> {
     let reply: Message
     try {
-      reply = { t: 'res', id: request.id, ok: true, value: await this.options.handle(request.body, request.from) }
+      if (!this.handlers) throw new DomainError('BUSY', 'this server is starting; try again')
+      reply = { t: 'res', id: request.id, ok: true, value: await this.handlers.handle(request.body, request.from) }
     } catch (error) {
-      if (!(error instanceof SessionError)) {
+      if (!(error instanceof DomainError)) {
         this.options.log.error(`forwarded request failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
       }
       reply = { t: 'res', id: request.id, ok: false, error: encodeError(error) }
@@ -134,12 +154,13 @@ export class RedisRpc {
   }
 }
 
+/** A refusal crosses instances as its code and message; anything else as an internal error. */
 function encodeError(error: unknown): { name: string; code?: string; message: string } {
-  if (error instanceof SessionError) return { name: 'SessionError', code: error.code, message: error.message }
+  if (error instanceof DomainError) return { name: 'DomainError', code: error.code, message: error.message }
   return { name: 'Error', message: 'internal server error' }
 }
 
 function decodeError(error: { name: string; code?: string; message: string }): Error {
-  if (error.name === 'SessionError' && error.code !== undefined) return new SessionError(error.code as SessionErrorCode, error.message)
+  if (error.name === 'DomainError' && error.code !== undefined && isDomainErrorCode(error.code)) return new DomainError(error.code, error.message)
   return new Error(error.message)
 }

@@ -1,5 +1,5 @@
 import { EXPERIMENT_DOCUMENT_VERSION, type ExperimentHead, type ExperimentRecord } from '@pbft/protocol'
-import { HttpError } from '../http/validation'
+import { DomainError } from '../errors/domainError'
 import { StoreError, type SessionStore } from '../store/sessionStore'
 import { AnswerCache } from './answerCache'
 import { decodeDocument, documentText, encodeRecord, ExperimentTextError, isLegacyHead, parseHead, recordOfHead } from './recordText'
@@ -150,7 +150,7 @@ export class ExperimentArchive {
     try {
       text = await this.options.store.loadExperiment(id)
     } catch (error) {
-      throw new HttpError(503, 'STORAGE', `the server could not read experiment ${id} (${reason(error)}); try again`)
+      throw new DomainError('STORAGE', `the server could not read experiment ${id} (${reason(error)}); try again`)
     }
     try {
       if (text === null) throw new ExperimentTextError('its document is gone')

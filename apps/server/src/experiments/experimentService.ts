@@ -1,6 +1,7 @@
 import { defaultWorkerCount, runSweep } from '@pbft/engine/node'
 import type { ExperimentConfig, ExperimentPoint, ExperimentRecord, ExperimentSummary } from '@pbft/protocol'
-import { conflict, HttpError, notFound } from '../http/validation'
+import { DomainError } from '../errors/domainError'
+import type { ExperimentRegistry } from './peers'
 import { hashToken, newToken } from '../sessions/tokens'
 import { ExperimentArchive, type ArchiveOptions } from './archive'
 import { recordOfHead } from './recordText'
@@ -38,21 +39,6 @@ export interface ExperimentServiceOptions extends Pick<ArchiveOptions, 'store' |
   log?: { warn(message: string): void }
 }
 
-/**
- * Cluster mode: where other instances learn which instance runs an experiment (see
- * cluster/experiments.ts). Without one (a single process) every experiment is local.
- */
-export interface ExperimentRegistry {
-  /** Of these stored `running` experiments, those another live instance is running now: left alone on start-up. */
-  runningElsewhere(ids: string[]): Promise<Set<string>>
-  /** A run started here; resolves once other instances can find it (the POST waits for that). */
-  started(record: ExperimentRecord): Promise<void>
-  /** A run ended here and its final document was handed to the store: the store answers for it from now on. */
-  settled(record: ExperimentRecord): void
-  /** A run could not be started (its record could not be stored or announced): forget it, as far as possible. */
-  withdrawn(id: string): void
-}
-
 /** What `start` answers: the record, and the token that cancels it (shown once, kept as a hash). */
 export interface StartedExperiment {
   record: ExperimentRecord
@@ -82,7 +68,8 @@ type Outcome = { status: 'done'; results: ExperimentPoint[] } | { status: 'cance
  * `running` on start-up belonged to a server that died and is stored as failed.
  */
 export class ExperimentService {
-  events: ExperimentEvents
+  /** Where progress and final records go (the socket server's rooms), given when the service opens. */
+  private readonly events: ExperimentEvents
   /** Stored documents skipped on load, for people. */
   readonly warnings: string[] = []
   readonly engineVersion = readEngineVersion()
@@ -111,7 +98,8 @@ export class ExperimentService {
         continue
       }
       const failed: ExperimentRecord = { ...recordOfHead(head), status: 'failed', error: RESTARTED, finishedAt: new Date().toISOString() }
-      service.persist(failed, head.cancelTokenHash)
+      // Never rejects (a failing disk is logged); awaited below through `saves`.
+      void service.persist(failed, head.cancelTokenHash)
     }
     // Serve only once those verdicts are on disk, not while they are in flight.
     await Promise.all(service.saves)
@@ -125,16 +113,16 @@ export class ExperimentService {
    * that fails refuses it with 503 STORAGE, nothing left behind.
    */
   async start(config: ExperimentConfig, client: string): Promise<StartedExperiment> {
-    if (this.closing) throw new HttpError(503, 'UNAVAILABLE', 'the server is shutting down')
+    if (this.closing) throw new DomainError('UNAVAILABLE', 'the server is shutting down')
     const maxRunning = this.options.maxRunning ?? 2
     if (this.running.size >= maxRunning) {
-      throw new HttpError(429, 'BUSY', `${this.running.size} experiments are running, the most at once; try again when one finishes or cancel one`)
+      throw new DomainError('EXPERIMENTS_FULL', `${this.running.size} experiments are running, the most at once; try again when one finishes or cancel one`)
     }
     const perClient = this.options.runningPerClient === undefined ? 1 : this.options.runningPerClient
     const mine = [...this.running.values()].filter((entry) => entry.client === client)
     if (perClient !== null && mine.length >= perClient) {
       const ids = mine.map((entry) => entry.record.id).join(', ')
-      throw new HttpError(429, 'EXPERIMENT_LIMIT', `this address already runs experiment ${ids}, the most at once; wait for it to finish or cancel it`)
+      throw new DomainError('EXPERIMENT_LIMIT', `this address already runs experiment ${ids}, the most at once; wait for it to finish or cancel it`)
     }
     const cancelToken = newToken()
     const entry: RunningExperiment = {
@@ -166,10 +154,10 @@ export class ExperimentService {
       this.archive.drop(record.id)
       this.options.store.deleteExperiment(record.id).catch(() => undefined)
       this.safely(() => this.options.registry?.withdrawn(record.id))
-      throw new HttpError(503, 'STORAGE', `the server could not store the experiment (${describe(error)}); nothing was started`)
+      throw new DomainError('STORAGE', `the server could not store the experiment (${describe(error)}); nothing was started`)
     }
     // Closed while the record was being stored: close() has stored it as failed.
-    if (record.status !== 'running') throw new HttpError(503, 'UNAVAILABLE', 'the server is shutting down')
+    if (record.status !== 'running') throw new DomainError('UNAVAILABLE', 'the server is shutting down')
     this.archive.trim()
     entry.run = this.run(entry)
     return { record, cancelToken }
@@ -222,14 +210,14 @@ export class ExperimentService {
   cancel(id: string, token: string | undefined): ExperimentRecord {
     const entry = this.running.get(id)
     const head = this.archive.head(id)
-    if (!entry && !head) notFound(`no experiment ${id}`)
+    if (!entry && !head) throw new DomainError('NOT_FOUND', `no experiment ${id}`)
     checkCancelToken(token, entry?.cancelTokenHash ?? head?.cancelTokenHash)
     if (entry) {
       this.settle(entry, { status: 'cancelled', error: 'cancelled by request' })
       entry.controller.abort(new Error('cancelled by request'))
       return entry.record
     }
-    if (head?.status !== 'cancelled') conflict(`experiment ${id} is already ${head?.status ?? 'gone'}`)
+    if (head?.status !== 'cancelled') throw new DomainError('CONFLICT', `experiment ${id} is already ${head?.status ?? 'gone'}`)
     return recordOfHead(head)
   }
 

@@ -1,4 +1,4 @@
-import { HttpError } from '../http/validation'
+import { DomainError } from '../errors/domainError'
 
 /**
  * What one client address may ask of the experiment routes. Whatever an anonymous client can
@@ -50,8 +50,7 @@ export class CreationWindow {
     this.created.set(client, times)
     if (times.length >= max) {
       const retry = Math.max(1, Math.ceil(((times[0] ?? now) + windowMs - now) / 1000))
-      throw new HttpError(
-        429,
+      throw new DomainError(
         'EXPERIMENT_LIMIT',
         `too many experiments created from this address: at most ${max} per ${Math.round(windowMs / 60_000)} min; retry in ${retry} s`,
       )
@@ -75,7 +74,7 @@ export class ConcurrentReads {
     if (this.limit === null) return () => undefined
     const count = this.inFlight.get(client) ?? 0
     if (count >= this.limit) {
-      throw new HttpError(429, 'TOO_MANY_READS', `this address already has ${count} costly reads in flight, the most at once; retry when one has been answered`)
+      throw new DomainError('TOO_MANY_READS', `this address already has ${count} costly reads in flight, the most at once; retry when one has been answered`)
     }
     this.inFlight.set(client, count + 1)
     let released = false

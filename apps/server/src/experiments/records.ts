@@ -2,13 +2,13 @@
 import { randomBytes } from 'node:crypto'
 import { successProbability, type SweepPoint } from '@pbft/engine'
 import type { ExperimentPoint, ExperimentRecord, ExperimentSummary } from '@pbft/protocol'
-import { forbidden, unauthorized } from '../http/validation'
+import { DomainError } from '../errors/domainError'
 import { tokenMatches } from '../sessions/tokens'
 
 /** 401 without a token, 403 with another one (records stored before cancel tokens existed have none: 403). */
 export function checkCancelToken(token: string | undefined, hash: string | undefined): void {
-  if (token === undefined || token === '') unauthorized("cancelling needs the experiment's cancel token (Authorization: Bearer <cancelToken>)")
-  if (!tokenMatches(token, hash ?? null)) forbidden('wrong cancel token for this experiment')
+  if (token === undefined || token === '') throw new DomainError('UNAUTHORIZED', "cancelling needs the experiment's cancel token (Authorization: Bearer <cancelToken>)")
+  if (!tokenMatches(token, hash ?? null)) throw new DomainError('FORBIDDEN', 'wrong cancel token for this experiment')
 }
 
 /** 12 URL-safe characters (72 random bits): unguessable enough for a classroom, short enough to read. */

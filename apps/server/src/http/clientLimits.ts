@@ -1,4 +1,5 @@
-import { SessionError } from '../sessions/errors'
+import fp from 'fastify-plugin'
+import { DomainError } from '../errors/domainError'
 
 /**
  * Per-client limits on REST calls that allocate server state. Sessions live in memory (and in
@@ -14,19 +15,6 @@ export interface SessionsPerClientLimit {
 }
 
 export const DEFAULT_SESSIONS_PER_CLIENT: SessionsPerClientLimit = { maxSessions: 20, windowMs: 10 * 60_000 }
-
-/** A 4xx the HTTP error handler answers as `{ error: { code, message } }` with this status. */
-export class ClientLimitError extends Error {
-  override name = 'ClientLimitError'
-  readonly statusCode = 429
-
-  constructor(
-    readonly code: 'TOO_MANY_SESSIONS',
-    message: string,
-  ) {
-    super(message)
-  }
-}
 
 /** Above this many tracked addresses, expired ones are swept on the next call. */
 const SWEEP_ABOVE = 1000
@@ -54,7 +42,7 @@ export class SessionCreationLimiter {
     if (times.length >= maxSessions) {
       this.created.set(client, times)
       const retry = Math.max(1, Math.ceil(((times[0] ?? now) + windowMs - now) / 1000))
-      throw new ClientLimitError(
+      throw new DomainError(
         'TOO_MANY_SESSIONS',
         `too many sessions created from this address: at most ${maxSessions} per ${formatWindow(windowMs)}; delete unused ones or retry in ${retry} s`,
       )
@@ -110,7 +98,7 @@ export class LookupLimiter {
     const bucket = this.refill(client)
     if (bucket !== undefined && bucket.tokens < 1) {
       const wait = Math.max(1, Math.ceil((1 - bucket.tokens) / this.limit.perSecond))
-      throw new SessionError('TOO_MANY_LOOKUPS', `too many unknown session codes from this address: retry in ${wait} s`)
+      throw new DomainError('TOO_MANY_LOOKUPS', `too many unknown session codes from this address: retry in ${wait} s`)
     }
   }
 
@@ -140,3 +128,31 @@ export class LookupLimiter {
     }
   }
 }
+
+export interface ClientLimitOptions {
+  /** Sessions one client address may create per window (default 20 per 10 min); null: no limit. */
+  sessionsPerClient?: SessionsPerClientLimit | null
+  /** Unknown session codes one client address may look up (default a burst of 30, then 1/s); null: no limit. */
+  lookupsPerClient?: LookupsPerClientLimit | null
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Per-client-address limits of the session routes and socket handshakes. */
+    clientLimits: { sessionCreations: SessionCreationLimiter; lookups: LookupLimiter }
+  }
+}
+
+/**
+ * The per-client limits, in front of the session service (which knows nothing of client
+ * addresses): REST routes and socket handshakes share the lookups' buckets.
+ */
+export const clientLimits = fp<ClientLimitOptions>(
+  async (app, options) => {
+    app.decorate('clientLimits', {
+      sessionCreations: new SessionCreationLimiter(options.sessionsPerClient === undefined ? DEFAULT_SESSIONS_PER_CLIENT : options.sessionsPerClient),
+      lookups: new LookupLimiter(options.lookupsPerClient === undefined ? DEFAULT_LOOKUPS_PER_CLIENT : options.lookupsPerClient),
+    })
+  },
+  { fastify: '5.x', name: 'pbft-client-limits' },
+)

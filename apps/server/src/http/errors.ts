@@ -1,4 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { DomainError } from '../errors/domainError'
+import { httpStatus, INTERNAL, refusal } from '../errors/refusals'
 
 /** The one error shape every route answers with: `{ "error": { "code", "message" } }`. */
 export interface ErrorBody {
@@ -25,28 +28,32 @@ function validationMessage(error: FastifyError): string {
 }
 
 /**
- * Fastify's own errors (bad JSON, body too large, …) carry a statusCode; keep it for 4xx so
- * clients learn what they did wrong, and never leak internals for anything else. Every
- * schema validation failure has the code VALIDATION, whichever validator found it.
+ * Domain refusals are answered through the table of errors/refusals.ts (a 503 among them is a
+ * deliberate, explained refusal, logged as a warning). Fastify's own errors (bad JSON, body too
+ * large, …) carry a statusCode: kept for 4xx so clients learn what they did wrong. Every schema
+ * validation failure has the code VALIDATION, whichever validator found it. Anything else is
+ * an internal error and its details are never sent.
  */
 export function installErrorHandlers(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
+  app.setErrorHandler((error: FastifyError | DomainError, request, reply) => {
+    if (error instanceof DomainError) {
+      const status = httpStatus(error)
+      if (status >= 500) request.log.warn(error.message)
+      const { code, message } = refusal(error)
+      void reply.status(status).send(errorBody(code, message))
+      return
+    }
     if (error.validation) {
       void reply.status(400).send(errorBody('VALIDATION', validationMessage(error)))
       return
     }
-    // 503 with a code is a deliberate, explained refusal (STORAGE: the disk is full; UNAVAILABLE:
-    // shutting down), not an internal error: the client gets its code and message.
-    if (error.statusCode === 503 && error.code) {
-      request.log.warn(error.message)
-      void reply.status(503).send(errorBody(error.code, error.message))
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500
+    if (status === 500) {
+      request.log.error(error)
+      void reply.status(500).send(errorBody(INTERNAL.code, INTERNAL.message))
       return
     }
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500
-    if (status === 500) request.log.error(error)
-    const code = status === 500 ? 'INTERNAL' : (error.code ?? 'BAD_REQUEST')
-    const message = status === 500 ? 'internal server error' : error.message
-    void reply.status(status).send(errorBody(code, message))
+    void reply.status(status).send(errorBody(error.code ?? 'BAD_REQUEST', error.message))
   })
 }
 
@@ -60,3 +67,6 @@ export function frameworkErrors(error: FastifyError, _request: FastifyRequest, r
   const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400
   void reply.status(status).send(errorBody(error.code ?? 'BAD_REQUEST', error.message))
 }
+
+/** The error handler of the whole app (not encapsulated: every route's errors come here). */
+export const errorHandling = fp(async (app) => installErrorHandlers(app), { fastify: '5.x', name: 'pbft-errors' })

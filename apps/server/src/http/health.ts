@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
 import type { HealthResponse } from '@pbft/protocol'
 
 const startedAt = Date.now()
@@ -18,3 +19,9 @@ export function registerHealthRoute(app: FastifyInstance, version: string, probl
     }
   })
 }
+
+/** `/api/health`, reporting the session service's problems (a quarantined snapshot, …). */
+export const healthRoute = fp<{ version: string }>(
+  async (app, options) => registerHealthRoute(app, options.version, () => app.sessions.problems()),
+  { fastify: '5.x', name: 'pbft-health-route', dependencies: ['pbft-sessions'], decorators: { fastify: ['sessions'] } },
+)

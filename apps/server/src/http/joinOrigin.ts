@@ -1,5 +1,5 @@
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os'
-import { HttpError } from './validation'
+import { DomainError } from '../errors/domainError'
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i
 /** `name`, `1.2.3.4` or `[v6]`, then an optional port: what a Host header may be (RFC 9110 §7.2, minus user info). */
@@ -29,7 +29,7 @@ export function parseHostHeader(host: string | undefined): { hostname: string; p
   const match = HOST_HEADER.exec(host ?? '')
   const port = match?.[2] === undefined ? null : Number(match[2])
   if (!match?.[1] || (port !== null && (port < 1 || port > 65535))) {
-    throw new HttpError(400, 'VALIDATION', `headers.host: ${JSON.stringify((host ?? '').slice(0, 100))} is not a host name or address with an optional port 1..65535`)
+    throw new DomainError('VALIDATION', `headers.host: ${JSON.stringify((host ?? '').slice(0, 100))} is not a host name or address with an optional port 1..65535`)
   }
   return { hostname: match[1], port }
 }

@@ -1,7 +1,9 @@
 import fastifySwagger from '@fastify/swagger'
 import fastifySwaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
+import { sendJsonText } from './jsonText'
 
 /** Where the interactive API documentation lives; `${DOCS_PREFIX}/json` is the OpenAPI document. */
 export const DOCS_PREFIX = '/docs'
@@ -22,7 +24,7 @@ const transform: typeof jsonSchemaTransform = (document) =>
 /**
  * OpenAPI 3 document at /docs/json and Swagger UI at /docs, its assets served from the
  * package (the classroom network is often offline). Must be awaited BEFORE any route is
- * registered: @fastify/swagger only sees routes added after it.
+ * registered: @fastify/swagger only sees routes added after it (route plugins depend on `openApi`).
  */
 export async function registerOpenApi(app: FastifyInstance, options: { version: string }): Promise<void> {
   useZodCompilers(app)
@@ -41,5 +43,22 @@ export async function registerOpenApi(app: FastifyInstance, options: { version: 
     },
     transform,
   })
-  await app.register(fastifySwaggerUi, { routePrefix: DOCS_PREFIX })
+  // The document never changes once the app is ready, but @fastify/swagger-ui answers it as an
+  // object that Fastify encodes on every call (66 KB, a few ms each): an anonymous client could
+  // keep the event loop busy with it. It is encoded once, on first use, and sent as text.
+  let encoded: string | null = null
+  await app.register(fastifySwaggerUi, {
+    routePrefix: DOCS_PREFIX,
+    uiHooks: {
+      // A hook that sends its reply ends the request there (`done` is then not called).
+      onRequest: (request, reply, done) => {
+        if (request.routeOptions.url !== `${DOCS_PREFIX}/json`) return done()
+        encoded ??= JSON.stringify(app.swagger())
+        sendJsonText(reply, encoded)
+      },
+    },
+  })
 }
+
+/** `registerOpenApi` as a plugin: every route plugin names it among its dependencies. */
+export const openApi = fp<{ version: string }>(async (app, options) => registerOpenApi(app, options), { fastify: '5.x', name: 'pbft-openapi' })

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
 import type { IncomingMessage } from 'node:http'
 import { errorBody } from './errors'
 import { lanAddress, ownAddresses } from './joinOrigin'
@@ -76,3 +77,20 @@ export function installOriginGuards(app: FastifyInstance, policy: OriginPolicy):
     }
   })
 }
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Which browser origins may change state, or open a socket (see OriginPolicy). */
+    originPolicy: OriginPolicy
+  }
+}
+
+/** The origin guards, before any route: pages of other sites may not change anything. */
+export const originGuards = fp<OriginPolicyOptions>(
+  async (app, options) => {
+    const policy = new OriginPolicy(options)
+    app.decorate('originPolicy', policy)
+    installOriginGuards(app, policy)
+  },
+  { fastify: '5.x', name: 'pbft-origin-guards' },
+)

@@ -1,5 +1,6 @@
 import fastifyHelmet from '@fastify/helmet'
 import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
 
 /**
  * The Content-Security-Policy of every answer. The built app is same-origin module scripts
@@ -46,3 +47,5 @@ export async function registerSecurityHeaders(app: FastifyInstance): Promise<voi
     xFrameOptions: { action: 'deny' },
   })
 }
+
+export const securityHeaders = fp(async (app) => registerSecurityHeaders(app), { fastify: '5.x', name: 'pbft-security-headers' })

@@ -1,5 +1,3 @@
-import { DEFAULT_SESSIONS_PER_CLIENT, SessionCreationLimiter } from './clientLimits'
-import { joinOrigin, lanAddress } from './joinOrigin'
 import {
   ApiErrorResponse,
   AssignNodeBody,
@@ -20,12 +18,13 @@ import {
   StartRoundPayload,
 } from '@pbft/protocol'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { FORWARDED_HEADER } from '../cluster/cluster'
 import { UnknownSessionError } from '../sessions/errors'
-import type { SessionService } from '../sessions/sessionService'
 import { connectedNodes, sessionInfo, sessionStatus } from '../sessions/views'
+import { bearerToken, FORWARDED_HEADER } from './headers'
+import { joinOrigin, lanAddress } from './joinOrigin'
 import { useZodCompilers } from './openapi'
 
 export interface SessionRoutesOptions {
@@ -39,24 +38,19 @@ const TAGS = ['sessions']
 const HOST_ONLY = 'Host only: `Authorization: Bearer <hostToken>` (401 without it, 403 with a wrong one).'
 const errors = { 400: ApiErrorResponse, 401: ApiErrorResponse, 403: ApiErrorResponse, 404: ApiErrorResponse, 409: ApiErrorResponse, 429: ApiErrorResponse }
 
-/** The host token from `Authorization: Bearer <token>`, or undefined. */
-export function bearerToken(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization
-  const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null
-  return match?.[1]
-}
-
 /**
  * `/api/sessions…`: the original system's routes with its field names, plus `POST …/rounds` for
  * scripts. Each handler parses (by schema), checks the host token where needed, and makes one
- * call on the session service.
+ * call on the session service. Registered after the cluster's forwarding hook (a dependency),
+ * so that requests for a session held by another instance reach it.
  */
-export async function registerSessionRoutes(app: FastifyInstance, service: SessionService, options: SessionRoutesOptions = {}): Promise<void> {
+async function registerSessionRoutes(app: FastifyInstance, options: SessionRoutesOptions): Promise<void> {
+  const service = app.sessions
+  const { sessionCreations: creations, lookups } = app.clientLimits
   await app.register(async (scope) => {
     useZodCompilers(scope)
     const api = scope.withTypeProvider<ZodTypeProvider>()
     const params = SessionParams
-    const creations = new SessionCreationLimiter(service.sessionsPerClient === undefined ? DEFAULT_SESSIONS_PER_CLIENT : service.sessionsPerClient)
 
     // Codes are guessable: a client that keeps naming sessions that do not exist is refused
     // (429 TOO_MANY_LOOKUPS) for a while. Requests another instance forwarded were checked there.
@@ -64,13 +58,13 @@ export async function registerSessionRoutes(app: FastifyInstance, service: Sessi
       (request.params as { id?: unknown } | undefined)?.id !== undefined && request.headers[FORWARDED_HEADER] === undefined
     scope.addHook('onRequest', async (request) => {
       if (!lookup(request)) return
-      service.lookups.check(request.ip)
+      lookups.check(request.ip)
       // A stored session is read from the store the first time it is used (see SessionCatalog).
       const id = (request.params as { id?: unknown }).id
       if (typeof id === 'string' && /^[A-Za-z0-9]{1,32}$/.test(id)) await service.ensure(id)
     })
     scope.addHook('onError', async (request, _reply, error) => {
-      if (error instanceof UnknownSessionError && lookup(request)) service.lookups.miss(request.ip)
+      if (error instanceof UnknownSessionError && lookup(request)) lookups.miss(request.ip)
     })
 
     api.post(
@@ -267,3 +261,10 @@ export async function registerSessionRoutes(app: FastifyInstance, service: Sessi
     )
   })
 }
+
+export const sessionRoutes = fp<SessionRoutesOptions>(registerSessionRoutes, {
+  fastify: '5.x',
+  name: 'pbft-session-routes',
+  dependencies: ['pbft-openapi', 'pbft-sessions', 'pbft-client-limits', 'pbft-cluster'],
+  decorators: { fastify: ['sessions', 'clientLimits'] },
+})

@@ -1,22 +1,8 @@
 import type { z } from 'zod'
+import { DomainError } from '../errors/domainError'
 
 /** Where a bad value came from, so the message names it like `query.p` or `body.rounds`. */
 export type RequestPart = 'body' | 'query' | 'params'
-
-/**
- * A client mistake with its HTTP status and stable machine code. The app's error handler
- * (errors.ts) turns any 4xx error carrying `statusCode` and `code` into `{ error: { code, message } }`.
- */
-export class HttpError extends Error {
-  override name = 'HttpError'
-  constructor(
-    readonly statusCode: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message)
-  }
-}
 
 /** One line for the first problem of a failed parse: `query.p: 1.5 is not a probability in [0, 1]`. */
 export function describeIssue(error: z.ZodError, where: RequestPart): string {
@@ -26,29 +12,14 @@ export function describeIssue(error: z.ZodError, where: RequestPart): string {
   return `${path}: ${issue.message}`
 }
 
-/** Parses request input with a zod schema, or throws a 400 VALIDATION naming the field. */
+/** Parses request input with a zod schema, or refuses it as 400 VALIDATION naming the field. */
 export function parseOr400<T>(schema: z.ZodType<T>, input: unknown, where: RequestPart): T {
   const parsed = schema.safeParse(input)
   if (parsed.success) return parsed.data
-  throw new HttpError(400, 'VALIDATION', describeIssue(parsed.error, where))
+  throw new DomainError('VALIDATION', describeIssue(parsed.error, where))
 }
 
+/** Refuses a request the schemas let through but a rule of the route does not (400 VALIDATION). */
 export function badRequest(message: string): never {
-  throw new HttpError(400, 'VALIDATION', message)
-}
-
-export function notFound(message: string): never {
-  throw new HttpError(404, 'NOT_FOUND', message)
-}
-
-export function conflict(message: string): never {
-  throw new HttpError(409, 'CONFLICT', message)
-}
-
-export function forbidden(message: string): never {
-  throw new HttpError(403, 'FORBIDDEN', message)
-}
-
-export function unauthorized(message: string): never {
-  throw new HttpError(401, 'UNAUTHORIZED', message)
+  throw new DomainError('VALIDATION', message)
 }

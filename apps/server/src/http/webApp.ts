@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { join, sep } from 'node:path'
 import fastifyStatic from '@fastify/static'
 import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
 import { errorBody } from './errors'
 
 /** Built files whose name carries their content hash: they never change, so they are cached for good. */
@@ -42,3 +43,6 @@ export async function registerWebApp(app: FastifyInstance, webRoot: string): Pro
     return reply.status(404).send(errorBody('NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`))
   })
 }
+
+/** The web app and the not-found answers, after every route of the API. */
+export const webApp = fp<{ webRoot: string }>(async (app, options) => registerWebApp(app, options.webRoot), { fastify: '5.x', name: 'pbft-web-app' })

@@ -1,102 +1,110 @@
 import {
+  ActPayload,
+  AllowSeatPayload,
+  ClaimPayload,
   EmptyPayload,
   experimentRoom,
   ExperimentWatchPayload,
+  KickPayload,
+  LockPayload,
+  SetBotTakeoverPayload,
+  SetDeliveryRatePayload,
+  SetFaultPayload,
+  SkipPayload,
   SocketAuth,
+  StartRoundPayload,
   type Ack,
   type ClientToServerEvents,
-  type ServerToClientEvents,
   type SocketError,
 } from '@pbft/protocol'
-import type { Server, Socket } from 'socket.io'
-import { SessionError } from '../sessions/errors'
+import fp from 'fastify-plugin'
+import type { z } from 'zod'
+import { DomainError } from '../errors/domainError'
+import { INTERNAL, refusal } from '../errors/refusals'
+import type { LookupLimiter } from '../http/clientLimits'
+import type { SessionAction, SessionRole } from '../sessions/sessionCommands'
 import type { SessionService } from '../sessions/sessionService'
-import {
-  KNOWN_EVENTS,
-  parse,
-  runGatewayCommand,
-  SESSION_EVENTS,
-  type EventName,
-  type EventResult,
-  type GatewayCommand,
-  type SessionSnapshot,
-  type SocketRole,
-} from './gatewayCommands'
+import type { CommandRunner } from '../sessions/sessionCommands'
+import { Admissions } from './admissions'
 import { TokenBucket } from './rateLimit'
-import { hostRoom, infoRoom, seatRoom, sessionRoom } from './rooms'
-import { SlicedQueue } from './slicedQueue'
-
-// Re-exported: the cluster and tests name them from here.
-export { runGatewayCommand, type GatewayCommand, type SessionSnapshot, type SocketRole }
-
-export interface SocketData {
-  role: SocketRole
-  bucket: TokenBucket
-  /** Whether the socket has entered its session (rooms joined, seat marked online). */
-  entered: boolean
-}
-
-export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
-type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
+import type { SlicedQueue } from './slicedQueue'
+import type { IoServer, IoSocket } from './socketServer'
 
 export interface GatewayOptions {
   /** Events per second per socket (default 20) and the burst allowed (default 40). */
   ratePerSecond?: number
   burst?: number
   log?: { error(message: string): void }
-  /**
-   * Cluster mode: runs a command for a session this process does not hold on the session's
-   * owner (see cluster/cluster.ts). Without it every command runs here, synchronously where
-   * the service call is.
-   */
-  remote?: GatewayRemote
-  /**
-   * Paces what a burst of connections asks for (see SlicedQueue); the socket server shares
-   * its queue with the WebSocket handshakes (default: a queue of ≤ 3 ms turns, see socketServer.ts).
-   */
-  admissions?: SlicedQueue
 }
 
-/** Sends a gateway command to the process that owns the session; resolves with its result. */
-export interface GatewayRemote {
-  run(sessionId: string, command: GatewayCommand): Promise<unknown>
+type EventName = keyof ClientToServerEvents
+
+/** Every event a client may send; anything else is answered UNKNOWN_EVENT. */
+const KNOWN_EVENTS = new Set<string>([
+  'host:start-round',
+  'host:next-phase',
+  'host:reset-round',
+  'host:set-delivery-rate',
+  'host:set-fault',
+  'host:lock',
+  'host:kick',
+  'host:allow-seat',
+  'host:set-bot-takeover',
+  'replica:act',
+  'replica:skip',
+  'seat:claim',
+  'session:sync',
+  'experiment:watch',
+  'experiment:unwatch',
+] satisfies EventName[])
+
+/** Parses an event's payload, or refuses it as VALIDATION naming the field. */
+function parse<S extends z.ZodType>(schema: S, payload: unknown, event: string): z.output<S> {
+  const parsed = schema.safeParse(payload)
+  if (parsed.success) return parsed.data
+  const issue = parsed.error.issues[0]
+  const path = issue && issue.path.length > 0 ? `.${issue.path.map(String).join('.')}` : ''
+  throw new DomainError('VALIDATION', `${event}${path}: ${issue?.message ?? 'invalid payload'}`)
 }
 
-function toSocketError(error: unknown, log: GatewayOptions['log'], event: string): SocketError {
-  if (error instanceof SessionError) return { code: error.code, message: error.message }
+/** A refusal as a socket receives it; anything that is not one is logged and answered INTERNAL. */
+export function toSocketError(error: unknown, log: GatewayOptions['log'], event: string): SocketError {
+  if (error instanceof DomainError) return refusal(error)
   log?.error(`socket event ${event} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
-  return { code: 'INTERNAL', message: 'internal server error' }
+  return INTERNAL
 }
 
-/** Runs `then` on a value now, or once its promise resolves: the single-process path stays synchronous. */
-function settle<T, R>(value: T | Promise<T>, then: (value: T) => R): R | Promise<R> {
-  return value instanceof Promise ? value.then(then) : then(value)
+interface GatewayDeps extends GatewayOptions {
+  io: IoServer
+  sessions: SessionService
+  /** Runs session commands where the session is (this process, or its owner in a cluster). */
+  commands: CommandRunner
+  /** Unknown session codes per client address, shared with the REST routes. */
+  lookups: LookupLimiter
+  admissions: SlicedQueue
 }
 
 /**
- * The Socket.IO side of a session: who a socket is (handshake), which rooms it is in, and one
- * handler per client event that rate-limits, parses, checks the role and calls the service.
- * It holds no session state of its own.
+ * The Socket.IO side of a session, and nothing else: who a socket is (handshake), which rooms
+ * it is in (see Admissions), and one handler per client event that rate-limits, parses the
+ * payload with its schema and hands the session a command (sessions/sessionCommands.ts, where
+ * roles are checked). It holds no session state of its own.
  */
-export function attachGateway(io: IoServer, service: SessionService, options: GatewayOptions & { admissions: SlicedQueue }): void {
-  const rate = options.ratePerSecond ?? 20
-  const burst = options.burst ?? 40
-
-  /** Runs a command here, or on the session's owner when a cluster says this process does not hold it. */
-  function exec<T>(sessionId: string | null, command: GatewayCommand): T | Promise<T> {
-    if (options.remote && sessionId !== null && !service.has(sessionId)) return options.remote.run(sessionId, command) as Promise<T>
-    return runGatewayCommand(service, command) as T | Promise<T>
-  }
+export function attachGateway(deps: GatewayDeps): void {
+  const { io, sessions, commands, lookups, log } = deps
+  const rate = deps.ratePerSecond ?? 20
+  const burst = deps.burst ?? 40
+  const admissions = new Admissions(deps.admissions, commands)
 
   io.use((socket, next) => {
     const refuse = (error: unknown): void => {
-      const data = toSocketError(error, options.log, 'connect')
+      const data = toSocketError(error, log, 'connect')
       next(Object.assign(new Error(data.message), { data }))
     }
     try {
-      // The handshake's role, or a SessionError the client receives as its connect_error's `data`.
+      // The handshake's role, or a refusal the client receives as its connect_error's `data`.
       const { sessionId, hostToken, seatToken } = parse(SocketAuth, socket.handshake.auth ?? {}, 'auth')
-      const accept = (role: SocketRole): void => {
+      const accept = (role: SessionRole): void => {
         socket.data.role = role
         socket.data.bucket = new TokenBucket(rate, burst)
         socket.data.entered = false
@@ -105,24 +113,20 @@ export function attachGateway(io: IoServer, service: SessionService, options: Ga
       if (sessionId === undefined) return accept({ kind: 'guest', sessionId: null })
       // A code that does not exist counts against the client's lookups (see LookupLimiter).
       const client = socket.handshake.address
-      service.lookups.check(client)
+      lookups.check(client)
       const refuseLookup = (error: unknown): void => {
-        if (error instanceof SessionError && error.code === 'NOT_FOUND') service.lookups.miss(client)
+        if (error instanceof DomainError && error.code === 'NOT_FOUND') lookups.miss(client)
         refuse(error)
       }
       // A stored session is read from the store the first time it is used (see SessionCatalog).
-      service
+      sessions
         .ensure(sessionId)
-        .then(() => exec<SocketRole>(sessionId, { kind: 'auth', sessionId, hostToken, seatToken }))
+        .then(() => commands.run(sessionId, { kind: 'auth', sessionId, hostToken, seatToken }))
         .then(accept, refuseLookup)
     } catch (error) {
       refuse(error)
     }
   })
-
-  // Connections enter their sessions a few milliseconds' worth per turn (see SlicedQueue).
-  // A job left at shutdown finds its socket disconnected and does nothing.
-  const { admissions } = options
 
   io.on('connection', (socket) => {
     let cancelAdmission: () => void = () => undefined
@@ -131,64 +135,19 @@ export function attachGateway(io: IoServer, service: SessionService, options: Ga
       const role = socket.data.role
       // A socket that never entered was never counted online: nothing to undo.
       if (role.kind !== 'seat' || !socket.data.entered) return
-      const left = exec(role.sessionId, { kind: 'leave', role, connection: socket.id })
+      const left = commands.run(role.sessionId, { kind: 'leave', role, connection: socket.id })
       // Forwarded: the owner may be gone or the session deleted; nothing to tell anyone.
       if (left instanceof Promise) left.catch(() => undefined)
     })
-    const refuse = (error: unknown): void => {
-      // The session was deleted (or the seat kicked) between the handshake and now.
-      socket.emit('error', { ...toSocketError(error, options.log, 'connect'), event: 'connect' })
-      socket.disconnect(true)
-    }
     registerHandlers(socket)
-    const admission = admit(socket)
+    const admission = admissions.admit(socket)
     cancelAdmission = admission.cancel
-    admission.entered.catch(refuse)
+    admission.entered.catch((error: unknown) => {
+      // The session was deleted (or the seat kicked) between the handshake and now.
+      socket.emit('error', { ...toSocketError(error, log, 'connect'), event: 'connect' })
+      socket.disconnect(true)
+    })
   })
-
-  /**
-   * Queues `enter` for the socket's turn (see SlicedQueue): `entered` settles once it has run,
-   * and resolves at once if the socket is gone by then, since entering would leave a seat
-   * online with nobody there. The queue is first in, first out, so a claim's admission always
-   * runs after the socket's first one.
-   */
-  function admit(socket: IoSocket): { entered: Promise<void>; cancel: () => void } {
-    let cancel: () => void = () => undefined
-    const entered = new Promise<void>((resolve, reject) => {
-      cancel = admissions.add(() => {
-        if (!socket.connected) return resolve()
-        try {
-          Promise.resolve(enter(socket)).then(resolve, reject)
-        } catch (error) {
-          reject(error)
-        }
-      })
-    })
-    return { entered, cancel }
-  }
-
-  /** Joins the socket's rooms and sends it the current state at once (a reloaded phone sees where the round is). */
-  function enter(socket: IoSocket): void | Promise<void> {
-    const role = socket.data.role
-    socket.data.entered = true
-    if (role.sessionId === null) return
-    const sessionId = role.sessionId
-    void socket.join(sessionRoom(sessionId))
-    return settle(exec<SessionSnapshot>(sessionId, { kind: 'enter', role, connection: socket.id }), (state) => {
-      if (role.kind === 'host') void socket.join(hostRoom(sessionId))
-      if (role.kind === 'seat') void socket.join(seatRoom(sessionId, role.nodeId))
-      // A guest that just claimed a seat is a phone now (see infoRoom).
-      if (role.kind === 'seat') void socket.leave(infoRoom(sessionId))
-      else void socket.join(infoRoom(sessionId))
-      send(socket, state)
-    })
-  }
-
-  function send(socket: IoSocket, state: SessionSnapshot): void {
-    socket.emit('session:update', state.info)
-    if (state.host) socket.emit('host:view', state.host)
-    if (state.replica) socket.emit('replica:view', state.replica)
-  }
 
   function registerHandlers(socket: IoSocket): void {
     /**
@@ -201,11 +160,11 @@ export function attachGateway(io: IoServer, service: SessionService, options: Ga
         const ack = typeof last === 'function' ? (last as (response: Ack) => void) : null
         const payload = ack && args.length === 1 ? undefined : args[0]
         try {
-          if (!socket.data.bucket.take()) throw new SessionError('RATE_LIMITED', 'too many events: slow down')
+          if (!socket.data.bucket.take()) throw new DomainError('RATE_LIMITED', 'too many events: slow down')
           const result = await handler(payload)
           ack?.({ ok: true, ...result })
         } catch (error) {
-          const failure = toSocketError(error, options.log, event)
+          const failure = toSocketError(error, log, event)
           if (ack) ack({ ok: false, error: failure })
           else socket.emit('error', { ...failure, event })
         }
@@ -213,35 +172,49 @@ export function attachGateway(io: IoServer, service: SessionService, options: Ga
       ;(socket as unknown as { on(event: string, listener: (...args: unknown[]) => void): void }).on(event, (...args) => void listener(...args))
     }
 
-    for (const event of SESSION_EVENTS) {
-      on(event, async (payload) => {
-        const role = socket.data.role
-        const client = socket.handshake.address
-        const result = await exec<EventResult>(role.sessionId, { kind: 'event', event, role, payload, client })
-        if (result.role) {
-          // A claimed seat: the socket now holds it, joins its room and receives its view (in
-          // its turn: a class claims its seats all at once), then the claim is acknowledged.
-          socket.data.role = result.role
-          await admit(socket).entered
-        }
-        return result.ack
-      })
+    /** Hands a parsed action to the session; a claim changes the socket's role. */
+    const act = async (action: SessionAction): Promise<object> => {
+      const role = socket.data.role
+      const result = await commands.run(role.sessionId, { kind: 'act', role, action, client: socket.handshake.address })
+      if (result.role) {
+        // A claimed seat: the socket now holds it, joins its room and receives its view (in
+        // its turn: a class claims its seats all at once), then the claim is acknowledged.
+        socket.data.role = result.role
+        await admissions.admit(socket).entered
+      }
+      return result.ack
     }
+
+    on('host:start-round', (payload) => act({ event: 'host:start-round', payload: parse(StartRoundPayload, payload, 'host:start-round') }))
+    on('host:next-phase', (payload) => {
+      parse(EmptyPayload, payload, 'host:next-phase')
+      return act({ event: 'host:next-phase' })
+    })
+    on('host:reset-round', (payload) => {
+      parse(EmptyPayload, payload, 'host:reset-round')
+      return act({ event: 'host:reset-round' })
+    })
+    on('host:set-delivery-rate', (payload) => act({ event: 'host:set-delivery-rate', payload: parse(SetDeliveryRatePayload, payload, 'host:set-delivery-rate') }))
+    on('host:set-fault', (payload) => act({ event: 'host:set-fault', payload: parse(SetFaultPayload, payload, 'host:set-fault') }))
+    on('host:lock', (payload) => act({ event: 'host:lock', payload: parse(LockPayload, payload, 'host:lock') }))
+    on('host:kick', (payload) => act({ event: 'host:kick', payload: parse(KickPayload, payload, 'host:kick') }))
+    on('host:allow-seat', (payload) => act({ event: 'host:allow-seat', payload: parse(AllowSeatPayload, payload, 'host:allow-seat') }))
+    on('host:set-bot-takeover', (payload) => act({ event: 'host:set-bot-takeover', payload: parse(SetBotTakeoverPayload, payload, 'host:set-bot-takeover') }))
+    on('replica:act', (payload) => act({ event: 'replica:act', payload: parse(ActPayload, payload, 'replica:act') }))
+    on('replica:skip', (payload) => act({ event: 'replica:skip', payload: parse(SkipPayload, payload, 'replica:skip') }))
+    on('seat:claim', (payload) => act({ event: 'seat:claim', payload: parse(ClaimPayload, payload, 'seat:claim') }))
     on('session:sync', async (payload) => {
       parse(EmptyPayload, payload, 'session:sync')
       const role = socket.data.role
-      if (role.sessionId === null) return {}
-      send(socket, await exec<SessionSnapshot>(role.sessionId, { kind: 'sync', role }))
+      if (role.sessionId !== null) admissions.send(socket, await commands.run(role.sessionId, { kind: 'sync', role }))
       return {}
     })
     on('experiment:watch', async (payload) => {
-      const { id } = parse(ExperimentWatchPayload, payload, 'experiment:watch')
-      await socket.join(experimentRoom(id))
+      await socket.join(experimentRoom(parse(ExperimentWatchPayload, payload, 'experiment:watch').id))
       return {}
     })
     on('experiment:unwatch', async (payload) => {
-      const { id } = parse(ExperimentWatchPayload, payload, 'experiment:unwatch')
-      await socket.leave(experimentRoom(id))
+      await socket.leave(experimentRoom(parse(ExperimentWatchPayload, payload, 'experiment:unwatch').id))
       return {}
     })
     // A typo (`replica:acts`) would otherwise wait for an acknowledgement that never comes.
@@ -257,3 +230,26 @@ export function attachGateway(io: IoServer, service: SessionService, options: Ga
     })
   }
 }
+
+/**
+ * The gateway, once the socket server, the session service, the cluster (or none) and the
+ * client limits exist: sockets are served only after every collaborator is built.
+ */
+export const gateway = fp<GatewayOptions>(
+  async (app, options) => {
+    attachGateway({
+      ...options,
+      io: app.io,
+      sessions: app.sessions,
+      commands: app.sessionCommands,
+      lookups: app.clientLimits.lookups,
+      admissions: app.socketAdmissions,
+    })
+  },
+  {
+    fastify: '5.x',
+    name: 'pbft-gateway',
+    dependencies: ['pbft-socket-server', 'pbft-sessions', 'pbft-cluster', 'pbft-client-limits'],
+    decorators: { fastify: ['io', 'sessions', 'sessionCommands', 'clientLimits', 'socketAdmissions'] },
+  },
+)

@@ -1,7 +1,7 @@
 import type { ClientToServerEvents, ServerToClientEvents } from '@pbft/protocol'
 import { experimentRoom } from '@pbft/protocol'
 import type { Server } from 'socket.io'
-import type { ExperimentEvents } from '../experiments'
+import type { ExperimentEvents } from '../experiments/experimentService'
 import type { SessionSink } from '../sessions/sink'
 import { hostRoom, infoRoom, seatRoom, sessionRoom } from './rooms'
 

@@ -1,51 +1,15 @@
 import { ConfigError, LiveRoundError, type LiveRoundErrorCode } from '@pbft/engine'
-
-/** Machine codes a client may see from the session service, with their HTTP status. */
-export const SESSION_ERROR_STATUS = {
-  VALIDATION: 400,
-  UNAUTHORIZED: 401,
-  FORBIDDEN: 403,
-  NOT_BYZANTINE: 403,
-  /** The host kicked this client from the session; it may claim again once the host allows it. */
-  KICKED: 403,
-  NOT_FOUND: 404,
-  LOCKED: 409,
-  NO_FREE_SEAT: 409,
-  SEAT_TAKEN: 409,
-  NO_ROUND: 409,
-  ROUND_RUNNING: 409,
-  ROUND_OVER: 409,
-  NOT_PENDING: 409,
-  BUSY: 409,
-  RATE_LIMITED: 429,
-  /** A batch experiment of this client is running, or too many in the server. */
-  TOO_MANY_BATCHES: 429,
-  /** Too many `history?round=r` replays in flight for this client, or in the server. */
-  TOO_MANY_REPLAYS: 429,
-  /** This client asked for too many session codes that do not exist (guessing). */
-  TOO_MANY_LOOKUPS: 429,
-  /** The change is live but could not be written (disk full, store unreachable): not durable. */
-  STORAGE: 503,
-  /** The server keeps as many sessions as it may (MAX_SESSIONS) and none is idle enough to expire. */
-  SERVER_FULL: 503,
-} as const
-export type SessionErrorCode = keyof typeof SESSION_ERROR_STATUS
+import { DomainError, type DomainErrorCode } from '../errors/domainError'
 
 /**
- * A refused request, whoever made it (REST or socket). It carries `statusCode` and `code`, so
- * the HTTP error handler answers it as `{ error: { code, message } }` like any other 4xx, and
- * the socket gateway acknowledges it as `{ ok: false, error }`.
+ * A refusal of the session service (REST or socket alike): a DomainError, answered through the
+ * one table of errors/refusals.ts (e.g. 404 NOT_FOUND, an ack `{ ok: false, error }`).
  */
-export class SessionError extends Error {
+export class SessionError extends DomainError {
   override name = 'SessionError'
-  readonly statusCode: number
 
-  constructor(
-    readonly code: SessionErrorCode,
-    message: string,
-  ) {
-    super(message)
-    this.statusCode = SESSION_ERROR_STATUS[code]
+  constructor(code: DomainErrorCode, message: string) {
+    super(code, message)
   }
 }
 
@@ -56,7 +20,7 @@ export class UnknownSessionError extends SessionError {
   }
 }
 
-const LIVE_ROUND_CODES: Record<LiveRoundErrorCode, SessionErrorCode> = {
+const LIVE_ROUND_CODES: Record<LiveRoundErrorCode, DomainErrorCode> = {
   'not-pending': 'NOT_PENDING',
   'round-over': 'ROUND_OVER',
   'not-byzantine': 'NOT_BYZANTINE',

@@ -1,4 +1,3 @@
-import type { LookupsPerClientLimit } from '../http/clientLimits'
 import type { SessionStore } from '../store/sessionStore'
 import type { Clock } from './clock'
 import type { RoundTraceLimits } from './roundTraces'
@@ -8,6 +7,7 @@ import type { SessionSink } from './sink'
 export interface SessionServiceOptions {
   store: SessionStore
   clock?: Clock
+  /** Where views and session events go (default: nowhere); the app passes the socket server's rooms. */
   sink?: SessionSink
   /**
    * Least time between two view emissions to one session's audiences (default 80 ms); sessions
@@ -20,12 +20,8 @@ export interface SessionServiceOptions {
   log?: { info(message: string): void; warn(message: string): void; error(message: string): void }
   /** Round seeds (default: crypto-random). */
   newSeed?: () => number
-  /** Sessions one client address may create per window (http/clientLimits.ts; default 20 per 10 min); null: no limit. */
-  sessionsPerClient?: { maxSessions: number; windowMs: number } | null
-  /** Unknown session codes one client address may look up (http/clientLimits.ts; default a burst of 30, then 1/s); null: no limit. */
-  lookupsPerClient?: LookupsPerClientLimit | null
   /**
-   * Cluster mode (see cluster/cluster.ts): this process holds only the sessions it owns. `open`
+   * Cluster mode (see cluster/ownership.ts): this process holds only the sessions it owns. `open`
    * then loads nothing (the cluster adopts sessions one by one), and `create` reserves each
    * new id with `claim` (false: another process has it, pick another).
    */

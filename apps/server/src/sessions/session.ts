@@ -15,10 +15,10 @@ import {
   type SessionStatus,
 } from '@pbft/protocol'
 import type { Clock } from './clock'
-import type { SerialisedDocument, SerialisedPart } from '../store/sessionStore'
 import { SessionError } from './errors'
 import { RoundRunner, type RoundChange } from './roundRunner'
-import { displayedRound, outcomeOf, serialiseSession } from './sessionDocument'
+import { deliveryProbability } from './deliveryRate'
+import { displayedRound, outcomeOf } from './sessionDocument'
 import { botDelayMs } from './sessionConfig'
 import { barHolder, liftBars, releaseSeat, seatByTokenHash, seatToClaim } from './seats'
 import { clientKey, hashToken, newToken, sameHash } from './tokens'
@@ -51,8 +51,6 @@ export class Session {
   run: RoundRunner | null = null
   /** Socket connection ids per seat: a human is online while one of their sockets is connected. */
   private readonly connections = new Map<number, Set<string>>()
-  /** The seats as last serialised (see `serialisedDocument`). */
-  private seatsPart: SerialisedPart | null = null
   /** A round was running when the document was saved: `resume` restarts its timers. */
   private interrupted: boolean
 
@@ -236,7 +234,7 @@ export class Session {
   /** Percent; a running round uses it for every message sent from now on. */
   setDeliveryRate(rate: number): void {
     this.settings.messageDeliveryRate = rate
-    if (this.running) this.run?.setDeliveryProbability(rate / 100)
+    if (this.running) this.run?.setDeliveryProbability(deliveryProbability(rate))
   }
 
   // ---- rounds -----------------------------------------------------------------------------
@@ -249,7 +247,7 @@ export class Session {
       seed,
       startedAt: this.env.clock.now(),
       faults: this.faults(),
-      p: this.settings.messageDeliveryRate / 100,
+      p: deliveryProbability(this.settings.messageDeliveryRate),
       proposal: this.settings.proposalContent,
       authentication: this.settings.authentication,
       log: [],
@@ -300,18 +298,6 @@ export class Session {
   /** Cancels every timer (the session is deleted or the server stops). */
   stop(): void {
     this.run?.stop()
-  }
-
-  /**
-   * `document()` as JSON, each finished round serialised once and reused (they never change
-   * once in the history): a save costs the seats and the running round, not 100 rounds of logs.
-   * The seats keep their part (and key) while their JSON is unchanged, which is most acts:
-   * compared by content, so no change to a seat can be missed.
-   */
-  serialisedDocument(): SerialisedDocument {
-    const { document, seatsPart } = serialiseSession(this.document(), this.seatsPart)
-    this.seatsPart = seatsPart
-    return document
   }
 
   document(): SessionDocument {

@@ -1,5 +1,4 @@
 import { parseSessionDocument, type HostView, type ReplicaView } from '@pbft/protocol'
-import { DEFAULT_LOOKUPS_PER_CLIENT, LookupLimiter } from '../http/clientLimits'
 import { BatchLimiter } from './batchExperiment'
 import { systemClock, type Clock } from './clock'
 import { asSessionError, SessionError, UnknownSessionError } from './errors'
@@ -10,6 +9,7 @@ import { CONSOLE_LOG, type SeatCredential, type SessionServiceOptions } from './
 import { Session, type SessionEnv } from './session'
 import { DEFAULT_LIFETIME, SessionCatalog } from './sessionCatalog'
 import { NO_SINK, type SessionSink } from './sink'
+import { serialiseSessionDocument } from '../store/serialisedSession'
 import { tokenMatches } from './tokens'
 import { hostView, replicaView } from './views'
 import { ViewPublisher } from './viewPublisher'
@@ -22,7 +22,8 @@ import { ViewPublisher } from './viewPublisher'
 export abstract class SessionCore {
   protected readonly catalog: SessionCatalog
   protected readonly clock: Clock
-  protected sink: SessionSink
+  /** Where what each audience may see goes (the socket server's rooms; a recorder in tests). */
+  protected readonly sink: SessionSink
   protected readonly publisher: ViewPublisher
   protected readonly saves: SaveQueue
   protected readonly log: NonNullable<SessionServiceOptions['log']>
@@ -30,8 +31,6 @@ export abstract class SessionCore {
   protected closed = false
   protected readonly batches = new BatchLimiter()
   protected readonly traces: RoundTraces
-  /** Misses per client address: REST routes and socket handshakes share it. */
-  readonly lookups: LookupLimiter
 
   protected constructor(protected readonly options: SessionServiceOptions) {
     this.clock = options.clock ?? systemClock
@@ -41,12 +40,11 @@ export abstract class SessionCore {
     this.publisher = new ViewPublisher(
       this.clock,
       (session) => Math.max(interval, session.nodeCount),
-      this.forwardingSink(),
+      this.sink,
       (id) => this.sessions.get(id),
       (error) => this.log.error(`session views failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
     )
     this.traces = new RoundTraces(options.roundTraces)
-    this.lookups = new LookupLimiter(options.lookupsPerClient === undefined ? DEFAULT_LOOKUPS_PER_CLIENT : options.lookupsPerClient)
     this.saves = new SaveQueue((id) => this.save(id), options.relaxedSaveMs ?? 250)
     this.env = {
       clock: this.clock,
@@ -87,11 +85,6 @@ export abstract class SessionCore {
     return this.catalog.expireIdle()
   }
 
-  /** Where views go; the gateway sets itself once Socket.IO is up. */
-  setSink(sink: SessionSink): void {
-    this.sink = sink
-  }
-
   get size(): number {
     return this.sessions.size
   }
@@ -101,7 +94,7 @@ export abstract class SessionCore {
     return [...(this.options.store.problems?.() ?? []), ...this.catalog.problems]
   }
 
-  // ---- cluster hooks (ownership moves between processes; see cluster/cluster.ts) ---------
+  // ---- cluster hooks (ownership moves between processes; see cluster/ownership.ts) -------
 
   /** Whether this process holds the session (any case). */
   has(sessionId: string): boolean {
@@ -135,11 +128,6 @@ export abstract class SessionCore {
     session.stop()
     this.catalog.remove(sessionId)
     this.publisher.forget(sessionId)
-  }
-
-  /** The per-client creation limit the REST routes apply (undefined: their default). */
-  get sessionsPerClient(): SessionServiceOptions['sessionsPerClient'] {
-    return this.options.sessionsPerClient
   }
 
   /** The session with this (case-insensitive) code, or 404 NOT_FOUND. */
@@ -269,7 +257,7 @@ export abstract class SessionCore {
     const session = this.sessions.get(sessionId)
     // Deleted meanwhile: saving now would bring it back.
     if (!session) return
-    await this.options.store.saveSession(sessionId, session.serialisedDocument())
+    await this.options.store.saveSession(sessionId, serialiseSessionDocument(session.document()))
     this.catalog.touched(session)
   }
 
@@ -289,17 +277,4 @@ export abstract class SessionCore {
   protected checkOpen(): void {
     if (this.closed) throw new SessionError('BUSY', 'the server is shutting down')
   }
-
-  /** The publisher holds this wrapper, so `setSink` later redirects its output too. */
-  protected forwardingSink(): SessionSink {
-    return {
-      sessionInfo: (id, info) => this.sink.sessionInfo(id, info),
-      hostView: (id, view) => this.sink.hostView(id, view),
-      replicaView: (id, nodeId, view) => this.sink.replicaView(id, nodeId, view),
-      roundOutcome: (id, outcome) => this.sink.roundOutcome(id, outcome),
-      seatKicked: (id, nodeId, reason) => this.sink.seatKicked(id, nodeId, reason),
-      sessionClosed: (id) => this.sink.sessionClosed(id),
-    }
-  }
 }
-

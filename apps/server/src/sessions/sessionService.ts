@@ -1,5 +1,6 @@
 import type { AssignNodeResponse, ByzantineChoice, CreateSessionInput, FaultKind, LivePhase, SessionDocument } from '@pbft/protocol'
 import { runBatchExperiment, type BatchResult } from './batchExperiment'
+import { deliveryProbability } from './deliveryRate'
 import { SessionError } from './errors'
 import type { SeatCredential, SessionServiceOptions } from './serviceOptions'
 import { Session } from './session'
@@ -217,7 +218,7 @@ export class SessionService extends SessionCore {
       const started = performance.now()
       const result = await runBatchExperiment({
         nodes: session.nodeCount,
-        p: session.settings.messageDeliveryRate / 100,
+        p: deliveryProbability(session.settings.messageDeliveryRate),
         faults: session.faults(),
         authentication: session.settings.authentication,
         rounds,

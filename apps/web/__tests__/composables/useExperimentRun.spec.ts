@@ -1,15 +1,34 @@
 import { effectScope, type EffectScope } from 'vue'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { useExperimentRun, type ExperimentRunOptions } from '../../src/composables/useExperimentRun'
+import type { ExperimentPushes, ExperimentWatcher } from '../../src/experiment/experimentsApi'
 import { experimentPoint } from '../support/fixtures'
 import { fakeExperimentServer } from '../support/fakeExperimentServer'
 import { InProcessWorker, SilentWorker } from '../support/inProcessWorker'
 
 let scope: EffectScope | undefined
 
+/** No push ever arrives (no socket): the record is polled, as after a lost connection. */
+const offline: ExperimentWatcher = () => ({ close: () => undefined })
+
+/** A push channel the test drives: it says when it is live or down and what the server pushes. */
+function pushChannel() {
+  const channel = { pushes: null as ExperimentPushes | null, watched: [] as string[], closed: 0 }
+  const watch: ExperimentWatcher = (id, pushes) => {
+    channel.watched.push(id)
+    channel.pushes = pushes
+    return { close: () => void channel.closed++ }
+  }
+  const pushes = (): ExperimentPushes => {
+    if (!channel.pushes) throw new Error('nothing is watched yet')
+    return channel.pushes
+  }
+  return { channel, watch, pushes }
+}
+
 function setUp(options: ExperimentRunOptions) {
   scope = effectScope()
-  return scope.run(() => useExperimentRun({ pollMs: 1, ...options })) as ReturnType<typeof useExperimentRun>
+  return scope.run(() => useExperimentRun({ pollMs: 1, watch: offline, ...options })) as ReturnType<typeof useExperimentRun>
 }
 
 afterEach(() => scope?.stop())
@@ -96,6 +115,74 @@ describe('useExperimentRun', () => {
     await vi.waitFor(() => expect(server.calls.filter((call) => call === 'POST /api/experiments')).toHaveLength(2))
     const calls = server.calls.filter((call) => !call.startsWith('GET'))
     expect(calls).toEqual(['POST /api/experiments', 'DELETE /api/experiments/exp-1', 'POST /api/experiments'])
+  })
+
+  it('follows a server run by its pushes: one read when the push is live, no polling while it stays live', async () => {
+    const results = [experimentPoint({ p: 0.8 }), experimentPoint({ p: 0.9 })]
+    const server = fakeExperimentServer({ pollsBeforeDone: 1000, results })
+    const { channel, watch, pushes } = pushChannel()
+    const run = setUp({ fetch: server.fetch, watch, pollMs: 5 })
+    const started = run.start({ nodes: [4], p: [0.8, 0.9], rounds: 1000, seed: 1 })
+    await vi.waitFor(() => expect(channel.watched).toEqual(['exp-1']))
+    const reads = () => server.calls.filter((call) => call.startsWith('GET')).length
+    // Until the push is live the record is polled; once it is, read once more, and no more.
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    const beforeLive = reads()
+    pushes().live()
+    await vi.waitFor(() => expect(reads()).toBe(beforeLive + 1))
+    pushes().progress(1500, 2000)
+    expect(run.progress.value).toEqual({ done: 1500, total: 2000 })
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(reads()).toBe(beforeLive + 1)
+    const final = { id: 'exp-1', status: 'done' as const, config: { nodes: [4], p: [0.8, 0.9], rounds: 1000, seed: 1 }, progress: { done: 2000, total: 2000 }, createdAt: '2025-01-01T00:00:00.000Z', results }
+    pushes().finished(final)
+    await started
+    expect(run.status.value).toBe('done')
+    expect(run.points.value).toEqual(results)
+    expect(run.progress.value).toEqual({ done: 2000, total: 2000 })
+    expect(reads()).toBe(beforeLive + 1)
+    expect(channel.closed).toBe(1)
+  })
+
+  it('polls only while the push is down, and reads once when it is back', async () => {
+    const server = fakeExperimentServer({ pollsBeforeDone: 1000 })
+    const { channel, watch, pushes } = pushChannel()
+    const run = setUp({ fetch: server.fetch, watch, pollMs: 2 })
+    void run.start({ nodes: [4], p: [0.8, 0.9], rounds: 1000, seed: 1 })
+    await vi.waitFor(() => expect(channel.watched).toEqual(['exp-1']))
+    const reads = () => server.calls.filter((call) => call.startsWith('GET')).length
+    // Never connected yet: polled.
+    await vi.waitFor(() => expect(reads()).toBeGreaterThanOrEqual(3))
+    pushes().live()
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    const whileLive = reads()
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(reads()).toBe(whileLive)
+    // A reconnection: polled while down, then one read once live again.
+    pushes().down()
+    await vi.waitFor(() => expect(reads()).toBeGreaterThanOrEqual(whileLive + 3))
+    pushes().live()
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    const back = reads()
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(reads()).toBe(back)
+    expect(run.status.value).toBe('running')
+  })
+
+  it('stops following a server run (and closes its push) when a new run starts or the page goes away', async () => {
+    const server = fakeExperimentServer({ pollsBeforeDone: 1000 })
+    const { channel, watch, pushes } = pushChannel()
+    const run = setUp({ fetch: server.fetch, watch, createWorker: () => new SilentWorker() })
+    void run.start({ nodes: [4], p: [0.8, 0.9], rounds: 1000, seed: 1 })
+    await vi.waitFor(() => expect(channel.watched).toHaveLength(1))
+    pushes().live()
+    void run.start({ nodes: [4], p: [0.9], rounds: 1000, seed: 1 })
+    await vi.waitFor(() => expect(channel.closed).toBe(1))
+    void run.start({ nodes: [4], p: [0.8, 0.9], rounds: 1000, seed: 2 })
+    await vi.waitFor(() => expect(channel.watched).toHaveLength(2))
+    pushes().live()
+    scope?.stop()
+    await vi.waitFor(() => expect(channel.closed).toBe(2))
   })
 
   it('stops a browser run when the page goes away', () => {

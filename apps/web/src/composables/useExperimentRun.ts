@@ -9,6 +9,9 @@ import {
   ExperimentApiError,
   getExperiment,
   ServerUnavailableError,
+  watchOverSocket,
+  type ExperimentRecordAnswer,
+  type ExperimentWatcher,
 } from '../experiment/experimentsApi'
 import { modeOf, type ExperimentInputs, type ExperimentMode } from '../experiment/inputs'
 import { createExperimentWorker, type ExperimentWorker, type ExperimentWorkerFactory } from '../workers/createExperimentWorker'
@@ -19,7 +22,9 @@ export type RunStatus = 'idle' | 'running' | 'done' | 'cancelled' | 'failed'
 export interface ExperimentRunOptions {
   createWorker?: ExperimentWorkerFactory
   fetch?: typeof fetch
-  /** How often a server run is polled. */
+  /** How a server run's pushed progress is followed (default: a socket of its own). */
+  watch?: ExperimentWatcher
+  /** How often a server run is polled while its push is down. */
   pollMs?: number
 }
 
@@ -43,19 +48,22 @@ export interface ExperimentRun {
   cancel(): Promise<void>
 }
 
-/** Polls that may fail in a row (a Wi-Fi hiccup) before a server run is given up. */
+/** Reads that may fail in a row (a Wi-Fi hiccup) before a server run is given up. */
 const MAX_POLL_FAILURES = 10
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
  * Runs an experiment where it belongs: one p in a Web Worker (live curve, no server needed), a
- * range of p on the server (polled), or in the worker when the server cannot be reached.
+ * range of p on the server (its progress pushed over a socket; the record is read once each time
+ * the push comes back, and polled only while it is down), or in the worker when the server
+ * cannot be reached.
  * Starting a new run abandons the previous one; leaving the page stops a browser run.
  */
 export function useExperimentRun(options: ExperimentRunOptions = {}): ExperimentRun {
   const makeWorker = options.createWorker ?? createExperimentWorker
   const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init))
+  const watch = options.watch ?? watchOverSocket
   const pollMs = options.pollMs ?? 300
 
   const status = ref<RunStatus>('idle')
@@ -74,6 +82,11 @@ export function useExperimentRun(options: ExperimentRunOptions = {}): Experiment
   let worker: ExperimentWorker | null = null
   /** The server run being followed and the token that cancels it (only its creator gets one). */
   let serverRun: { id: string; cancelToken: string } | null = null
+  /**
+   * The loop following the server run: `read` asks it to read the record once now (after a
+   * cancel); `wake` lets it notice that it was superseded (a new run, a cancel, the page gone).
+   */
+  let following: { read(): void; wake(): void } | null = null
 
   /** Asks the server to stop a run nobody follows any more (best effort: it may be over). */
   function abandon(run: { id: string; cancelToken: string } | null): Promise<void> {
@@ -155,36 +168,97 @@ export function useExperimentRun(options: ExperimentRunOptions = {}): Experiment
       return
     }
 
+    await follow(run, id)
+  }
+
+  /**
+   * Follows a server run to its end: progress and the final record as the server pushes them.
+   * The record is read (REST) once each time the push becomes live, since what was pushed
+   * before was missed, and polled every `pollMs` only while the push is down.
+   */
+  async function follow(run: number, id: string): Promise<void> {
+    let live = false
+    let readPending = false
+    let settled = false
+    let wake: () => void = () => undefined
+    // Pushes and reads may arrive out of order: progress only moves forward.
+    const advance = (done: number, total: number): void => {
+      if (run === generation && !settled && done >= progress.value.done) progress.value = { done, total }
+    }
+    const apply = (record: ExperimentRecordAnswer): void => {
+      if (run !== generation || settled) return
+      advance(record.progress.done, record.progress.total)
+      if (record.results) points.value = record.results
+      if (record.status === 'running') return
+      settled = true
+      serverRun = null
+      finish(run, record.status, record.error ?? null)
+    }
+    const watching = watch(id, {
+      progress: advance,
+      finished: (record) => {
+        apply(record)
+        wake()
+      },
+      live: () => {
+        live = true
+        readPending = true
+        wake()
+      },
+      down: () => {
+        live = false
+        wake()
+      },
+    })
+    const mine = {
+      read: () => {
+        readPending = true
+        wake()
+      },
+      wake: () => wake(),
+    }
+    following = mine
     let failures = 0
-    while (run === generation) {
-      await sleep(pollMs)
-      if (run !== generation) return
-      try {
-        const record = await getExperiment(id, fetchImpl)
-        failures = 0
-        if (run !== generation) return
-        progress.value = { done: record.progress.done, total: record.progress.total }
-        if (record.results) points.value = record.results
-        if (record.status !== 'running') {
-          serverRun = null
-          finish(run, record.status, record.error ?? null)
-          return
+    try {
+      while (run === generation && !settled) {
+        if (live && !readPending) {
+          await new Promise<void>((resolve) => (wake = resolve))
+          continue
         }
-      } catch (cause) {
-        // A 4xx is final (the experiment is gone); anything else may be a passing network problem.
-        failures++
-        const final = cause instanceof ExperimentApiError || failures >= MAX_POLL_FAILURES
-        if (final) {
-          finish(run, 'failed', cause instanceof Error ? cause.message : String(cause))
-          return
+        // Down: wait a little before each read; live: the one read it asked for, at once (a
+        // read that follows a wait serves as that one too).
+        if (!readPending) await sleep(pollMs)
+        readPending = false
+        if (run !== generation || settled) return
+        try {
+          const record = await getExperiment(id, fetchImpl)
+          failures = 0
+          apply(record)
+        } catch (cause) {
+          // A 4xx is final (the experiment is gone); anything else may be a passing network problem.
+          failures++
+          const final = cause instanceof ExperimentApiError || failures >= MAX_POLL_FAILURES
+          if (final && run === generation && !settled) {
+            finish(run, 'failed', cause instanceof Error ? cause.message : String(cause))
+            return
+          }
         }
       }
+    } finally {
+      watching.close()
+      if (following === mine) following = null
     }
   }
 
-  async function start(inputs: ExperimentInputs): Promise<void> {
+  /** Reports of the current run are ignored from now on; its worker stops, its server run is no longer followed. */
+  function supersede(): void {
     generation++
     stopWorker()
+    following?.wake()
+  }
+
+  async function start(inputs: ExperimentInputs): Promise<void> {
+    supersede()
     const run = generation
     // The server runs one experiment per address: the one this page no longer follows goes first.
     const abandoning = abandon(serverRun)
@@ -215,24 +289,22 @@ export function useExperimentRun(options: ExperimentRunOptions = {}): Experiment
     if (status.value !== 'running') return
     const run = generation
     if (source.value === 'server' && serverRun !== null) {
-      // The server stops and answers the record with what it has; the poll loop reports it.
+      // The server stops and pushes the record with what it has; it is read once too, in case
+      // the push is slower than this answer.
       try {
         await cancelExperiment(serverRun.id, serverRun.cancelToken, fetchImpl)
+        following?.read()
         return
       } catch {
         // Unreachable: stop following the run here at least.
       }
     }
     if (run !== generation) return
-    generation++
-    stopWorker()
+    supersede()
     status.value = 'cancelled'
   }
 
-  onScopeDispose(() => {
-    generation++
-    stopWorker()
-  })
+  onScopeDispose(supersede)
 
   return { status, mode, source, config, progress, curves, points, error, fellBack, experimentId, start, cancel }
 }

@@ -4,6 +4,7 @@ import {
   ExperimentRecord,
   type ExperimentCreated as Created,
 } from '@pbft/protocol'
+import { connectSession } from '../session/sessionSocket'
 
 /**
  * The client of the server's experiment API (`/api/experiments`). Answers are checked against
@@ -48,4 +49,42 @@ export function getExperiment(id: string, fetchImpl: Fetch = fetch): Promise<Exp
 /** Cancels a run with the token its creation answered (the server refuses anyone else). */
 export async function cancelExperiment(id: string, cancelToken: string, fetchImpl: Fetch = fetch): Promise<void> {
   await call(fetchImpl, `/api/experiments/${encodeURIComponent(id)}`, { method: 'DELETE', headers: { authorization: `Bearer ${cancelToken}` } })
+}
+
+/** What the server pushes about one experiment while a page watches it (socket room `experiment:<id>`). */
+export interface ExperimentPushes {
+  progress(done: number, total: number): void
+  /** The final record: done, cancelled or failed. */
+  finished(record: ExperimentRecordAnswer): void
+  /**
+   * The push is live: connected and watching. Anything pushed before (or while the connection
+   * was down) was missed, so the record is read once now.
+   */
+  live(): void
+  /** The push is down (disconnected, or it never connected): the record is polled until it is live again. */
+  down(): void
+}
+
+/** Watches an experiment's pushes until `close()`. */
+export type ExperimentWatcher = (id: string, pushes: ExperimentPushes) => { close(): void }
+
+/**
+ * Watches over a socket of its own (no session): `experiment:watch` on every (re)connection,
+ * then `experiment:progress` and `experiment:finished` as the server pushes them.
+ */
+export const watchOverSocket: ExperimentWatcher = (id, pushes) => {
+  const socket = connectSession({})
+  socket.on('connect', () => {
+    socket.emit('experiment:watch', { id }, (ack) => (ack.ok ? pushes.live() : pushes.down()))
+  })
+  socket.on('disconnect', () => pushes.down())
+  socket.on('connect_error', () => pushes.down())
+  socket.on('experiment:progress', (event) => {
+    if (event.id === id) pushes.progress(event.done, event.total)
+  })
+  socket.on('experiment:finished', (record) => {
+    const parsed = RecordAnswer.safeParse(record)
+    if (parsed.success && parsed.data.id === id) pushes.finished(parsed.data)
+  })
+  return { close: () => socket.disconnect() }
 }

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { harness, joinSeat, type Harness } from './helpers'
+import { serialiseSessionDocument } from '../../src/store/serialisedSession'
+import { harness, joinSeat, type Harness } from '../sessions/helpers'
 
 let open: Harness[] = []
 afterEach(async () => {
@@ -13,7 +14,7 @@ describe('a session serialised for saving', () => {
     open.push(h)
     for (let id = 0; id < 3; id++) await joinSeat(h, id)
     const session = h.service.get(h.id)
-    const same = (): void => expect(JSON.parse(session.serialisedDocument().json)).toEqual(JSON.parse(JSON.stringify(session.document())))
+    const same = (): void => expect(JSON.parse(serialiseSessionDocument(session.document()).json)).toEqual(JSON.parse(JSON.stringify(session.document())))
     same()
     for (let round = 0; round < 3; round++) {
       await h.service.startRound(h.id)
@@ -30,9 +31,9 @@ describe('a session serialised for saving', () => {
     // (which the service never does) would not show, which is how we can tell it was reused.
     const first = session.rounds[0]
     if (!first) throw new Error('no round')
-    const before = JSON.parse(session.serialisedDocument().json) as { rounds: { round: number }[] }
+    const before = JSON.parse(serialiseSessionDocument(session.document()).json) as { rounds: { round: number }[] }
     Object.assign(first, { round: 999 })
-    const after = JSON.parse(session.serialisedDocument().json) as { rounds: { round: number }[] }
+    const after = JSON.parse(serialiseSessionDocument(session.document()).json) as { rounds: { round: number }[] }
     expect(after.rounds[0]?.round).toBe(before.rounds[0]?.round)
   })
 
@@ -41,7 +42,7 @@ describe('a session serialised for saving', () => {
     open.push(h)
     const session = h.service.get(h.id)
     const seatsKey = (): number => {
-      const seats = session.serialisedDocument().parts.seats
+      const seats = serialiseSessionDocument(session.document()).parts.seats
       if (seats === undefined || Array.isArray(seats)) throw new Error('no seats part')
       return (seats as { key: number }).key
     }

@@ -7,36 +7,25 @@ import {
   ExperimentRecord,
   ExperimentRequest,
   type ExperimentRecord as ExperimentRecordType,
-  type ExperimentSummary,
 } from '@pbft/protocol'
 import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
-import { useZodCompilers } from '../http/openapi'
-import { sendJsonText } from '../http/jsonText'
-import { bearerToken } from '../http/sessionRoutes'
-import { notFound } from '../http/validation'
-import type { ExperimentService } from './experimentService'
-import { ConcurrentReads, CreationWindow, DEFAULT_EXPERIMENT_QUOTAS, type ExperimentQuotas } from './quotas'
+import { DomainError } from '../errors/domainError'
+import type { ExperimentService } from '../experiments/experimentService'
+import type { ExperimentPeers } from '../experiments/peers'
+import { ConcurrentReads, CreationWindow, DEFAULT_EXPERIMENT_QUOTAS, type ExperimentQuotas } from '../experiments/quotas'
+import { bearerToken } from './headers'
+import { sendJsonText } from './jsonText'
+import { useZodCompilers } from './openapi'
 
 const TAGS = ['experiments']
 
-/**
- * Cluster mode: the experiments of the other instances (see cluster/experiments.ts). The routes
- * ask it about ids this instance does not hold; without it (one process) they answer alone.
- */
-export interface ExperimentPeers {
-  /** The record, from the instance running it or from the store; undefined when there is none. */
-  get(id: string): Promise<ExperimentRecordType | undefined>
-  /** Cancels it where it runs, with the caller's token; throws the same 401/403/404/409 HttpErrors as `ExperimentService.cancel`. */
-  cancel(id: string, token: string | undefined): Promise<ExperimentRecordType>
-  /** The newest `limit` rows of every instance, these local rows merged in. */
-  list(limit: number, local: ExperimentSummary[]): Promise<ExperimentSummary[]>
-}
-
 export interface ExperimentRouteOptions {
+  /** Cluster mode: the experiments of the other instances; without it (one process) the routes answer alone. */
   peers?: ExperimentPeers
   /** Per-address limits (default DEFAULT_EXPERIMENT_QUOTAS); the running-per-address limit is the service's. */
-  quotas?: Pick<ExperimentQuotas, 'creations' | 'heavyReads'>
+  quotas?: Partial<Pick<ExperimentQuotas, 'creations' | 'heavyReads'>>
 }
 
 /**
@@ -62,7 +51,8 @@ export async function registerExperimentRoutes(app: FastifyInstance, service: Ex
     try {
       const answer = await service.answer(id)
       if (answer) return answer
-      const record = (await peers?.get(id)) ?? notFound(`no experiment ${id}`)
+      const record = await peers?.get(id)
+      if (!record) throw new DomainError('NOT_FOUND', `no experiment ${id}`)
       return record.status === 'running' ? record : await service.foreignAnswer(record)
     } finally {
       release()
@@ -73,9 +63,6 @@ export async function registerExperimentRoutes(app: FastifyInstance, service: Ex
 
   await app.register(async (scope) => {
     useZodCompilers(scope)
-    // preClose runs before every onClose hook, whatever the order they were added in: runs are
-    // stopped and their records saved before anyone closes the store.
-    scope.addHook('preClose', async () => service.close())
     const api = scope.withTypeProvider<ZodTypeProvider>()
 
     api.post(
@@ -163,3 +150,14 @@ export async function registerExperimentRoutes(app: FastifyInstance, service: Ex
     )
   })
 }
+
+/** The experiment routes over the app's experiment service (and, in a cluster, its peers). */
+export const experimentRoutes = fp<Omit<ExperimentRouteOptions, 'peers'>>(
+  async (app, options) => registerExperimentRoutes(app, app.experiments, { ...options, ...(app.clusterLink ? { peers: app.clusterLink.experiments } : {}) }),
+  {
+    fastify: '5.x',
+    name: 'pbft-experiment-routes',
+    dependencies: ['pbft-openapi', 'pbft-experiments', 'pbft-cluster-link'],
+    decorators: { fastify: ['experiments', 'clusterLink'] },
+  },
+)
