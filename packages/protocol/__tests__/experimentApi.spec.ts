@@ -88,7 +88,7 @@ describe('TheoryQuery', () => {
 describe('cost models', () => {
   it('count message-equivalents and theory work', () => {
     expect(experimentWork([4, 10], [0.5, 1], 100)).toBe((16 + 100) * 2 * 100)
-    expect(theoryWork([100], [0.5, 1])).toBe(2 * (1e5 + 2000))
+    expect(theoryWork([100], [0.5, 1])).toBe(2 * (1e5 + 4000))
   })
 })
 

@@ -23,7 +23,7 @@ export const EXPERIMENT_API_LIMITS = {
   maxWork: 1e12,
   /** Rounds over the whole grid: about a minute of one core at N = 10. */
   maxTotalRounds: 1e9,
-  /** Σ over (nodes, p) pairs of 10^5 + 2·N^1.5, about 10^-6 ms each: a theory table of ~2 s. */
+  /** Σ over (nodes, p) pairs of 10^5 + 4·N^1.5, about 10^-6 ms each: a theory table of ~2 s. */
   maxTheoryWork: 2e9,
   /** Rows of `GET /api/experiments`. */
   maxListed: 200,
@@ -37,10 +37,11 @@ export function experimentWork(nodes: readonly number[], ps: readonly number[], 
 /**
  * The cost model of a theory table, in units of ~10^-6 ms: a fixed part per point (its set-up:
  * the exact rational evaluation up to N = 12 takes up to ~75 µs, then allocating and encoding
- * the point) plus the O(N^1.5) sum (measured ~1.9 ms at N = 10,000, 0.26 ms at N = 1,000).
+ * the point) plus the O(N^1.5) sums. A row carries P, 1 − P and log10 P (`reliability`), about
+ * twice the work of P alone at large N (P alone: ~1.9 ms at N = 10,000, 0.26 ms at N = 1,000).
  */
 export function theoryWork(nodes: readonly number[], ps: readonly number[]): number {
-  return nodes.reduce((sum, n) => sum + 1e5 + 2 * n ** 1.5, 0) * ps.length
+  return nodes.reduce((sum, n) => sum + 1e5 + 4 * n ** 1.5, 0) * ps.length
 }
 
 const RANGE_HINT = 'a list of numbers like [4, 7] or range text like "4,7,10" or "0.5:1:0.05"'

@@ -8,6 +8,8 @@ import {
   SetBotTakeoverPayload,
   SetDeliveryRatePayload,
   SetFaultPayload,
+  SetIdleBotPayload,
+  SetQuorumRulePayload,
   SkipPayload,
   StartRoundPayload,
   type ClientToServerEvents,
@@ -67,6 +69,8 @@ export const SESSION_EVENTS = [
   'host:kick',
   'host:allow-seat',
   'host:set-bot-takeover',
+  'host:set-quorum-rule',
+  'host:set-idle-bot',
   'replica:act',
   'replica:skip',
   'seat:claim',
@@ -189,6 +193,15 @@ async function runEvent(service: SessionService, event: SessionEvent, role: Sock
       const { botTakeover } = parse(SetBotTakeoverPayload, payload, event)
       await service.setBotTakeover(host(role), botTakeover)
       return { ack: { botTakeover } }
+    }
+    case 'host:set-quorum-rule': {
+      const { quorumRule } = parse(SetQuorumRulePayload, payload, event)
+      return { ack: { quorumRule, effective: await service.setQuorumRule(host(role), quorumRule) } }
+    }
+    case 'host:set-idle-bot': {
+      const { idleBotAfterMs } = parse(SetIdleBotPayload, payload, event)
+      await service.setIdleBot(host(role), idleBotAfterMs)
+      return { ack: { idleBotAfterMs } }
     }
     case 'replica:act': {
       const { nodeId, ...choice } = parse(ActPayload, payload, event) ?? {}
