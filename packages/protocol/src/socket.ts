@@ -8,6 +8,7 @@ import {
   LivePhase,
   MessageCounts,
   Phase,
+  PHASES,
   PlayedBy,
   ReplicaId,
   RoundOutcome,
@@ -20,6 +21,7 @@ import {
   StandInReason,
   TracedMessage,
   type AssignNodeResponse,
+  type RoundLogEntry,
 } from './session'
 
 /**
@@ -151,6 +153,22 @@ export const BotStandIn = z.object({
   at: z.number(),
 })
 export type BotStandIn = z.infer<typeof BotStandIn>
+
+/**
+ * The moves a bot played for humans, read from a round's log (each move's phase is the number
+ * of phases closed before it): what the server's views carry and what a replay shows.
+ */
+export function standInsOf(log: readonly RoundLogEntry[]): BotStandIn[] {
+  const found: BotStandIn[] = []
+  let closed = 0
+  for (const entry of log) {
+    if (entry.type === 'close') closed++
+    else if (entry.type === 'act' && entry.standIn) {
+      found.push({ nodeId: entry.replica, phase: PHASES[Math.min(closed, PHASES.length - 1)] ?? 'commit', at: entry.at, ...entry.standIn })
+    }
+  }
+  return found
+}
 
 export const ReplicaAction = z.enum(['propose', 'prepare', 'commit'])
 export type ReplicaAction = z.infer<typeof ReplicaAction>

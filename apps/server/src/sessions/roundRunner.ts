@@ -1,5 +1,5 @@
-import { LiveRound, PHASES, type ByzantineChoice as EngineChoice, type RoundResult, type TracedMessage } from '@pbft/engine'
-import type { BotStandIn, ByzantineChoice, CloseReason, LiveRoundRecord, PlayedBy, RoundLogEntry, StandInReason } from '@pbft/protocol'
+import { LiveRound, type ByzantineChoice as EngineChoice, type RoundResult, type TracedMessage } from '@pbft/engine'
+import { standInsOf, type BotStandIn, type ByzantineChoice, type CloseReason, type LiveRoundRecord, type PlayedBy, type RoundLogEntry, type StandInReason } from '@pbft/protocol'
 import type { Clock, Timer } from './clock'
 
 export interface RoundTiming {
@@ -86,19 +86,6 @@ export function replay(record: LiveRoundRecord): LiveRound {
   const live = liveRoundOf(record)
   for (const entry of record.log) applyEntry(live, entry)
   return live
-}
-
-/** The moves a bot played for humans, read from a round's log (the phase is the closes before each). */
-export function standInsOf(log: readonly RoundLogEntry[]): BotStandIn[] {
-  const found: BotStandIn[] = []
-  let phase = 0
-  for (const entry of log) {
-    if (entry.type === 'close') phase++
-    else if (entry.type === 'act' && entry.standIn) {
-      found.push({ nodeId: entry.replica, phase: PHASES[Math.min(phase, PHASES.length - 1)] ?? 'commit', at: entry.at, ...entry.standIn })
-    }
-  }
-  return found
 }
 
 /**

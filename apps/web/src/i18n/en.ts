@@ -5,10 +5,12 @@
  */
 import { hostEn } from './host.en'
 import { participantEn } from './participant.en'
+import { rulesEn } from './rules.en'
 
 export const en = {
   host: hostEn,
   participant: participantEn,
+  rules: rulesEn,
   app: {
     name: 'PBFT Classroom',
     skipToContent: 'Skip to content',

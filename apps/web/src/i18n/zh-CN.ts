@@ -1,11 +1,13 @@
 import { hostZhCN } from './host.zh-CN'
 import type { Messages } from './messages'
 import { participantZhCN } from './participant.zh-CN'
+import { rulesZhCN } from './rules.zh-CN'
 
 /** Simplified Chinese messages: the same keys as `en.ts` (the type and a unit test enforce it). */
 export const zhCN: Messages = {
   host: hostZhCN,
   participant: participantZhCN,
+  rules: rulesZhCN,
   app: {
     name: 'PBFT 课堂',
     skipToContent: '跳到正文',

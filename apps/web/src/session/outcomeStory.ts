@@ -72,7 +72,8 @@ function disagreement(outcome: RoundOutcome, self: number): Sentence[] {
  */
 export function outcomeStory(outcome: RoundOutcome, view: ReplicaView): OutcomeStory {
   const state = outcomeState(outcome)
-  const k = view.snapshot?.quorum ?? null
+  const snapshot = view.snapshot
+  const k = snapshot === null ? null : outcome.failure?.phase === 'commit' ? snapshot.commitQuorum : snapshot.prepareQuorum
   let reasons: Sentence[]
   if (state === 'safety') reasons = disagreement(outcome, view.nodeId)
   else if (state === 'success') {

@@ -1,5 +1,5 @@
 import type { Phase, RoundOutcome, TracedMessage } from '@pbft/protocol'
-import type { CounterRow } from '../components/host/counterRows'
+import { quorumIn, type CounterRow } from '../components/host/counterRows'
 
 /**
  * Why a round ended as it did, in one or two plain sentences, derived from what the host view
@@ -140,7 +140,7 @@ function tellSafety(input: StoryInput, decided: OutcomeStory['decided']): StoryL
     lines.push(
       byzantine > outcome.f
         ? line('safetyTooMany', { replicas: { replicas: liars }, count: byzantine, f: outcome.f })
-        : line('safetyQuorum', { replicas: { replicas: liars }, quorum: rows.find((row) => row.honest)?.quorum ?? 2 * outcome.f, nodes: outcome.nodes }),
+        : line('safetyQuorum', { replicas: { replicas: liars }, quorum: rows.find((row) => row.honest)?.prepareQuorum ?? 2 * outcome.f, nodes: outcome.nodes }),
     )
   }
   return lines
@@ -162,7 +162,7 @@ function causesIn(input: StoryInput, phase: Exclude<Phase, 'pre-prepare'>, short
   const eligible = (row: CounterRow): boolean => (phase === 'prepare' ? !row.primary && row.accepted !== null : row.prepared)
   const silentByzantine = rows.filter((row) => !row.honest && !senders.has(row.id)).map((row) => row.id)
   const silentHonest = rows.filter((row) => row.honest && eligible(row) && !senders.has(row.id)).map((row) => row.id)
-  const quorum = short[0]?.quorum ?? 0
+  const quorum = short[0] ? quorumIn(short[0], phase) : 0
   const targets = new Set(short.map((row) => row.id))
   const toShort = trace.filter((message) => message.phase === phase && targets.has(message.to))
   const lost = toShort.filter((message) => message.status === 'dropped').length
@@ -188,7 +188,7 @@ function shortfall(phase: Exclude<Phase, 'pre-prepare'>, short: readonly Counter
   const count = (row: CounterRow): number => (phase === 'prepare' ? row.prepares : row.commits)
   const byCount = new Map<number, number[]>()
   for (const row of short) byCount.set(count(row), [...(byCount.get(count(row)) ?? []), row.id])
-  const quorum = short[0]?.quorum ?? 0
+  const quorum = short[0] ? quorumIn(short[0], phase) : 0
   const messages = { messages: phase }
   if (byCount.size > 2 || short.length > 8) {
     const counts = short.map(count)
