@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ValuePalette } from '../../src/session/valueColours'
-import { tellOutcome, type StoryLine } from '../../src/stage/outcomeStory'
-import { replicaList, storySentence } from '../../src/stage/storyText'
+import { tellOutcome, type StoryLine } from '../../src/story/outcomeStory'
+import { replicaList, storySentence } from '../../src/story/storyText'
 import { translate, type Locale } from '../../src/i18n'
 import { allToAll, message, outcome, row, silentReplicaRound } from './storyFixtures'
 

@@ -6,7 +6,7 @@ import { ValuePalette } from '../session/valueColours'
 import { useOutcomeStory } from './useOutcomeStory'
 import type { TopologyNodeState } from './useTopologyLayout'
 import { linkStatus, registerValues, topologyLinks, type LinkStatus } from './useTopologyLinks'
-import { replicaList, valueName } from '../stage/storyText'
+import { replicaList, valueName } from '../story/storyText'
 
 /**
  * What the round stage shows, for the live dashboard and the replay alike: the round's value

@@ -1,5 +1,5 @@
 import type { FaultKind, ReplicaView, RoundOutcome } from '@pbft/protocol'
-import { replicasNeeded } from './outcomeStory'
+import { replicasNeeded } from '../story/outcomeStory'
 import type { Sentence } from './sentence'
 import { forgedValueOf } from './valueColours'
 

@@ -1,149 +1,19 @@
-import type { Phase, RoundOutcome, TracedMessage } from '@pbft/protocol'
+import type { Phase, TracedMessage } from '@pbft/protocol'
 import { quorumIn, type CounterRow } from '../components/host/counterRows'
+import type { StoryInput } from './outcomeStory'
+import { line, type StoryLine } from './storyLine'
 
 /**
- * Why a round ended as it did, in one or two plain sentences, derived from what the host view
- * (or a replay) already carries: the outcome, every replica's counters and the trace. The story
- * is structured (message keys with typed parameters, clauses nested in sentences) so that the
- * page translates it, and so that a structured explanation from the engine can later replace
- * `tellOutcome` without touching the pages.
+ * Why a round did not decide, for the projector: the phase that fell short, who stayed silent,
+ * what was lost, forged or did not match, and how far each replica got against its quorum
+ * (each phase's own: `prepareQuorum`, `commitQuorum`). Read from the counters and the trace.
  */
-
-/** A parameter of a story sentence; the formatter knows how to say each kind. */
-export type StoryParam =
-  | number
-  | string
-  | { replicas: readonly number[] }
-  | { value: string }
-  | { values: readonly string[] }
-  | { phase: Phase }
-  /** A phase's messages: "prepares"; `one`: "prepare". */
-  | { messages: Phase; one?: boolean }
-  | { clauses: readonly StoryLine[] }
-
-/** A key under `host.story`, with its parameters. */
-export interface StoryLine {
-  key: StoryKey
-  params: Readonly<Record<string, StoryParam>>
-}
-
-export type StoryKey =
-  | 'success'
-  | 'successTolerated'
-  | 'successDespiteLosses'
-  | 'successDespiteLossesOne'
-  | 'safetySplit'
-  | 'committedValue'
-  | 'safetyTooMany'
-  | 'safetyQuorum'
-  | 'tooFewHonest'
-  | 'primarySilent'
-  | 'causeSo'
-  | 'effectOnly'
-  | 'causeSilent'
-  | 'causeSilentByzantine'
-  | 'causeFewSenders'
-  | 'causeLost'
-  | 'causeLostOne'
-  | 'causeForged'
-  | 'causeForgedOne'
-  | 'causeMismatch'
-  | 'causeMismatchOne'
-  | 'effectNoProposal'
-  | 'effectShortOne'
-  | 'effectShortMany'
-  | 'effectShortRange'
-  | 'conclusion'
-
-export type StoryVerdict = 'success' | 'failure' | 'safety'
-
-export interface OutcomeStory {
-  verdict: StoryVerdict
-  /** The phase that fell short (null on success or a safety violation). */
-  failurePhase: Phase | null
-  /** One or two sentences. */
-  lines: StoryLine[]
-  /** Where the sentences the page prints start (earlier ones it draws another way). */
-  shownFrom: number
-  /** Honest replicas per value they committed, in order of the value's first commit. */
-  decided: { value: string; replicas: number[] }[]
-}
-
-export interface StoryInput {
-  outcome: RoundOutcome
-  /** Every replica, in id order. */
-  rows: readonly CounterRow[]
-  trace: readonly TracedMessage[]
-}
-
-const line = (key: StoryKey, params: Record<string, StoryParam> = {}): StoryLine => ({ key, params })
-
-/** The first phase whose set fell short of N − f (what the engine's failure names). */
-function shortPhase(outcome: RoundOutcome): Phase {
-  if (outcome.failure) return outcome.failure.phase
-  const needed = outcome.nodes - outcome.f
-  if (outcome.sets.prePrepared < needed) return 'pre-prepare'
-  return outcome.sets.prepared < needed ? 'prepare' : 'commit'
-}
-
-function decidedGroups(rows: readonly CounterRow[]): OutcomeStory['decided'] {
-  const groups = new Map<string, number[]>()
-  for (const row of rows) {
-    if (!row.honest || row.decided === null) continue
-    groups.set(row.decided, [...(groups.get(row.decided) ?? []), row.id])
-  }
-  return [...groups].map(([value, replicas]) => ({ value, replicas }))
-}
 
 /** Replicas that sent at least one message of `phase`. */
 function sendersIn(trace: readonly TracedMessage[], phase: Phase): Set<number> {
   const senders = new Set<number>()
   for (const message of trace) if (message.phase === phase) senders.add(message.from)
   return senders
-}
-
-/** Byzantine replicas that sent different values in one phase. */
-function equivocators(trace: readonly TracedMessage[]): number[] {
-  const seen = new Map<string, string>()
-  const found = new Set<number>()
-  for (const message of trace) {
-    const key = `${message.from}:${message.phase}`
-    const previous = seen.get(key)
-    if (previous === undefined) seen.set(key, message.value)
-    else if (previous !== message.value) found.add(message.from)
-  }
-  return [...found].sort((a, b) => a - b)
-}
-
-function tellSuccess(input: StoryInput, decided: OutcomeStory['decided']): StoryLine[] {
-  const { outcome, rows, trace } = input
-  const value = outcome.decidedValue ?? decided[0]?.value ?? ''
-  const lines = [line('success', { count: outcome.sets.committed, nodes: outcome.nodes, value: { value }, needed: outcome.nodes - outcome.f })]
-  const byzantine = rows.filter((row) => !row.honest).map((row) => row.id)
-  const lost = trace.filter((message) => message.status !== 'delivered').length
-  if (byzantine.length > 0) lines.push(line('successTolerated', { replicas: { replicas: byzantine }, f: outcome.f, nodes: outcome.nodes }))
-  else if (lost > 0) lines.push(line(lost === 1 ? 'successDespiteLossesOne' : 'successDespiteLosses', { count: lost }))
-  return lines
-}
-
-/**
- * Who committed what, then who lied. The page shows the first sentence as value chips (the
- * story's `decided`), so the printed story starts at the second one (`shownFrom`).
- */
-function tellSafety(input: StoryInput, decided: OutcomeStory['decided']): StoryLine[] {
-  const { outcome, rows, trace } = input
-  const groups = decided.map((group) => line('committedValue', { replicas: { replicas: group.replicas }, value: { value: group.value } }))
-  const lines = [line('safetySplit', { groups: { clauses: groups } })]
-  const liars = equivocators(trace).filter((id) => rows[id] && !rows[id].honest)
-  const byzantine = rows.filter((row) => !row.honest).length
-  if (liars.length > 0) {
-    lines.push(
-      byzantine > outcome.f
-        ? line('safetyTooMany', { replicas: { replicas: liars }, count: byzantine, f: outcome.f })
-        : line('safetyQuorum', { replicas: { replicas: liars }, quorum: rows.find((row) => row.honest)?.prepareQuorum ?? 2 * outcome.f, nodes: outcome.nodes }),
-    )
-  }
-  return lines
 }
 
 /** English needs "was" for one message and "were" for several: each has its own sentence. */
@@ -218,7 +88,7 @@ function tellPrePrepare(input: StoryInput): StoryLine {
   return causes.length > 0 ? line('causeSo', { cause: { clauses: causes }, effect: { clauses: [effect] } }) : line('effectOnly', { effect: { clauses: [effect] } })
 }
 
-function tellFailure(input: StoryInput, phase: Phase): StoryLine[] {
+export function tellFailure(input: StoryInput, phase: Phase): StoryLine[] {
   const { outcome, rows } = input
   const needed = outcome.nodes - outcome.f
   const honest = rows.filter((row) => row.honest)
@@ -235,14 +105,3 @@ function tellFailure(input: StoryInput, phase: Phase): StoryLine[] {
   return [causes.length > 0 ? line('causeSo', { cause: { clauses: causes }, effect: effects }) : line('effectOnly', { effect: effects }), conclusion]
 }
 
-/** The story of a finished round. */
-export function tellOutcome(input: StoryInput): OutcomeStory {
-  const decided = decidedGroups(input.rows)
-  if (input.outcome.safetyViolation) {
-    const lines = tellSafety(input, decided)
-    return { verdict: 'safety', failurePhase: null, lines, shownFrom: Math.min(1, lines.length - 1), decided }
-  }
-  if (input.outcome.success) return { verdict: 'success', failurePhase: null, lines: tellSuccess(input, decided), shownFrom: 0, decided }
-  const phase = shortPhase(input.outcome)
-  return { verdict: 'failure', failurePhase: phase, lines: tellFailure(input, phase), shownFrom: 0, decided }
-}
