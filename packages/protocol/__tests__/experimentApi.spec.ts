@@ -8,6 +8,7 @@ import {
   ExperimentRequest,
   experimentRoom,
   experimentWork,
+  TheoryQuery,
   theoryWork,
 } from '../src/experimentApi'
 
@@ -19,13 +20,28 @@ function errorOf(input: unknown): string {
 
 describe('ExperimentRequest', () => {
   it('takes arrays or CLI range text and defaults the seed', () => {
-    expect(ExperimentRequest.parse({ nodes: '4,7', p: '0.9:1:0.05', rounds: 10 })).toEqual({ nodes: [4, 7], p: [0.9, 0.95, 1], rounds: 10, seed: 1 })
+    expect(ExperimentRequest.parse({ nodes: '4,7', p: '0.9:1:0.05', rounds: 10 })).toEqual({
+      nodes: [4, 7],
+      p: [0.9, 0.95, 1],
+      rounds: 10,
+      seed: 1,
+      quorumRule: ['original'],
+    })
     expect(ExperimentRequest.parse({ nodes: [10], p: [0.1, 0.30000000000000004], rounds: 1, seed: 0 })).toEqual({
       nodes: [10],
       p: [0.1, 0.30000000000000004],
       rounds: 1,
       seed: 0,
+      quorumRule: ['original'],
     })
+  })
+
+  it('takes one quorum rule or a list of them, as the distinct rules in their usual order', () => {
+    const base = { nodes: [4], p: [0.9], rounds: 10 }
+    expect(ExperimentRequest.parse({ ...base, quorumRule: 'castro-liskov' }).quorumRule).toEqual(['castro-liskov'])
+    expect(ExperimentRequest.parse({ ...base, quorumRule: ['castro-liskov', 'original', 'castro-liskov'] }).quorumRule).toEqual(['original', 'castro-liskov'])
+    expect(errorOf({ ...base, quorumRule: 'paper' })).toBe('quorumRule: expected "original" or "castro-liskov", or a list of them')
+    expect(errorOf({ ...base, quorumRule: [] })).toMatch(/^quorumRule: /)
   })
 
   it('names the field at fault', () => {
@@ -49,12 +65,30 @@ describe('ExperimentRequest', () => {
     expect(errorOf({ nodes: [10_000], p: [0.9], rounds: 10_001 })).toMatch(/^the sweep is too large: Σ rounds × N² = 1.00e\+12/)
     expect(ExperimentRequest.safeParse({ nodes: [10_000], p: [0.9], rounds: 10_000 }).success).toBe(true)
   })
+
+  it('counts each rule’s points against the caps', () => {
+    const both = ['original', 'castro-liskov']
+    expect(ExperimentRequest.safeParse({ nodes: '1:50', p: '0:1:0.01', rounds: 1 }).success).toBe(true)
+    expect(errorOf({ nodes: '1:50', p: '0:1:0.01', rounds: 1, quorumRule: both })).toBe(
+      'nodes × p × quorum rules gives 10100 points, more than the 10000 one experiment may have (use the CLI for bigger sweeps)',
+    )
+    expect(errorOf({ nodes: [10_000], p: [0.9], rounds: 6_000, quorumRule: both })).toMatch(/^the sweep is too large: Σ rounds × N² = 1.20e\+12/)
+  })
+})
+
+describe('TheoryQuery', () => {
+  it('is the CLI’s theory parameters plus the quorum rule, original by default', () => {
+    expect(TheoryQuery.parse({ nodes: '4', p: '0.9' })).toEqual({ nodes: [4], p: [0.9], quorumRule: 'original' })
+    expect(TheoryQuery.parse({ nodes: '4,7', p: '1', f: '1', quorumRule: 'castro-liskov' })).toEqual({ nodes: [4, 7], p: [1], f: 1, quorumRule: 'castro-liskov' })
+    expect(TheoryQuery.safeParse({ nodes: '4', p: '1', quorumRule: 'both' }).success).toBe(false)
+    expect(TheoryQuery.safeParse({ nodes: '4', p: '1', f: '4' }).success).toBe(false)
+  })
 })
 
 describe('cost models', () => {
   it('count message-equivalents and theory work', () => {
     expect(experimentWork([4, 10], [0.5, 1], 100)).toBe((16 + 100) * 2 * 100)
-    expect(theoryWork([100], [0.5, 1])).toBe(2 * (1e5 + 2000))
+    expect(theoryWork([100], [0.5, 1])).toBe(2 * (1e5 + 4000))
   })
 })
 

@@ -3,8 +3,10 @@ import {
   AssignNodeBody,
   BatchExperimentQuery,
   CreateSessionBody,
+  DEFAULT_PROPOSAL,
   HistoryQuery,
   parseSessionDocument,
+  UpdateSettingsBody,
   SESSION_ID_ALPHABET,
   SessionId,
 } from '../src/session'
@@ -26,7 +28,28 @@ describe('CreateSessionBody', () => {
       phaseGapMs: 400,
       botTakeover: false,
       authentication: true,
+      quorumRule: 'original',
+      idleBotAfterMs: null,
     })
+  })
+
+  it('takes the quorum rule and the idle bot, and refuses what is not one', () => {
+    expect(CreateSessionBody.parse({ nodeCount: 4, quorumRule: 'castro-liskov', idleBotAfterMs: 10_000 })).toMatchObject({
+      quorumRule: 'castro-liskov',
+      idleBotAfterMs: 10_000,
+    })
+    expect(CreateSessionBody.parse({ nodeCount: 4, idleBotAfterMs: null }).idleBotAfterMs).toBeNull()
+    const rule = CreateSessionBody.safeParse({ nodeCount: 4, quorumRule: 'paper' })
+    expect(rule.error?.issues[0]?.message).toBe('expected "original" or "castro-liskov", got "paper"')
+    expect(CreateSessionBody.safeParse({ nodeCount: 4, idleBotAfterMs: 10 }).error?.issues[0]?.path).toEqual(['idleBotAfterMs'])
+    expect(CreateSessionBody.safeParse({ nodeCount: 4, idleBotAfterMs: 1.5e3 + 0.5 }).success).toBe(false)
+  })
+
+  it('takes an empty proposal (the original system’s default) as the default proposal', () => {
+    expect(CreateSessionBody.parse({ nodeCount: 4, proposalContent: '' }).proposalContent).toBe(DEFAULT_PROPOSAL)
+    expect(CreateSessionBody.parse({ nodeCount: 4, proposalContent: '   ' }).proposalContent).toBe('the proposal')
+    expect(CreateSessionBody.parse({ nodeCount: 4, proposalContent: ' blue ' }).proposalContent).toBe('blue')
+    expect(CreateSessionBody.safeParse({ nodeCount: 4, proposalContent: 'x'.repeat(65) }).success).toBe(false)
   })
 
   it('drops unknown fields (the original web app sends some) and keeps faults', () => {
@@ -119,15 +142,73 @@ describe('the persisted session document', () => {
     },
   }
 
+  /** What a document of before quorum rules reads as: the original rule everywhere. */
+  const migrated = {
+    ...document,
+    settings: { ...document.settings, quorumRule: 'original', idleBotAfterMs: null },
+    current: { ...document.current, quorumRule: 'original' },
+  }
+
   it('parses version 1; a document from before kicks barred anyone gets an empty list of bars', () => {
-    expect(parseSessionDocument(document)).toEqual({ ...document, barred: [] })
+    expect(parseSessionDocument(document)).toEqual({ ...migrated, barred: [] })
     const barred = { ...document, barred: [{ nodeId: 2, client: 'c0ffee', at: 5 }] }
-    expect(parseSessionDocument(barred)).toEqual(barred)
+    expect(parseSessionDocument(barred)).toEqual({ ...migrated, barred: barred.barred })
     expect(() => parseSessionDocument({ ...document, barred: [{ nodeId: 2 }] })).toThrow()
+  })
+
+  it('reads a session, its rounds and their outcomes stored before quorum rules as played by the original rule', () => {
+    const outcome = {
+      round: 1,
+      seed: 9,
+      nodes: 5,
+      f: 1,
+      success: false,
+      failure: { phase: 'commit', reason: 'safety: honest replicas committed v and v′' },
+      failureReason: 'safety: honest replicas committed v and v′',
+      decidedValue: null,
+      decidedValues: ['v', 'v′'],
+      safetyViolation: true,
+      sets: { prePrepared: 4, prepared: 4, committed: 4 },
+      messages: { sent: 40, delivered: 40, dropped: 0, rejected: 0 },
+    }
+    const finished = { ...document.current, finishedAt: 30, aborted: false, outcome }
+    const success = { ...finished, round: 2, outcome: { ...outcome, round: 2, success: true, failure: null, failureReason: null, safetyViolation: false } }
+    const failure = { ...finished, round: 3, outcome: { ...outcome, round: 3, failure: { phase: 'prepare', reason: 'prepare: Np=3 < N-f=4' }, safetyViolation: false } }
+    const parsed = parseSessionDocument({ ...document, current: null, rounds: [finished, success, failure, { ...finished, round: 4, aborted: true, outcome: null }] })
+    expect(parsed.settings.quorumRule).toBe('original')
+    expect(parsed.rounds.map((round) => round.quorumRule)).toEqual(['original', 'original', 'original', 'original'])
+    expect(parsed.rounds.map((round) => round.outcome?.outcome ?? null)).toEqual(['safety-violated', 'success', 'no-decision', null])
+    expect(parsed.rounds[0]?.outcome?.quorumRule).toBe('original')
+    // What a round was played with is kept, whatever the session's rule is now.
+    const kept = parseSessionDocument({
+      ...document,
+      settings: { ...document.settings, quorumRule: 'original' },
+      current: null,
+      rounds: [{ ...finished, quorumRule: 'castro-liskov', outcome: { ...outcome, outcome: 'safety-violated', quorumRule: 'castro-liskov' } }],
+    })
+    expect(kept.rounds[0]?.quorumRule).toBe('castro-liskov')
+    expect(kept.rounds[0]?.outcome?.quorumRule).toBe('castro-liskov')
+  })
+
+  it('keeps who a bot played for in the log', () => {
+    const standIn = { type: 'act', replica: 2, by: 'bot', at: 10_000, standIn: { reason: 'idle', name: 'Ana' } }
+    const parsed = parseSessionDocument({ ...document, current: { ...document.current, log: [standIn] } })
+    expect(parsed.current?.log[0]).toEqual(standIn)
+    expect(() => parseSessionDocument({ ...document, current: { ...document.current, log: [{ ...standIn, standIn: { reason: 'bored', name: null } }] } })).toThrow()
   })
 
   it('refuses unknown versions and broken logs', () => {
     expect(() => parseSessionDocument({ ...document, v: 2 })).toThrow()
     expect(() => parseSessionDocument({ ...document, current: { ...document.current, log: [{ type: 'jump' }] } })).toThrow()
+  })
+})
+
+describe('live settings', () => {
+  it('takes the quorum rule, the idle bot or both, and nothing else', () => {
+    expect(UpdateSettingsBody.parse({ quorumRule: 'castro-liskov' })).toEqual({ quorumRule: 'castro-liskov' })
+    expect(UpdateSettingsBody.parse({ idleBotAfterMs: null })).toEqual({ idleBotAfterMs: null })
+    expect(UpdateSettingsBody.safeParse({}).error?.issues[0]?.message).toBe('send quorumRule, idleBotAfterMs or both')
+    expect(UpdateSettingsBody.safeParse({ botTakeover: true }).error?.issues[0]?.message).toMatch(/^unknown field "botTakeover"/)
+    expect(UpdateSettingsBody.safeParse({ idleBotAfterMs: 100 }).success).toBe(false)
   })
 })

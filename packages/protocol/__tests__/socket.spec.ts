@@ -7,6 +7,8 @@ import {
   ReplicaView,
   SetDeliveryRatePayload,
   SetFaultPayload,
+  SetIdleBotPayload,
+  SetQuorumRulePayload,
   SocketAuth,
   StartRoundPayload,
   type ReceivedMessage,
@@ -56,6 +58,17 @@ describe('socket payloads', () => {
   })
 })
 
+describe('live settings events', () => {
+  it('take a quorum rule, and an idle-bot delay or null', () => {
+    expect(SetQuorumRulePayload.parse({ quorumRule: 'castro-liskov' })).toEqual({ quorumRule: 'castro-liskov' })
+    expect(SetQuorumRulePayload.safeParse({ quorumRule: 'Castro-Liskov' }).success).toBe(false)
+    expect(SetIdleBotPayload.parse({ idleBotAfterMs: 10_000 })).toEqual({ idleBotAfterMs: 10_000 })
+    expect(SetIdleBotPayload.parse({ idleBotAfterMs: null })).toEqual({ idleBotAfterMs: null })
+    expect(SetIdleBotPayload.safeParse({}).success).toBe(false)
+    expect(SetIdleBotPayload.safeParse({ idleBotAfterMs: 499 }).success).toBe(false)
+  })
+})
+
 describe('replica view deltas', () => {
   const got = (index: number): ReceivedMessage => ({ index, phase: 'prepare', from: index % 4, value: 'v', status: 'delivered', counted: true, ignoredReason: null })
   const sent = (index: number): SentMessage => ({ index, phase: 'prepare', to: index % 4, value: 'v' })
@@ -83,6 +96,7 @@ describe('replica view deltas', () => {
       recipients: [],
       byzantine: null,
       outcome: null,
+      standIns: [],
     })
 
   it('a whole view (both lists from 0) replaces whatever was held', () => {

@@ -54,9 +54,12 @@ export function checkPairs(nodes: readonly number[], ps: readonly number[], ctx:
   }
 }
 
+/** The fields of TheoryParams, which `GET /api/theory` extends with its quorum rule. */
+export const TheoryParamsShape = { nodes: TheoryNodesRange, p: ProbabilityRange, f: FaultBound.optional() }
+
 /** `pbft theory` / `GET /api/theory`: every (nodes, p) pair of the two ranges. */
 export const TheoryParams = z
-  .object({ nodes: TheoryNodesRange, p: ProbabilityRange, f: FaultBound.optional() })
+  .object(TheoryParamsShape)
   .superRefine((params, ctx) => {
     checkFaultBound(params.f, params.nodes, ctx)
     checkPairs(params.nodes, params.p, ctx)

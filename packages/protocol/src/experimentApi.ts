@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { DEFAULT_SEED, EXPERIMENT_LIMITS } from './experiment'
+import { DEFAULT_SEED, EXPERIMENT_LIMITS, TheoryParamsShape, checkFaultBound, checkPairs } from './experiment'
+import { DEFAULT_QUORUM_RULE, QUORUM_RULES, QuorumRule } from './quorumRule'
 import { integerDomain, PROBABILITY, rangeSchema, type RangeDomain } from './ranges'
 
 /**
@@ -22,7 +23,7 @@ export const EXPERIMENT_API_LIMITS = {
   maxWork: 1e12,
   /** Rounds over the whole grid: about a minute of one core at N = 10. */
   maxTotalRounds: 1e9,
-  /** Σ over (nodes, p) pairs of 10^5 + 2·N^1.5, about 10^-6 ms each: a theory table of ~2 s. */
+  /** Σ over (nodes, p) pairs of 10^5 + 4·N^1.5, about 10^-6 ms each: a theory table of ~2 s. */
   maxTheoryWork: 2e9,
   /** Rows of `GET /api/experiments`. */
   maxListed: 200,
@@ -36,10 +37,11 @@ export function experimentWork(nodes: readonly number[], ps: readonly number[], 
 /**
  * The cost model of a theory table, in units of ~10^-6 ms: a fixed part per point (its set-up:
  * the exact rational evaluation up to N = 12 takes up to ~75 µs, then allocating and encoding
- * the point) plus the O(N^1.5) sum (measured ~1.9 ms at N = 10,000, 0.26 ms at N = 1,000).
+ * the point) plus the O(N^1.5) sums. A row carries P, 1 − P and log10 P (`reliability`), about
+ * twice the work of P alone at large N (P alone: ~1.9 ms at N = 10,000, 0.26 ms at N = 1,000).
  */
 export function theoryWork(nodes: readonly number[], ps: readonly number[]): number {
-  return nodes.reduce((sum, n) => sum + 1e5 + 2 * n ** 1.5, 0) * ps.length
+  return nodes.reduce((sum, n) => sum + 1e5 + 4 * n ** 1.5, 0) * ps.length
 }
 
 const RANGE_HINT = 'a list of numbers like [4, 7] or range text like "4,7,10" or "0.5:1:0.05"'
@@ -60,7 +62,17 @@ function integerField(min: number, max: number) {
     .max(max, { error: (issue) => `${String(issue.input)} is above the limit of ${max}` })
 }
 
-/** `POST /api/experiments` body: an all-honest Monte-Carlo sweep over nodes × p. */
+/** One quorum rule or a list of them (each at most once), as the sorted list of distinct rules asked for. */
+const QuorumRules = z
+  .union([QuorumRule.transform((rule) => [rule]), z.array(QuorumRule).min(1, { error: 'name at least one quorum rule' })], {
+    error: () => `expected ${QUORUM_RULES.map((rule) => `"${rule}"`).join(' or ')}, or a list of them`,
+  })
+  .transform((rules) => QUORUM_RULES.filter((rule) => rules.includes(rule)))
+
+/**
+ * `POST /api/experiments` body: an all-honest Monte-Carlo sweep over nodes × p, under one
+ * quorum rule or both (`quorumRule`, default original): every point is run once per rule.
+ */
 export const ExperimentRequest = z
   .strictObject(
     {
@@ -68,36 +80,39 @@ export const ExperimentRequest = z
       p: rangeInput(PROBABILITY).describe('delivery probabilities, e.g. [0.9, 1] or "0.5:1:0.05"'),
       rounds: integerField(1, EXPERIMENT_LIMITS.maxRounds).describe('Monte-Carlo rounds per (N, p) point'),
       seed: integerField(0, Number.MAX_SAFE_INTEGER).default(DEFAULT_SEED).describe('the sweep seed; each point derives its own'),
+      quorumRule: QuorumRules.default([DEFAULT_QUORUM_RULE]).describe('"original" (default), "castro-liskov", or a list of both: each point runs once per rule'),
     },
     {
       error: (issue) =>
         issue.code === 'unrecognized_keys'
-          ? `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}: an experiment is an all-honest sweep of nodes, p, rounds and seed`
+          ? `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}: an experiment is an all-honest sweep of nodes, p, rounds, seed and quorumRule`
           : issue.input === undefined || issue.input === null
             ? 'required (a JSON object)'
             : 'expected a JSON object',
     },
   )
   .superRefine((request, ctx) => {
-    const points = request.nodes.length * request.p.length
+    const rules = request.quorumRule.length
+    const grid = rules > 1 ? 'nodes × p × quorum rules' : 'nodes × p'
+    const points = request.nodes.length * request.p.length * rules
     if (points > EXPERIMENT_API_LIMITS.maxPoints) {
       ctx.addIssue({
         code: 'custom',
         path: [],
-        message: `nodes × p gives ${points} points, more than the ${EXPERIMENT_API_LIMITS.maxPoints} one experiment may have (use the CLI for bigger sweeps)`,
+        message: `${grid} gives ${points} points, more than the ${EXPERIMENT_API_LIMITS.maxPoints} one experiment may have (use the CLI for bigger sweeps)`,
       })
       return
     }
-    const rounds = request.nodes.length * request.p.length * request.rounds
+    const rounds = points * request.rounds
     if (rounds > EXPERIMENT_API_LIMITS.maxTotalRounds) {
       ctx.addIssue({
         code: 'custom',
         path: ['rounds'],
-        message: `nodes × p × rounds gives ${rounds} rounds, more than the ${EXPERIMENT_API_LIMITS.maxTotalRounds} allowed`,
+        message: `${grid} × rounds gives ${rounds} rounds, more than the ${EXPERIMENT_API_LIMITS.maxTotalRounds} allowed`,
       })
       return
     }
-    const work = experimentWork(request.nodes, request.p, request.rounds)
+    const work = experimentWork(request.nodes, request.p, request.rounds) * rules
     if (work > EXPERIMENT_API_LIMITS.maxWork) {
       ctx.addIssue({
         code: 'custom',
@@ -114,6 +129,8 @@ export const ExperimentConfig = z.object({
   p: z.array(z.number()),
   rounds: z.int(),
   seed: z.int(),
+  /** The quorum rules every point ran under, in QUORUM_RULES order (appended; absent in older records: original only). */
+  quorumRule: z.array(QuorumRule).optional(),
 })
 export type ExperimentConfig = z.output<typeof ExperimentConfig>
 
@@ -144,6 +161,10 @@ export const ExperimentPoint = z.object({
   theoreticalSuccessRate: z.number(),
   failures: z.object({ 'pre-prepare': z.int(), prepare: z.int(), commit: z.int() }),
   meanMessages: z.object({ sent: z.number(), delivered: z.number(), dropped: z.number(), rejected: z.number() }),
+  /** The rule this row ran under; `theoreticalSuccessRate` is that rule's (appended; absent in older records: original). */
+  quorumRule: QuorumRule.optional(),
+  /** Rounds in which honest replicas decided different values (never successes; appended). */
+  safetyViolations: z.int().optional(),
 })
 export type ExperimentPoint = z.output<typeof ExperimentPoint>
 
@@ -229,8 +250,27 @@ export const ExperimentListQuery = z.object({
 export const ExperimentList = z.object({ experiments: z.array(ExperimentSummary) })
 export type ExperimentList = z.output<typeof ExperimentList>
 
-/** `GET /api/theory` answer (the query is `TheoryParams`). */
-export const TheoryPoint = z.object({ nodes: z.int(), f: z.int(), p: z.number(), successRate: z.number() })
+/** `GET /api/theory` query: the CLI's `TheoryParams` plus the quorum rule (default original). */
+export const TheoryQuery = z
+  .object({ ...TheoryParamsShape, quorumRule: QuorumRule.default(DEFAULT_QUORUM_RULE) })
+  .superRefine((params, ctx) => {
+    checkFaultBound(params.f, params.nodes, ctx)
+    checkPairs(params.nodes, params.p, ctx)
+  })
+export type TheoryQuery = z.output<typeof TheoryQuery>
+
+/** `GET /api/theory` answer: one row per (nodes, p), the fields after `successRate` appended. */
+export const TheoryPoint = z.object({
+  nodes: z.int(),
+  f: z.int(),
+  p: z.number(),
+  successRate: z.number(),
+  quorumRule: QuorumRule,
+  /** 1 − successRate, summed from the complementary events: exact down to tiny values (for log scales). */
+  failureRate: z.number(),
+  /** log10 of successRate, finite where the rate itself underflows to 0; null when it is exactly 0. */
+  log10SuccessRate: z.number().nullable(),
+})
 export type TheoryPoint = z.output<typeof TheoryPoint>
 export const TheoryResponse = z.object({ points: z.array(TheoryPoint) })
 export type TheoryResponse = z.output<typeof TheoryResponse>

@@ -1,4 +1,5 @@
 export * from './health'
+export * from './quorumRule'
 export * from './ranges'
 export * from './experiment'
 export * from './experimentApi'

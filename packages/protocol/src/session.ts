@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { DEFAULT_QUORUM_RULE, outcomeKindOf, QuorumRule, RoundOutcomeKind } from './quorumRule'
 
 /**
  * Live classroom sessions: the REST bodies and answers (compatible with the original system's
@@ -21,7 +22,12 @@ export const SESSION_LIMITS = {
   minPhaseTimeoutMs: 200,
   maxPhaseTimeoutMs: 3_600_000,
   maxPhaseGapMs: 10_000,
+  /** `idleBotAfterMs`: a bot plays a seat whose human did not act within this long (below the phase timeout). */
+  minIdleBotAfterMs: 500,
 } as const
+
+/** What the primary proposes when the host names nothing (the original system sends `""`). */
+export const DEFAULT_PROPOSAL = 'the proposal'
 
 /** How one replica behaves (the engine's FaultKind); everything but `honest` is Byzantine. */
 export const FAULT_KINDS = ['honest', 'silent', 'wrong-value', 'equivocate', 'tamper'] as const
@@ -97,8 +103,13 @@ export const CreateSessionBody = z
       topology: Topology.default('full'),
       branchCount: z.int().min(1).max(10).default(2),
       proposalValue: z.union([z.number().finite(), z.string().max(SESSION_LIMITS.maxValueLength)]).default(0),
-      /** What the primary proposes: the value replicas decide. */
-      proposalContent: z.string().trim().min(1).max(SESSION_LIMITS.maxValueLength).default('the proposal'),
+      /** What the primary proposes: the value replicas decide. Empty (the original system's default): DEFAULT_PROPOSAL. */
+      proposalContent: z
+        .string()
+        .trim()
+        .max(SESSION_LIMITS.maxValueLength)
+        .transform((content) => (content === '' ? DEFAULT_PROPOSAL : content))
+        .default(DEFAULT_PROPOSAL),
       /** Replica 0 (the primary) is Byzantine (it equivocates unless `faults` says otherwise). */
       maliciousProposer: z.boolean().default(false),
       /** Byzantine humans may tamper with their messages in transit (`tamper` replicas always do). */
@@ -116,6 +127,14 @@ export const CreateSessionBody = z
       /** A bot plays a human's seat while the human is away. */
       botTakeover: z.boolean().default(false),
       authentication: z.boolean().default(true),
+      /** How replicas count votes in every round of the session (appended; the original system's rule by default). */
+      quorumRule: QuorumRule.default(DEFAULT_QUORUM_RULE),
+      /**
+       * A bot plays the move of a seat whose human (online or away) did not act within this many
+       * ms of the phase opening, and everyone is told so. Null (the default): nobody plays for
+       * them until the phase times out. Must be below phaseTimeoutMs.
+       */
+      idleBotAfterMs: z.int().min(SESSION_LIMITS.minIdleBotAfterMs).max(SESSION_LIMITS.maxPhaseTimeoutMs).nullable().default(null),
     },
     { error: (issue) => (issue.input == null ? 'required (a JSON object with nodeCount)' : 'expected a JSON object') },
   )
@@ -150,6 +169,10 @@ export const SessionSettings = z.object({
   phaseGapMs: z.int(),
   botTakeover: z.boolean(),
   authentication: z.boolean(),
+  /** Sessions stored before quorum rules existed played (and play) the original rule. */
+  quorumRule: QuorumRule.default(DEFAULT_QUORUM_RULE),
+  /** Null: off (and in sessions stored before it existed). */
+  idleBotAfterMs: z.int().nullable().default(null),
 })
 export type SessionSettings = z.infer<typeof SessionSettings>
 
@@ -214,8 +237,17 @@ export const RoundOutcome = z.object({
    * phone can say who committed what. Optional: outcomes stored before it have none.
    */
   decidedBy: z.array(z.object({ value: z.string(), replicas: z.array(z.int()) })).optional(),
+  /**
+   * success, no-decision or safety-violated (appended): a round whose honest replicas decided
+   * different values is never a success, whatever the set sizes.
+   */
+  outcome: RoundOutcomeKind,
+  /** The quorum rule the round was played with. */
+  quorumRule: QuorumRule,
 })
 export type RoundOutcome = z.infer<typeof RoundOutcome>
+/** An outcome as documents stored before `outcome` and `quorumRule` existed hold it (see parseSessionDocument). */
+const StoredRoundOutcome = RoundOutcome.extend({ outcome: RoundOutcomeKind.optional(), quorumRule: QuorumRule.optional() })
 
 /** Why a phase closed: everyone acted, its timeout expired, or the host forced it. */
 export const CloseReason = z.enum(['complete', 'timeout', 'host'])
@@ -230,13 +262,28 @@ export type ByzantineChoice = z.infer<typeof ByzantineChoice>
 /** A choice as a round's log holds it (documents written before keys had to be canonical). */
 const LoggedChoice = ByzantineChoice.extend({ values: z.record(StoredReplicaKey, ChoiceValue).optional() })
 
+/** Why a bot played a human's seat: they did not act in time (`idle`), or were away with bot takeover on (`away`). */
+export const STAND_IN_REASONS = ['idle', 'away'] as const
+export const StandInReason = z.enum(STAND_IN_REASONS)
+export type StandInReason = z.infer<typeof StandInReason>
+/** On a bot's act for a seat a human holds: why, and the holder's name then ("a bot played for Ana"). */
+export const LoggedStandIn = z.object({ reason: StandInReason, name: z.string().nullable() })
+
 /**
  * One call on the round's LiveRound. A live round is deterministic given its seed and these
  * calls, so the log is both the persisted state of a running round and the replay of a
  * finished one. `at` is milliseconds since the round started.
  */
 export const RoundLogEntry = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('act'), replica: z.int(), choice: LoggedChoice.optional(), by: z.enum(['human', 'bot']), at: z.number() }),
+  z.object({
+    type: z.literal('act'),
+    replica: z.int(),
+    choice: LoggedChoice.optional(),
+    by: z.enum(['human', 'bot']),
+    at: z.number(),
+    /** A bot played for the seat's human (appended; absent for bots' own seats and older logs). */
+    standIn: LoggedStandIn.optional(),
+  }),
   z.object({ type: z.literal('skip'), replica: z.int(), by: z.enum(['human', 'bot']), at: z.number() }),
   z.object({ type: z.literal('close'), reason: CloseReason, at: z.number() }),
   z.object({ type: z.literal('rate'), p: z.number().min(0).max(1), at: z.number() }),
@@ -254,6 +301,8 @@ export const LiveRoundRecord = z.object({
   proposal: z.string(),
   authentication: z.boolean(),
   log: z.array(RoundLogEntry),
+  /** The quorum rule the round plays with (the session's when it started); replays use it. */
+  quorumRule: QuorumRule,
 })
 export type LiveRoundRecord = z.infer<typeof LiveRoundRecord>
 
@@ -264,6 +313,14 @@ export const RoundRecord = LiveRoundRecord.extend({
   outcome: RoundOutcome.nullable(),
 })
 export type RoundRecord = z.infer<typeof RoundRecord>
+
+/** Rounds stored before quorum rules existed were played with the original rule. */
+const StoredLiveRoundRecord = LiveRoundRecord.extend({ quorumRule: QuorumRule.default(DEFAULT_QUORUM_RULE) })
+const StoredRoundRecord = StoredLiveRoundRecord.extend({
+  finishedAt: z.number(),
+  aborted: z.boolean(),
+  outcome: StoredRoundOutcome.nullable(),
+})
 
 /** Public information about a session (`GET /api/sessions/:id`, socket `session:update`); never tokens. */
 export const SessionInfo = z.object({
@@ -307,8 +364,44 @@ export const SessionStatusResponse = z.object({
   locked: z.boolean(),
   messageDeliveryRate: z.number(),
   lastOutcome: RoundOutcome.nullable(),
+  /** The session's quorum rule: what the next round plays with (appended). */
+  quorumRule: QuorumRule,
 })
 export type SessionStatusResponse = z.infer<typeof SessionStatusResponse>
+
+/** `idleBotAfterMs` as the host sets it live: ms, or null to turn the idle bot off. */
+export const IdleBotAfterMs = z
+  .int({ error: 'expected a number of milliseconds or null' })
+  .min(SESSION_LIMITS.minIdleBotAfterMs)
+  .max(SESSION_LIMITS.maxPhaseTimeoutMs)
+  .nullable()
+
+/**
+ * `PATCH /api/sessions/:id/settings` (host): settings a host may change while the session runs.
+ * A new quorum rule applies from the next round (a running round keeps its own); a new idle-bot
+ * delay from the next phase. At least one field; unknown fields are refused.
+ */
+export const UpdateSettingsBody = z
+  .strictObject(
+    { quorumRule: QuorumRule.optional(), idleBotAfterMs: IdleBotAfterMs.optional() },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}: the settings a host may change are quorumRule and idleBotAfterMs`
+          : 'expected a JSON object',
+    },
+  )
+  .refine((body) => body.quorumRule !== undefined || body.idleBotAfterMs !== undefined, { error: 'send quorumRule, idleBotAfterMs or both' })
+export type UpdateSettingsBody = z.input<typeof UpdateSettingsBody>
+
+export const UpdateSettingsResponse = z.object({
+  sessionId: z.string(),
+  quorumRule: QuorumRule,
+  idleBotAfterMs: z.int().nullable(),
+  /** When a new quorum rule takes effect: at once, or from the next round (one is running). */
+  effective: z.enum(['now', 'next-round']),
+})
+export type UpdateSettingsResponse = z.infer<typeof UpdateSettingsResponse>
 
 /** `POST /api/sessions/:id/assign-node` (and socket `seat:claim`): a seat, or any free one. */
 export const AssignNodeBody = z
@@ -389,6 +482,8 @@ export const BatchRoundResult = z.object({
   messageCount: z.int(),
   failureReason: z.string().nullable(),
   safetyViolation: z.boolean(),
+  /** success, no-decision or safety-violated (appended). */
+  outcome: RoundOutcomeKind,
 })
 
 /** Rates in percent, rounded to 2 decimals, as the original system reports them. */
@@ -406,6 +501,8 @@ export const BatchExperimentResponse = z.object({
   failureCount: z.int(),
   safetyViolations: z.int(),
   durationMs: z.number(),
+  /** The session's quorum rule, which every round (and the theory) used (appended). */
+  quorumRule: QuorumRule,
 })
 export type BatchExperimentResponse = z.infer<typeof BatchExperimentResponse>
 
@@ -444,20 +541,31 @@ export const SessionDocumentV1 = z.object({
   locked: z.boolean(),
   /** Number of the next round to start (round numbers are never reused, even after an abort). */
   nextRound: z.int().min(1),
-  rounds: z.array(RoundRecord),
+  rounds: z.array(StoredRoundRecord),
   /** The running round as seed + calls: restoring replays it. */
-  current: LiveRoundRecord.nullable(),
+  current: StoredLiveRoundRecord.nullable(),
   /** Kicked holders who may not claim again (absent in documents written before kicks barred anyone). */
   barred: z.array(SeatBar).default([]),
 })
 
 /** The latest document version; `parseSessionDocument` migrates older ones up to it. */
-export type SessionDocument = z.infer<typeof SessionDocumentV1>
+export type SessionDocument = Omit<z.infer<typeof SessionDocumentV1>, 'rounds' | 'current'> & {
+  rounds: RoundRecord[]
+  current: LiveRoundRecord | null
+}
 
 /**
  * Parses a stored session of any known version and migrates it to the latest (there is only
  * v1 so far: a v2 adds its schema to the union and an `up` from v1). Throws a ZodError.
+ * Fields appended to v1 are filled in: settings and rounds without a quorum rule played the
+ * original one, and an outcome without its three-way `outcome` gets it from its flags.
  */
 export function parseSessionDocument(input: unknown): SessionDocument {
-  return SessionDocumentV1.parse(input)
+  const document = SessionDocumentV1.parse(input)
+  const rounds = document.rounds.map((round): RoundRecord => {
+    if (round.outcome === null) return { ...round, outcome: null }
+    const { outcome, quorumRule, ...rest } = round.outcome
+    return { ...round, outcome: { ...rest, outcome: outcome ?? outcomeKindOf(rest), quorumRule: quorumRule ?? round.quorumRule } }
+  })
+  return { ...document, rounds }
 }

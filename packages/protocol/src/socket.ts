@@ -1,11 +1,14 @@
 import { z } from 'zod'
 import { ExperimentId, type ExperimentFinishedEvent, type ExperimentProgressEvent } from './experimentApi'
+import { QuorumRule } from './quorumRule'
 import {
   ByzantineChoice,
   FaultKind,
+  IdleBotAfterMs,
   LivePhase,
   MessageCounts,
   Phase,
+  PHASES,
   PlayedBy,
   ReplicaId,
   RoundOutcome,
@@ -15,8 +18,10 @@ import {
   SessionId,
   SessionInfo,
   SessionStatus,
+  StandInReason,
   TracedMessage,
   type AssignNodeResponse,
+  type RoundLogEntry,
 } from './session'
 
 /**
@@ -63,6 +68,10 @@ export const KickPayload = z.object({ nodeId: ReplicaId })
 /** Lets the holders kicked from this seat claim again. */
 export const AllowSeatPayload = z.object({ nodeId: ReplicaId })
 export const SetBotTakeoverPayload = z.object({ botTakeover: z.boolean() })
+/** The session's quorum rule: from the next round on (a running round keeps its own). */
+export const SetQuorumRulePayload = z.object({ quorumRule: QuorumRule })
+/** A bot plays for a seat whose human did not act within `idleBotAfterMs` (null: off). */
+export const SetIdleBotPayload = z.object({ idleBotAfterMs: IdleBotAfterMs })
 /** `nodeId`, when sent, must be the socket's own seat: a seat token acts for its seat only. */
 export const ActPayload = ByzantineChoice.extend({ nodeId: ReplicaId.optional() }).nullish()
 export const SkipPayload = z.object({ nodeId: ReplicaId.optional() }).nullish()
@@ -93,7 +102,17 @@ export const ReplicaSnapshot = z.object({
   commitSenders: z.array(z.int()),
   prepareCount: z.int(),
   commitCount: z.int(),
+  /** Matching messages from others needed to prepare: equals prepareQuorum. */
   quorum: z.int(),
+  /** How the replica counts votes (appended with the fields below). */
+  quorumRule: QuorumRule,
+  /** Matching PREPAREs from distinct others still needed in all to prepare, given its own vote as it stands. */
+  prepareQuorum: z.int(),
+  /** Matching COMMITs from distinct others needed to commit, given its own vote as it stands. */
+  commitQuorum: z.int(),
+  /** castro-liskov: its own vote is in its prepare certificate (always false under the original rule). */
+  ownPrepareCounted: z.boolean(),
+  ownCommitCounted: z.boolean(),
   prepared: z.boolean(),
   committed: z.boolean(),
   decidedValue: z.string().nullable(),
@@ -119,6 +138,37 @@ export type ReceivedMessage = z.infer<typeof ReceivedMessage>
 /** A message as its sender knows it: it cannot know whether it arrived. */
 export const SentMessage = z.object({ index: z.int(), phase: Phase, to: z.int(), value: z.string() })
 export type SentMessage = z.infer<typeof SentMessage>
+
+/**
+ * A bot played a human's seat in the current round: its human did not act within the
+ * session's `idleBotAfterMs` (`idle`), or was away with bot takeover on (`away`).
+ */
+export const BotStandIn = z.object({
+  nodeId: z.int(),
+  phase: Phase,
+  reason: StandInReason,
+  /** The seat holder's name when it happened ("a bot played for Ana"). */
+  name: z.string().nullable(),
+  /** Milliseconds since the round started. */
+  at: z.number(),
+})
+export type BotStandIn = z.infer<typeof BotStandIn>
+
+/**
+ * The moves a bot played for humans, read from a round's log (each move's phase is the number
+ * of phases closed before it): what the server's views carry and what a replay shows.
+ */
+export function standInsOf(log: readonly RoundLogEntry[]): BotStandIn[] {
+  const found: BotStandIn[] = []
+  let closed = 0
+  for (const entry of log) {
+    if (entry.type === 'close') closed++
+    else if (entry.type === 'act' && entry.standIn) {
+      found.push({ nodeId: entry.replica, phase: PHASES[Math.min(closed, PHASES.length - 1)] ?? 'commit', at: entry.at, ...entry.standIn })
+    }
+  }
+  return found
+}
 
 export const ReplicaAction = z.enum(['propose', 'prepare', 'commit'])
 export type ReplicaAction = z.infer<typeof ReplicaAction>
@@ -168,6 +218,8 @@ export const ReplicaView = z.object({
   recipients: z.array(z.int()),
   byzantine: ByzantineOptions.nullable(),
   outcome: RoundOutcome.nullable(),
+  /** The moves of this seat a bot played for its human in the current round (appended). */
+  standIns: z.array(BotStandIn),
 })
 export type ReplicaView = z.infer<typeof ReplicaView>
 
@@ -194,6 +246,12 @@ export const HostView = z.object({
   messageDeliveryRate: z.number(),
   locked: z.boolean(),
   botTakeover: z.boolean(),
+  /** The quorum rule of the round on show (the session's when none is), appended with the fields below. */
+  quorumRule: QuorumRule,
+  /** The session's idle bot: ms, or null when off. */
+  idleBotAfterMs: z.int().nullable(),
+  /** Every move a bot played for a human in the round on show, in order. */
+  standIns: z.array(BotStandIn),
 })
 export type HostView = z.infer<typeof HostView>
 
@@ -234,6 +292,10 @@ export interface ClientToServerEvents {
   /** Lifts the bars of the holders kicked from this seat; `allowed` counts them. */
   'host:allow-seat': (payload: Payload<typeof AllowSeatPayload>, ack: AckCallback<{ nodeId: number; allowed: number }>) => void
   'host:set-bot-takeover': (payload: Payload<typeof SetBotTakeoverPayload>, ack: AckCallback<{ botTakeover: boolean }>) => void
+  /** From the next round on; `effective` says whether a round is running (it keeps its rule). */
+  'host:set-quorum-rule': (payload: Payload<typeof SetQuorumRulePayload>, ack: AckCallback<{ quorumRule: QuorumRule; effective: 'now' | 'next-round' }>) => void
+  /** From the next phase on (a phase already open keeps the timers it has). */
+  'host:set-idle-bot': (payload: Payload<typeof SetIdleBotPayload>, ack: AckCallback<{ idleBotAfterMs: number | null }>) => void
   'replica:act': (payload: Payload<typeof ActPayload>, ack: AckCallback<{ nodeId: number; sent: number }>) => void
   'replica:skip': (payload: Payload<typeof SkipPayload>, ack: AckCallback<{ nodeId: number }>) => void
   /** Claims a seat and turns this socket into that seat's (alternative to REST assign-node). */

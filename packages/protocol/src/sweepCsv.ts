@@ -18,6 +18,8 @@ export const SWEEP_CSV_COLUMNS = [
   'failuresPrepare',
   'failuresCommit',
   'pointSeed',
+  'quorumRule',
+  'safetyViolations',
 ] as const
 
 /** What one row is made of (the REST API's ExperimentPoint and the CLI's records both fit). */
@@ -35,6 +37,10 @@ export interface SweepCsvPoint {
   failures: { 'pre-prepare': number; prepare: number; commit: number }
   /** The seed the point actually ran on (derived from seed, nodes and p). */
   pointSeed: number
+  /** The rule the point ran under (absent in records made before rules: an empty cell). */
+  quorumRule?: string
+  /** Rounds whose honest replicas decided different values (absent in older records: an empty cell). */
+  safetyViolations?: number
 }
 
 /** One row; numbers at full precision as JavaScript prints them, a missing value as an empty cell. */
@@ -54,8 +60,10 @@ export function sweepCsvRow(point: SweepCsvPoint): string {
     point.failures.prepare,
     point.failures.commit,
     point.pointSeed,
+    point.quorumRule,
+    point.safetyViolations,
   ]
-  return cells.map((cell) => (cell === null ? '' : String(cell))).join(',')
+  return cells.map((cell) => (cell === null || cell === undefined ? '' : String(cell))).join(',')
 }
 
 /** The header line and one line per point, newline-terminated. */

@@ -58,6 +58,8 @@ const HOST_EVENTS = [
   ['host:set-fault', { nodeId: 0, fault: 'honest' }],
   ['host:lock', { locked: false }],
   ['host:set-bot-takeover', { botTakeover: false }],
+  ['host:set-quorum-rule', { quorumRule: 'original' }],
+  ['host:set-idle-bot', { idleBotAfterMs: null }],
   ['host:kick', { nodeId: SEAT_KICKED }],
 ] as const
 
@@ -148,15 +150,16 @@ afterAll(async () => {
 describe('authorization matrix', () => {
   describe('host-only REST routes', () => {
     const routes = [
-      ['POST', 'rounds', 201],
-      ['POST', 'reset-round', 200],
+      ['POST', 'rounds', 201, {}],
+      ['POST', 'reset-round', 200, {}],
+      ['PATCH', 'settings', 200, { idleBotAfterMs: null }],
     ] as const
-    for (const [method, route, okStatus] of routes) {
+    for (const [method, route, okStatus, body] of routes) {
       for (const actor of ACTORS) {
         const expected = REST_EXPECT[actor]
         it(`${method} /api/sessions/:id/${route} as ${actor} → ${expected.allow ? okStatus : expected.code}`, async () => {
           const response = await world.server.request<{ error?: { code: string; message: string } }>(method, `/api/sessions/${world.sessionId}/${route}`, {
-            body: {},
+            body,
             token: bearer(actor),
           })
           if (expected.allow) {

@@ -61,7 +61,7 @@ describe('the experiment API', () => {
 
     const record = await pollUntilSettled(answer.id)
     expect(record.status).toBe('done')
-    expect(record.config).toEqual({ nodes: [4, 7], p: [0.9, 1], rounds: 70_000, seed: 42 })
+    expect(record.config).toEqual({ nodes: [4, 7], p: [0.9, 1], rounds: 70_000, seed: 42, quorumRule: ['original'] })
     expect(record.progress).toEqual({ done: 280_000, total: 280_000 })
     expect(record.engineVersion).toMatch(/^\d+\.\d+\.\d+/)
     expect(record.appVersion).toBe('0.0.0-test')
@@ -84,6 +84,8 @@ describe('the experiment API', () => {
         theoreticalSuccessRate: successProbability(point.nodes, point.p, point.f),
         failures: engine?.failures,
         meanMessages: engine?.meanMessages,
+        quorumRule: 'original',
+        safetyViolations: 0,
       })
     })
 
@@ -93,6 +95,44 @@ describe('the experiment API', () => {
     expect(events.every((event, i) => event.total === 280_000 && (i === 0 || event.done > (events[i - 1]?.done ?? 0)))).toBe(true)
     expect(events.at(-1)?.done).toBe(280_000)
     expect((await log.finishedRecord(answer.id)).status).toBe('done')
+  })
+
+  it('runs both quorum rules when asked: every row carries its rule and that rule’s theory, as pbft sweep --quorum-rule gives it', async () => {
+    const request = { nodes: [4], p: '0.8,0.9', rounds: 3_000, seed: 7, quorumRule: ['castro-liskov', 'original'] }
+    const created = await server.request('POST', '/api/experiments', request)
+    expect(created.status).toBe(202)
+    const answer = ExperimentCreated.parse(created.body)
+    expect(answer.total).toBe(2 * 2 * 3_000)
+    const record = await pollUntilSettled(answer.id)
+    expect(record.status).toBe('done')
+    expect(record.config).toEqual({ nodes: [4], p: [0.8, 0.9], rounds: 3_000, seed: 7, quorumRule: ['original', 'castro-liskov'] })
+    expect(record.progress).toEqual({ done: 12_000, total: 12_000 })
+    const rows = record.results ?? []
+    expect(rows.map((row) => [row.quorumRule, row.p])).toEqual([
+      ['original', 0.8],
+      ['original', 0.9],
+      ['castro-liskov', 0.8],
+      ['castro-liskov', 0.9],
+    ])
+    for (const rule of ['original', 'castro-liskov'] as const) {
+      const engine = sweep({ nodes: [4], ps: [0.8, 0.9], rounds: 3_000, seed: 7, quorumRule: rule })
+      const mine = rows.filter((row) => row.quorumRule === rule)
+      expect(mine.map((row) => [row.successes, row.pointSeed, row.safetyViolations])).toEqual(engine.map((point) => [point.successes, point.seed, 0]))
+      expect(mine.map((row) => row.theoreticalSuccessRate)).toEqual([successProbability(4, 0.8, 1, rule), successProbability(4, 0.9, 1, rule)])
+    }
+    // MODEL.md: N = 4, p = 0.9 under castro-liskov.
+    expect(rows[3]?.theoreticalSuccessRate).toBe(0.7907543172404601)
+    const list = await server.request<ExperimentList>('GET', '/api/experiments?limit=5')
+    expect(list.body.experiments.find((row) => row.id === answer.id)?.summary.points).toBe(4)
+    const single = await server.request('POST', '/api/experiments', { nodes: [4], p: [0.9], rounds: 10, quorumRule: 'castro-liskov' })
+    const one = await pollUntilSettled(ExperimentCreated.parse(single.body).id)
+    expect(one.config.quorumRule).toEqual(['castro-liskov'])
+    expect(one.results?.map((row) => row.quorumRule)).toEqual(['castro-liskov'])
+    const refused = await server.request<ErrorReply>('POST', '/api/experiments', { nodes: [4], p: [0.9], rounds: 10, quorumRule: 'paper' })
+    expect(refused).toEqual({
+      status: 400,
+      body: { error: { code: 'VALIDATION', message: 'body.quorumRule: expected "original" or "castro-liskov", or a list of them' } },
+    })
   })
 
   async function firstProgress(id: string): Promise<void> {

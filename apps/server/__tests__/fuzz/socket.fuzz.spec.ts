@@ -7,6 +7,8 @@ import {
   KickPayload,
   LockPayload,
   SetBotTakeoverPayload,
+  SetIdleBotPayload,
+  SetQuorumRulePayload,
   SetDeliveryRatePayload,
   SetFaultPayload,
   SkipPayload,
@@ -58,6 +60,8 @@ const EVENTS: Record<EventName, { schema: z.ZodType; fields: Record<string, fc.A
   'host:kick': { schema: KickPayload, fields: { nodeId: int(-1, 101) } },
   'host:allow-seat': { schema: AllowSeatPayload, fields: { nodeId: int(-1, 101) } },
   'host:set-bot-takeover': { schema: SetBotTakeoverPayload, fields: { botTakeover: fc.boolean() } },
+  'host:set-quorum-rule': { schema: SetQuorumRulePayload, fields: { quorumRule: fc.constantFrom('original', 'castro-liskov', 'Original', '', 'x') } },
+  'host:set-idle-bot': { schema: SetIdleBotPayload, fields: { idleBotAfterMs: fc.oneof(fc.constant(null), int(-1, 40_000), edgeNumber) } },
   'replica:act': {
     schema: ActPayload,
     fields: {

@@ -1,6 +1,16 @@
 import type { FaultKind as EngineFaultKind, ReplicaSnapshot as EngineSnapshot, RoundSets, TracedMessage as EngineMessage } from '@pbft/engine'
-import { FAULT_KINDS as ENGINE_FAULT_KINDS } from '@pbft/engine'
-import { FAULT_KINDS, type FaultKind, type ReplicaSnapshot, type RoundOutcome, type TracedMessage } from '@pbft/protocol'
+import { FAULT_KINDS as ENGINE_FAULT_KINDS, QUORUM_RULES as ENGINE_RULES, ROUND_OUTCOMES, type QuorumRule as EngineRule, type RoundOutcome as EngineOutcome } from '@pbft/engine'
+import {
+  FAULT_KINDS,
+  QUORUM_RULES,
+  ROUND_OUTCOME_KINDS,
+  type FaultKind,
+  type QuorumRule,
+  type ReplicaSnapshot,
+  type RoundOutcome,
+  type RoundOutcomeKind,
+  type TracedMessage,
+} from '@pbft/protocol'
 import { describe, expect, expectTypeOf, it } from 'vitest'
 
 /** The protocol restates engine types as schemas (it has no dependency on the engine): they must agree. */
@@ -8,6 +18,13 @@ describe('protocol schemas and engine types', () => {
   it('agree on fault kinds', () => {
     expect(FAULT_KINDS).toEqual(ENGINE_FAULT_KINDS)
     expectTypeOf<FaultKind>().toEqualTypeOf<EngineFaultKind>()
+  })
+
+  it('agree on quorum rules and the three outcomes', () => {
+    expect(QUORUM_RULES).toEqual(ENGINE_RULES)
+    expectTypeOf<QuorumRule>().toEqualTypeOf<EngineRule>()
+    expect(ROUND_OUTCOME_KINDS).toEqual(ROUND_OUTCOMES)
+    expectTypeOf<RoundOutcomeKind>().toEqualTypeOf<EngineOutcome>()
   })
 
   it('can carry the engine’s snapshots, messages and sets', () => {

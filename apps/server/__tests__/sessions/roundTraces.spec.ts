@@ -16,6 +16,7 @@ function bigRound(round: number, seed: number): RoundRecord {
     proposal: 'x',
     authentication: true,
     log: [],
+    quorumRule: 'original',
     finishedAt: 1,
     aborted: false,
     outcome: null,

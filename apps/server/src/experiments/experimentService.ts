@@ -1,5 +1,5 @@
 import { defaultWorkerCount, runSweep } from '@pbft/engine/node'
-import type { ExperimentConfig, ExperimentPoint, ExperimentRecord, ExperimentSummary } from '@pbft/protocol'
+import { DEFAULT_QUORUM_RULE, type ExperimentConfig, type ExperimentPoint, type ExperimentRecord, type ExperimentSummary, type QuorumRule } from '@pbft/protocol'
 import { DomainError } from '../errors/domainError'
 import type { ExperimentRegistry } from './peers'
 import { hashToken, newToken } from '../sessions/tokens'
@@ -130,7 +130,7 @@ export class ExperimentService {
         id: newExperimentId(),
         status: 'running',
         config,
-        progress: { done: 0, total: config.nodes.length * config.p.length * config.rounds },
+        progress: { done: 0, total: config.nodes.length * config.p.length * rulesOf(config).length * config.rounds },
         createdAt: new Date().toISOString(),
         appVersion: this.options.appVersion,
         engineVersion: this.engineVersion,
@@ -240,25 +240,33 @@ export class ExperimentService {
     const { record, controller } = entry
     const { signal } = controller
     const { nodes, p: ps, rounds, seed } = record.config
+    const rules = rulesOf(record.config)
     try {
       // Let the POST be answered before any work, even work small enough for this thread.
       await yieldToEventLoop()
       signal.throwIfAborted()
-      const points = await runSweep({
-        nodes,
-        ps,
-        rounds,
-        seed,
-        signal,
-        workers: this.options.workers ?? defaultWorkerCount(),
-        // Live classrooms come first: the sweep gets the CPU they leave.
-        background: true,
-        parallelThreshold: this.options.inThreadMaxDraws ?? 2e6,
-        // In-thread work takes turns with the server's other sliced jobs.
-        pause: yieldToEventLoop,
-        onProgress: (done, total) => this.reportProgress(entry, done, total),
-      })
-      const results = await mapInSlices(points, (point) => toExperimentPoint(point, seed), signal)
+      // One sweep per rule, with the same seed: each rule's rows equal `pbft sweep
+      // --quorum-rule <rule>`, and both rules see the same link draws (a paired comparison).
+      const results: ExperimentPoint[] = []
+      const perRule = nodes.length * ps.length * rounds
+      for (const [index, quorumRule] of rules.entries()) {
+        const points = await runSweep({
+          nodes,
+          ps,
+          rounds,
+          seed,
+          quorumRule,
+          signal,
+          workers: this.options.workers ?? defaultWorkerCount(),
+          // Live classrooms come first: the sweep gets the CPU they leave.
+          background: true,
+          parallelThreshold: this.options.inThreadMaxDraws ?? 2e6,
+          // In-thread work takes turns with the server's other sliced jobs.
+          pause: yieldToEventLoop,
+          onProgress: (done) => this.reportProgress(entry, index * perRule + done, record.progress.total),
+        })
+        results.push(...(await mapInSlices(points, (point) => toExperimentPoint(point, seed), signal)))
+      }
       this.settle(entry, { status: 'done', results })
     } catch (error) {
       // After a cancel or close the entry is already settled and this is ignored.
@@ -317,6 +325,11 @@ export class ExperimentService {
     if (this.warnings.length > 100) this.warnings.shift()
     this.options.log?.warn(message)
   }
+}
+
+/** The rules of a sweep: records made before rules existed ran the original one. */
+function rulesOf(config: ExperimentConfig): readonly QuorumRule[] {
+  return config.quorumRule ?? [DEFAULT_QUORUM_RULE]
 }
 
 function describe(error: unknown): string {

@@ -16,9 +16,9 @@ export function newExperimentId(): string {
   return randomBytes(9).toString('base64url')
 }
 
-/** A sweep point as a row of the record, next to the exact theory. */
+/** A sweep point as a row of the record, next to the exact theory of its quorum rule. */
 export function toExperimentPoint(point: SweepPoint, seed: number): ExperimentPoint {
-  const { p } = point
+  const { p, quorumRule } = point
   if (p === null) throw new Error('a sweep point has no delivery probability p')
   return {
     nodes: point.nodes,
@@ -30,9 +30,11 @@ export function toExperimentPoint(point: SweepPoint, seed: number): ExperimentPo
     successes: point.successes,
     successRate: point.successRate,
     ci95: [point.ci95[0], point.ci95[1]],
-    theoreticalSuccessRate: successProbability(point.nodes, p, point.f),
+    theoreticalSuccessRate: successProbability(point.nodes, p, point.f, quorumRule),
     failures: { 'pre-prepare': point.failures['pre-prepare'], prepare: point.failures.prepare, commit: point.failures.commit },
     meanMessages: { ...point.meanMessages },
+    quorumRule,
+    safetyViolations: point.safetyViolations,
   }
 }
 
@@ -49,7 +51,7 @@ export function summarise(record: Omit<ExperimentRecord, 'results'>): Experiment
   if (summary === undefined) {
     const { nodes, p, rounds, seed } = config
     summary = {
-      points: nodes.length * p.length,
+      points: nodes.length * p.length * (config.quorumRule?.length ?? 1),
       nodes: [extreme(nodes, Math.min), extreme(nodes, Math.max)],
       p: [extreme(p, Math.min), extreme(p, Math.max)],
       rounds,

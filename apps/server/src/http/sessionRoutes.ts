@@ -16,6 +16,8 @@ import {
   SessionStatus,
   SessionStatusResponse,
   StartRoundPayload,
+  UpdateSettingsBody,
+  UpdateSettingsResponse,
 } from '@pbft/protocol'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
@@ -167,6 +169,28 @@ async function registerSessionRoutes(app: FastifyInstance, options: SessionRoute
         const session = service.checkHost(request.params.id, bearerToken(request))
         const aborted = await service.resetRound(session.id)
         return { sessionId: session.id, aborted, status: session.status }
+      },
+    )
+
+    api.patch(
+      '/api/sessions/:id/settings',
+      {
+        schema: {
+          tags: TAGS,
+          summary: 'Change the quorum rule or the idle bot while the session runs (as socket host:set-quorum-rule, host:set-idle-bot)',
+          description: `${HOST_ONLY} A new quorumRule applies from the next round (a running round keeps its own: \`effective\` says which); idleBotAfterMs (ms below phaseTimeoutMs, or null: off) applies to the open phase too.`,
+          params,
+          body: UpdateSettingsBody,
+          response: { 200: UpdateSettingsResponse, ...errors },
+        },
+      },
+      async (request) => {
+        const session = service.checkHost(request.params.id, bearerToken(request))
+        const { quorumRule, idleBotAfterMs } = request.body
+        // The idle bot first: it is the one that can be refused (it must be below the phase timeout).
+        if (idleBotAfterMs !== undefined) await service.setIdleBot(session.id, idleBotAfterMs)
+        const effective = quorumRule === undefined ? (session.running ? 'next-round' : 'now') : await service.setQuorumRule(session.id, quorumRule)
+        return { sessionId: session.id, quorumRule: session.settings.quorumRule, idleBotAfterMs: session.settings.idleBotAfterMs, effective }
       },
     )
 

@@ -8,6 +8,8 @@ import {
   KickPayload,
   LockPayload,
   SetBotTakeoverPayload,
+  SetIdleBotPayload,
+  SetQuorumRulePayload,
   SetDeliveryRatePayload,
   SetFaultPayload,
   SkipPayload,
@@ -50,6 +52,8 @@ const KNOWN_EVENTS = new Set<string>([
   'host:kick',
   'host:allow-seat',
   'host:set-bot-takeover',
+  'host:set-quorum-rule',
+  'host:set-idle-bot',
   'replica:act',
   'replica:skip',
   'seat:claim',
@@ -200,6 +204,8 @@ export function attachGateway(deps: GatewayDeps): void {
     on('host:kick', (payload) => act({ event: 'host:kick', payload: parse(KickPayload, payload, 'host:kick') }))
     on('host:allow-seat', (payload) => act({ event: 'host:allow-seat', payload: parse(AllowSeatPayload, payload, 'host:allow-seat') }))
     on('host:set-bot-takeover', (payload) => act({ event: 'host:set-bot-takeover', payload: parse(SetBotTakeoverPayload, payload, 'host:set-bot-takeover') }))
+    on('host:set-quorum-rule', (payload) => act({ event: 'host:set-quorum-rule', payload: parse(SetQuorumRulePayload, payload, 'host:set-quorum-rule') }))
+    on('host:set-idle-bot', (payload) => act({ event: 'host:set-idle-bot', payload: parse(SetIdleBotPayload, payload, 'host:set-idle-bot') }))
     on('replica:act', (payload) => act({ event: 'replica:act', payload: parse(ActPayload, payload, 'replica:act') }))
     on('replica:skip', (payload) => act({ event: 'replica:skip', payload: parse(SkipPayload, payload, 'replica:skip') }))
     on('seat:claim', (payload) => act({ event: 'seat:claim', payload: parse(ClaimPayload, payload, 'seat:claim') }))

@@ -1,4 +1,4 @@
-import { createKernel, judgeRound, normalizeRound, Rng, successProbability, type FaultKind } from '@pbft/engine'
+import { createKernel, judgeRound, normalizeRound, Rng, successProbability, valueLabel, type FaultKind, type QuorumRule } from '@pbft/engine'
 import type { BatchExperimentResponse } from '@pbft/protocol'
 import { SessionError } from './errors'
 
@@ -10,6 +10,10 @@ export interface BatchParams {
   authentication: boolean
   rounds: number
   seed: number
+  /** The session's rule: every round counts votes with it, and the theory value is its. */
+  quorumRule: QuorumRule
+  /** What the primary proposes: the values a violated round's failure names. */
+  proposal: string
 }
 
 export type BatchResult = Omit<BatchExperimentResponse, 'sessionId' | 'durationMs'>
@@ -31,7 +35,13 @@ function yieldToEventLoop(): Promise<void> {
  * yield to the event loop between them, so a big batch never stalls the sockets of a class.
  */
 export async function runBatchExperiment(params: BatchParams): Promise<BatchResult> {
-  const round = normalizeRound({ nodes: params.nodes, p: params.p, faults: [...params.faults], authentication: params.authentication })
+  const round = normalizeRound({
+    nodes: params.nodes,
+    p: params.p,
+    faults: [...params.faults],
+    authentication: params.authentication,
+    quorumRule: params.quorumRule,
+  })
   const kernel = createKernel(round)
   const { nodes, f } = round
   const perSlice = Math.max(1, Math.floor(SLICE_MESSAGES / (nodes * nodes)))
@@ -43,14 +53,27 @@ export async function runBatchExperiment(params: BatchParams): Promise<BatchResu
     const outcome = kernel.playRound(new Rng(params.seed, r))
     if (outcome.success) successCount++
     if (outcome.safetyViolation) safetyViolations++
-    // Failure texts repeat: cache them by the set sizes instead of formatting each one.
-    const key = (outcome.npp * (nodes + 1) + outcome.np) * (nodes + 1) + outcome.nc
+    // Failure texts repeat: cache them by the set sizes (and, for a split decision, by the
+    // values decided) instead of formatting each one. A split round's text names its values,
+    // as the engine words it (judgeRound): it is never read as a success or a shortfall.
+    const decided = outcome.outcome === 'safety-violated' ? outcome.decided.map((id) => valueLabel(id, params.proposal)) : []
+    const key =
+      decided.length > 0
+        ? -1 - outcome.decided.reduce<number>((code, id) => code * 4 + id + 1, 0)
+        : (outcome.npp * (nodes + 1) + outcome.np) * (nodes + 1) + outcome.nc
     let failureReason = reasons.get(key)
     if (failureReason === undefined) {
-      failureReason = judgeRound(nodes, f, outcome.npp, outcome.np, outcome.nc).failure?.reason ?? null
+      failureReason = judgeRound(nodes, f, outcome.npp, outcome.np, outcome.nc, decided).failure?.reason ?? null
       reasons.set(key, failureReason)
     }
-    results.push({ round: r, success: outcome.success, messageCount: outcome.sent, failureReason, safetyViolation: outcome.safetyViolation })
+    results.push({
+      round: r,
+      success: outcome.success,
+      messageCount: outcome.sent,
+      failureReason,
+      safetyViolation: outcome.safetyViolation,
+      outcome: outcome.outcome,
+    })
     if (r % perSlice === 0 && r < params.rounds) await yieldToEventLoop()
   }
   const allHonest = round.byzantineCount === 0
@@ -59,12 +82,13 @@ export async function runBatchExperiment(params: BatchParams): Promise<BatchResu
     messageDeliveryRate: percent(params.p),
     seed: params.seed,
     results,
-    theoreticalSuccessRate: allHonest ? percent(successProbability(nodes, params.p, f)) : null,
+    theoreticalSuccessRate: allHonest ? percent(successProbability(nodes, params.p, f, params.quorumRule)) : null,
     experimentalSuccessRate: percent(successCount / params.rounds),
     totalRounds: params.rounds,
     successCount,
     failureCount: params.rounds - successCount,
     safetyViolations,
+    quorumRule: params.quorumRule,
   }
 }
 

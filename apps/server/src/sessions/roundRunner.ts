@@ -1,5 +1,5 @@
 import { LiveRound, type ByzantineChoice as EngineChoice, type RoundResult, type TracedMessage } from '@pbft/engine'
-import type { ByzantineChoice, CloseReason, LiveRoundRecord, PlayedBy, RoundLogEntry } from '@pbft/protocol'
+import { standInsOf, type BotStandIn, type ByzantineChoice, type CloseReason, type LiveRoundRecord, type PlayedBy, type RoundLogEntry, type StandInReason } from '@pbft/protocol'
 import type { Clock, Timer } from './clock'
 
 export interface RoundTiming {
@@ -7,6 +7,17 @@ export interface RoundTiming {
   phaseGapMs: number
   /** When bot `seat` acts after its turn came (pacing + stagger). */
   botDelayMs(seat: number): number
+  /**
+   * A bot plays a human's pending seat this long after the phase opened (the session's
+   * `idleBotAfterMs`, read when timers are set: the host may change it); null: never.
+   */
+  idleBotAfterMs(): number | null
+}
+
+/** Who holds a seat: a human (by name, if they gave one) or a bot. */
+export interface SeatHolder {
+  human: boolean
+  name: string | null
 }
 
 /** What changed, so the views of the right audiences are rebuilt. */
@@ -20,6 +31,8 @@ export interface RoundRunnerHooks {
   timing: RoundTiming
   /** Who plays a seat right now; bots act only for seats they play. */
   playedBy(seat: number): PlayedBy
+  /** Who holds the seat: a bot's move for a human's seat is logged as a stand-in. */
+  holder(seat: number): SeatHolder
   onChange(change: RoundChange): void
   /** Errors of timer callbacks (a bug, never a client's mistake): logged, never thrown at the loop. */
   onError(error: unknown): void
@@ -39,7 +52,14 @@ function engineChoice(choice: ByzantineChoice | undefined): EngineChoice | undef
 /** Builds the round's LiveRound from its record (the log not applied). */
 export function liveRoundOf(record: LiveRoundRecord): LiveRound {
   return new LiveRound({
-    config: { nodes: record.faults.length, p: record.p, faults: record.faults, proposal: record.proposal, authentication: record.authentication },
+    config: {
+      nodes: record.faults.length,
+      p: record.p,
+      faults: record.faults,
+      proposal: record.proposal,
+      authentication: record.authentication,
+      quorumRule: record.quorumRule,
+    },
     seed: record.seed,
   })
 }
@@ -73,6 +93,10 @@ export function replay(record: LiveRoundRecord): LiveRound {
  * closes once nobody is pending (after a short gap) or when its timeout expires, and every call
  * on the LiveRound is appended to the round's log, which is what gets persisted. The protocol
  * itself stays in the LiveRound; this only decides *when* things happen.
+ *
+ * Humans who do not act: with the session's idle bot on, a bot plays a human's pending seat
+ * `idleBotAfterMs` after the phase opened (online or away alike) and the log says so
+ * (`standIn`), so that the projector, the phone and replays can tell the class.
  */
 export class RoundRunner {
   readonly live: LiveRound
@@ -83,9 +107,14 @@ export class RoundRunner {
   readonly sentBy: number[][]
   /** Epoch ms at which the open phase closes anyway (null once done). */
   phaseDeadline: number | null = null
+  /** Every move a bot played for a human this round, in order. */
+  readonly standIns: BotStandIn[]
   private phaseTimer: Timer | null = null
   private gapTimer: Timer | null = null
   private readonly botTimers = new Map<number, Timer>()
+  /** Seats whose human has until then to act before the idle bot plays for them. */
+  private readonly idleTimers = new Map<number, Timer>()
+  private phaseOpenedAt = 0
   private stopped = false
 
   /** Starts a round, or with a non-empty log resumes one (restore after a restart). */
@@ -101,6 +130,7 @@ export class RoundRunner {
     this.receivedBy = Array.from({ length: n }, () => [])
     this.sentBy = Array.from({ length: n }, () => [])
     for (const message of this.live.trace) this.index(message)
+    this.standIns = standInsOf(record.log)
   }
 
   /** Schedules the open phase's timers; call once, after the owner is ready for changes. */
@@ -116,13 +146,19 @@ export class RoundRunner {
     return this.live.phase === 'done'
   }
 
-  /** Replica `seat` sends its messages of this phase now. */
-  act(seat: number, choice: ByzantineChoice | undefined, by: 'human' | 'bot'): readonly TracedMessage[] {
+  /** Replica `seat` sends its messages of this phase now; `standIn`: a bot plays for the seat's human. */
+  act(seat: number, choice: ByzantineChoice | undefined, by: 'human' | 'bot', standIn?: StandInReason): readonly TracedMessage[] {
+    const phase = this.live.phase
     const messages = this.live.act(seat, engineChoice(choice))
-    const entry: RoundLogEntry = { type: 'act', replica: seat, by, at: this.elapsed() }
+    const entry: Extract<RoundLogEntry, { type: 'act' }> = { type: 'act', replica: seat, by, at: this.elapsed() }
     if (choice !== undefined) entry.choice = choice
+    if (standIn !== undefined && phase !== 'done') {
+      entry.standIn = { reason: standIn, name: this.hooks.holder(seat).name }
+      this.standIns.push({ nodeId: seat, phase, at: entry.at, ...entry.standIn })
+    }
     this.record.log.push(entry)
     this.cancelBot(seat)
+    this.cancelIdle(seat)
     for (const message of messages) this.index(message)
     this.hooks.onChange({ kind: 'messages', from: seat, messages })
     this.afterTurn()
@@ -134,6 +170,7 @@ export class RoundRunner {
     this.live.skip(seat)
     this.record.log.push({ type: 'skip', replica: seat, by, at: this.elapsed() })
     this.cancelBot(seat)
+    this.cancelIdle(seat)
     this.hooks.onChange({ kind: 'messages', from: seat, messages: [] })
     this.afterTurn()
   }
@@ -159,9 +196,13 @@ export class RoundRunner {
     this.record.log.push({ type: 'rate', p, at: this.elapsed() })
   }
 
-  /** Someone came or went: bots take over (or hand back) the pending seats they now play (or no longer do). */
+  /**
+   * Someone came or went: bots take over (or hand back) the pending seats they now play (or no
+   * longer do); the seats humans play (online or away) get the idle bot's deadline.
+   */
   reschedule(): void {
     if (this.done || this.stopped) return
+    const idleAfter = this.hooks.timing.idleBotAfterMs()
     for (const seat of this.live.pending()) {
       const bot = this.hooks.playedBy(seat) === 'bot'
       if (bot && !this.botTimers.has(seat)) {
@@ -169,7 +210,20 @@ export class RoundRunner {
       } else if (!bot) {
         this.cancelBot(seat)
       }
+      if (bot || idleAfter === null) {
+        this.cancelIdle(seat)
+      } else if (!this.idleTimers.has(seat)) {
+        const due = this.phaseOpenedAt + idleAfter - this.hooks.clock.now()
+        this.idleTimers.set(seat, this.timer(() => this.idleTurn(seat), due))
+      }
     }
+  }
+
+  /** The idle bot's delay changed: the open phase's deadlines are set again from when it opened. */
+  resetIdleTimers(): void {
+    for (const timer of this.idleTimers.values()) timer.cancel()
+    this.idleTimers.clear()
+    this.reschedule()
   }
 
   /** Cancels every timer: the round is aborted or the service is closing. */
@@ -180,6 +234,7 @@ export class RoundRunner {
 
   private openPhase(): void {
     const { clock, timing } = this.hooks
+    this.phaseOpenedAt = clock.now()
     this.phaseDeadline = clock.now() + timing.phaseTimeoutMs
     this.phaseTimer = this.timer(() => this.closePhase('timeout'), timing.phaseTimeoutMs)
     this.reschedule()
@@ -197,8 +252,17 @@ export class RoundRunner {
     this.botTimers.delete(seat)
     if (this.done || this.stopped || !this.live.pending().includes(seat)) return
     if (this.hooks.playedBy(seat) !== 'bot') return
-    // Byzantine bots follow their fault kind: act() without a choice does exactly that.
-    this.act(seat, undefined, 'bot')
+    // Byzantine bots follow their fault kind: act() without a choice does exactly that. A
+    // human's seat is played by a bot only while they are away with bot takeover on.
+    this.act(seat, undefined, 'bot', this.hooks.holder(seat).human ? 'away' : undefined)
+  }
+
+  /** The human playing `seat` did not act in time: a bot plays their move, and says so. */
+  private idleTurn(seat: number): void {
+    this.idleTimers.delete(seat)
+    if (this.done || this.stopped || !this.live.pending().includes(seat)) return
+    if (this.hooks.playedBy(seat) === 'bot') return
+    this.act(seat, undefined, 'bot', 'idle')
   }
 
   private finish(): void {
@@ -227,6 +291,11 @@ export class RoundRunner {
     this.botTimers.delete(seat)
   }
 
+  private cancelIdle(seat: number): void {
+    this.idleTimers.get(seat)?.cancel()
+    this.idleTimers.delete(seat)
+  }
+
   private cancelTimers(): void {
     this.phaseTimer?.cancel()
     this.phaseTimer = null
@@ -234,6 +303,8 @@ export class RoundRunner {
     this.gapTimer = null
     for (const timer of this.botTimers.values()) timer.cancel()
     this.botTimers.clear()
+    for (const timer of this.idleTimers.values()) timer.cancel()
+    this.idleTimers.clear()
   }
 
   private elapsed(): number {

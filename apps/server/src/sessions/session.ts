@@ -6,6 +6,7 @@ import {
   type LivePhase,
   type LiveRoundRecord,
   type PlayedBy,
+  type QuorumRule,
   type RoundOutcome,
   type RoundRecord,
   type SeatBar,
@@ -19,7 +20,7 @@ import { SessionError } from './errors'
 import { RoundRunner, type RoundChange } from './roundRunner'
 import { deliveryProbability } from './deliveryRate'
 import { displayedRound, outcomeOf } from './sessionDocument'
-import { botDelayMs } from './sessionConfig'
+import { botDelayMs, checkIdleBot } from './sessionConfig'
 import { barHolder, liftBars, releaseSeat, seatByTokenHash, seatToClaim } from './seats'
 import { clientKey, hashToken, newToken, sameHash } from './tokens'
 
@@ -226,6 +227,19 @@ export class Session {
     return this.running ? 'next-round' : 'now'
   }
 
+  /** The rule of the rounds started from now on: a running round keeps the rule it started with. */
+  setQuorumRule(rule: QuorumRule): 'now' | 'next-round' {
+    this.settings.quorumRule = rule
+    return this.running ? 'next-round' : 'now'
+  }
+
+  /** The idle bot's delay (null: off); the open phase's pending humans get their deadline from when it opened. */
+  setIdleBot(idleBotAfterMs: number | null): void {
+    checkIdleBot({ ...this.settings, idleBotAfterMs })
+    this.settings.idleBotAfterMs = idleBotAfterMs
+    this.run?.resetIdleTimers()
+  }
+
   setBotTakeover(botTakeover: boolean): void {
     this.settings.botTakeover = botTakeover
     this.run?.reschedule()
@@ -251,6 +265,7 @@ export class Session {
       proposal: this.settings.proposalContent,
       authentication: this.settings.authentication,
       log: [],
+      quorumRule: this.settings.quorumRule,
     })
     this.run.start()
     return round
@@ -328,8 +343,13 @@ export class Session {
         phaseTimeoutMs: this.settings.phaseTimeoutMs,
         phaseGapMs: this.settings.phaseGapMs,
         botDelayMs: (seat) => botDelayMs(this.settings, seat),
+        idleBotAfterMs: () => this.settings.idleBotAfterMs,
       },
       playedBy: (seat) => this.playedBy(seat),
+      holder: (seat) => {
+        const held = this.seats[seat]
+        return { human: held?.holder === 'human', name: held?.name ?? null }
+      },
       onChange: (change) => {
         // A runner replaced by a reset may still be unwinding a callback: ignore it.
         if (this.run !== runner) return

@@ -8,6 +8,8 @@ import type {
   ReplicaView,
   SessionInfo,
   SetBotTakeoverPayload,
+  SetIdleBotPayload,
+  SetQuorumRulePayload,
   SetDeliveryRatePayload,
   SetFaultPayload,
   SkipPayload,
@@ -49,6 +51,8 @@ export type SessionAction =
   | { event: 'host:kick'; payload: Parsed<typeof KickPayload> }
   | { event: 'host:allow-seat'; payload: Parsed<typeof AllowSeatPayload> }
   | { event: 'host:set-bot-takeover'; payload: Parsed<typeof SetBotTakeoverPayload> }
+  | { event: 'host:set-quorum-rule'; payload: Parsed<typeof SetQuorumRulePayload> }
+  | { event: 'host:set-idle-bot'; payload: Parsed<typeof SetIdleBotPayload> }
   | { event: 'replica:act'; payload: Parsed<typeof ActPayload> }
   | { event: 'replica:skip'; payload: Parsed<typeof SkipPayload> }
   | { event: 'seat:claim'; payload: Parsed<typeof ClaimPayload> }
@@ -181,6 +185,15 @@ async function runAction(service: SessionService, role: SessionRole, action: Ses
       const { botTakeover } = action.payload
       await service.setBotTakeover(host(role), botTakeover)
       return { ack: { botTakeover } }
+    }
+    case 'host:set-quorum-rule': {
+      const { quorumRule } = action.payload
+      return { ack: { quorumRule, effective: await service.setQuorumRule(host(role), quorumRule) } }
+    }
+    case 'host:set-idle-bot': {
+      const { idleBotAfterMs } = action.payload
+      await service.setIdleBot(host(role), idleBotAfterMs)
+      return { ack: { idleBotAfterMs } }
     }
     case 'replica:act': {
       const { nodeId, ...choice } = action.payload ?? {}

@@ -1,5 +1,5 @@
 import { defaultFaultBound } from '@pbft/engine'
-import type { CreateSessionInput, FaultKind, SessionConfig, SessionSettings } from '@pbft/protocol'
+import type { CreateSessionInput, FaultKind, QuorumRule, SessionConfig, SessionSettings } from '@pbft/protocol'
 import { SessionError } from './errors'
 
 /** What faultyNodes makes of a seat when the host did not name kinds: colluding equivocators. */
@@ -25,6 +25,7 @@ export function newSessionConfig(input: CreateSessionInput): NewSessionConfig {
   const { faults: faultMap, faultyNodes, maliciousProposer, ...rest } = input
   const settings: SessionSettings = rest
   checkTiming(settings)
+  checkIdleBot(settings)
   const n = settings.nodeCount
   const warnings: string[] = []
   const faults = new Array<FaultKind>(n).fill('honest')
@@ -45,22 +46,26 @@ export function newSessionConfig(input: CreateSessionInput): NewSessionConfig {
   if (faults.every((kind) => kind !== 'honest')) {
     throw new SessionError('VALIDATION', 'at least one replica must be honest (faultyNodes must be less than nodeCount)')
   }
-  warnings.push(...faultWarnings(n, faults))
+  warnings.push(...faultWarnings(n, faults, settings.quorumRule))
   if (settings.robotNodes > 0) {
     warnings.push(`seats ${n - settings.robotNodes}..${n - 1} are kept for bots (robotNodes = ${settings.robotNodes})`)
   }
   return { settings, faults, warnings }
 }
 
-/** Why this configuration is not textbook PBFT, for the host to read (not errors: demos do this on purpose). */
-export function faultWarnings(nodes: number, faults: readonly FaultKind[]): string[] {
+/**
+ * Why this configuration is not textbook PBFT, for the host to read (not errors: demos do this
+ * on purpose). N ≠ 3f + 1 matters under the original rule only: its fixed 2f quorum is then
+ * smaller than a Byzantine quorum, while castro-liskov's grows with N.
+ */
+export function faultWarnings(nodes: number, faults: readonly FaultKind[], rule: QuorumRule = 'original'): string[] {
   const f = defaultFaultBound(nodes)
   const byzantine = faults.filter((kind) => kind !== 'honest').length
   const warnings: string[] = []
   if (byzantine > f) {
     warnings.push(`${byzantine} Byzantine replicas exceed f = ${f}: PBFT no longer guarantees safety (colluding replicas can split the honest ones)`)
   }
-  if (nodes !== 3 * f + 1) {
+  if (nodes !== 3 * f + 1 && rule === 'original') {
     warnings.push(`N = ${nodes} is not 3f + 1 = ${3 * f + 1}: the model's fixed 2f quorum is smaller than a Byzantine quorum, so one faulty primary may already split the honest replicas`)
   }
   return warnings
@@ -92,6 +97,20 @@ export function checkTiming(settings: Pick<SessionSettings, 'pacingMs' | 'phaseT
       'VALIDATION',
       `bots would act up to ${slowest} ms after a phase opens (pacingMs ${settings.pacingMs} + stagger ${maxStagger(settings.pacingMs)}), ` +
         `but phases time out after ${settings.phaseTimeoutMs} ms: phaseTimeoutMs must be at least ${2 * slowest} ms, or pacingMs lower`,
+    )
+  }
+}
+
+/**
+ * Refuses an idle bot that could never play: it must act before the phase times out (a human
+ * who did not act by then counts as silent anyway).
+ */
+export function checkIdleBot(settings: Pick<SessionSettings, 'idleBotAfterMs' | 'phaseTimeoutMs'>): void {
+  const { idleBotAfterMs, phaseTimeoutMs } = settings
+  if (idleBotAfterMs !== null && idleBotAfterMs >= phaseTimeoutMs) {
+    throw new SessionError(
+      'VALIDATION',
+      `idleBotAfterMs (${idleBotAfterMs} ms) must be below phaseTimeoutMs (${phaseTimeoutMs} ms): the bot plays for a human who did not act before the phase times out`,
     )
   }
 }

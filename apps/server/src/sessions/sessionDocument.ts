@@ -3,7 +3,7 @@ import type { LiveRoundRecord, RoundOutcome, SessionDocument } from '@pbft/proto
 
 /** The outcome of a finished round, as clients see it. */
 export function outcomeOf(round: number, result: RoundResult): RoundOutcome {
-  const { seed, nodes, f, success, failure, decidedValue, decidedValues, safetyViolation, sets, messages } = result
+  const { seed, nodes, f, success, failure, decidedValue, decidedValues, safetyViolation, sets, messages, outcome, quorumRule } = result
   return {
     round,
     seed,
@@ -21,6 +21,8 @@ export function outcomeOf(round: number, result: RoundResult): RoundOutcome {
       value,
       replicas: result.replicas.filter((replica) => replica.fault === 'honest' && replica.decidedValue === value).map((replica) => replica.id),
     })),
+    outcome,
+    quorumRule,
   }
 }
 

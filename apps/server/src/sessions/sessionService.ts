@@ -1,4 +1,4 @@
-import type { AssignNodeResponse, ByzantineChoice, CreateSessionInput, FaultKind, LivePhase, SessionDocument } from '@pbft/protocol'
+import type { AssignNodeResponse, ByzantineChoice, CreateSessionInput, FaultKind, LivePhase, QuorumRule, SessionDocument } from '@pbft/protocol'
 import { runBatchExperiment, type BatchResult } from './batchExperiment'
 import { deliveryProbability } from './deliveryRate'
 import { SessionError } from './errors'
@@ -140,6 +140,23 @@ export class SessionService extends SessionCore {
     await this.durably(session)
   }
 
+  /** The session's quorum rule from the next round on (now when no round is running). */
+  async setQuorumRule(sessionId: string, rule: QuorumRule): Promise<'now' | 'next-round'> {
+    const session = this.get(sessionId)
+    const effective = session.setQuorumRule(rule)
+    this.changed(session, [])
+    await this.durably(session)
+    return effective
+  }
+
+  /** The idle bot's delay (null: off), for the open phase too. */
+  async setIdleBot(sessionId: string, idleBotAfterMs: number | null): Promise<void> {
+    const session = this.get(sessionId)
+    session.setIdleBot(idleBotAfterMs)
+    this.changed(session, [])
+    await this.durably(session)
+  }
+
   async setDeliveryRate(sessionId: string, rate: number): Promise<void> {
     const session = this.get(sessionId)
     this.engine(() => session.setDeliveryRate(rate))
@@ -221,6 +238,8 @@ export class SessionService extends SessionCore {
         p: deliveryProbability(session.settings.messageDeliveryRate),
         faults: session.faults(),
         authentication: session.settings.authentication,
+        quorumRule: session.settings.quorumRule,
+        proposal: session.settings.proposalContent,
         rounds,
         seed: seed ?? (this.options.newSeed ?? newRoundSeed)(),
       })

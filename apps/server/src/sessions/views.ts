@@ -51,7 +51,7 @@ export function sessionInfo(session: Session): SessionInfo {
     connectedNodes: session.onlineSeats(),
     locked: session.locked,
     seats: seatInfos(session),
-    warnings: faultWarnings(session.nodeCount, faults),
+    warnings: faultWarnings(session.nodeCount, faults, session.settings.quorumRule),
   }
 }
 
@@ -67,6 +67,7 @@ export function sessionStatus(session: Session): SessionStatusResponse {
     locked: session.locked,
     messageDeliveryRate: session.settings.messageDeliveryRate,
     lastOutcome: session.lastOutcome,
+    quorumRule: session.settings.quorumRule,
   }
 }
 
@@ -155,6 +156,7 @@ export function replicaView(session: Session, nodeId: number, from: ReplicaLists
     recipients,
     byzantine: fault === 'honest' ? null : byzantineOptions(session, fault, recipients),
     outcome: session.outcome,
+    standIns: (run?.standIns ?? []).filter((standIn) => standIn.nodeId === nodeId),
   }
 }
 
@@ -182,5 +184,8 @@ export function hostView(session: Session, from: number): HostView {
     messageDeliveryRate: session.settings.messageDeliveryRate,
     locked: session.locked,
     botTakeover: session.settings.botTakeover,
+    quorumRule: run?.record.quorumRule ?? session.settings.quorumRule,
+    idleBotAfterMs: session.settings.idleBotAfterMs,
+    standIns: [...(run?.standIns ?? [])],
   }
 }

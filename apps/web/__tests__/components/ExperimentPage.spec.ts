@@ -9,10 +9,13 @@ import { InProcessWorker } from '../support/inProcessWorker'
 vi.mock('../../src/workers/createExperimentWorker', () => ({ createExperimentWorker: () => new InProcessWorker() }))
 vi.mock('../../src/components/experiment/ExperimentChart.vue', () => ({
   default: defineComponent({
-    props: { option: { type: Object, required: true }, mode: { type: String, required: true } },
+    props: { option: { type: Object, required: true }, mode: { type: String, required: true }, scale: { type: String, default: 'linear' }, hiddenOnLog: { type: Number, default: 0 } },
     setup(props, { expose }) {
       expose({ toPngDataUrl: () => 'data:image/png;base64,iVBORw0KGgo=' })
-      return () => h('div', { 'data-testid': 'chart-stub', 'data-series': ((props.option as { baseOption: { series: unknown[] } }).baseOption.series).length })
+      return () => {
+        const option = (props.option as { baseOption: { series: unknown[]; yAxis: { type: string } } }).baseOption
+        return h('div', { 'data-testid': 'chart-stub', 'data-series': option.series.length, 'data-y-axis': option.yAxis.type, 'data-scale': props.scale })
+      }
     },
   }),
 }))
@@ -89,17 +92,59 @@ describe('ExperimentPage', () => {
     expect(clicked[0]).toMatch(/^pbft-experiment-convergence-.*\.csv$/)
     const lines = (await blobs[0]?.text())?.trim().split('\n') ?? []
     expect(lines[0]).toBe(
-      'nodes,f,p,rounds,seed,successes,successRate,ci95Low,ci95High,theoreticalSuccessRate,failuresPrePrepare,failuresPrepare,failuresCommit,pointSeed',
+      'nodes,f,p,rounds,seed,successes,successRate,ci95Low,ci95High,theoreticalSuccessRate,failuresPrePrepare,failuresPrepare,failuresCommit,pointSeed,quorumRule,safetyViolations',
     )
     expect(lines.slice(1).map((line) => line.split(',').slice(0, 4).join(','))).toEqual(['4,1,0.9,500', '7,2,0.9,500'])
+    expect(lines.slice(1).map((line) => line.split(',').slice(14).join(','))).toEqual(['original,0', 'original,0'])
 
     await wrapper.get('[data-testid="export-json"]').trigger('click')
     const document = JSON.parse((await blobs[1]?.text()) ?? '{}') as Record<string, unknown>
     expect(document).toMatchObject({ kind: 'pbft-experiment', mode: 'convergence', appVersion: '0.1.0' })
-    expect(document.config).toEqual({ nodes: [4, 7], p: [0.9], rounds: 500, seed: 1 })
+    expect(document.config).toEqual({ nodes: [4, 7], p: [0.9], rounds: 500, seed: 1, quorumRules: ['original'] })
 
     await wrapper.get('[data-testid="export-png"]').trigger('click')
     expect(blobs[2]?.type).toBe('image/png')
     expect(clicked[2]).toMatch(/\.png$/)
+  })
+})
+
+describe('ExperimentPage with both quorum rules', () => {
+  it('runs each N under each rule: a curve pair per (N, rule), a table row each naming its rule, and both in the exports', async () => {
+    const wrapper = await mountPage()
+    await input(wrapper, 'nodes').setValue('4')
+    await input(wrapper, 'rounds').setValue('400')
+    await wrapper.get('[data-testid="experiment-rules"]').setValue('both')
+    await wrapper.get('form').trigger('submit')
+    await vi.waitFor(() => expect(wrapper.get('[data-testid="run-status"]').attributes('data-status')).toBe('done'))
+    await flushPromises()
+    expect(wrapper.get('[data-testid="chart-stub"]').attributes('data-series')).toBe('4')
+    const rows = wrapper.findAll('.el-table__body tbody tr').map((row) => row.findAll('td')[0]?.text())
+    expect(rows).toEqual(['original', 'Castro–Liskov'])
+
+    const blobs: Blob[] = []
+    vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => {
+      blobs.push(blob as Blob)
+      return 'blob:test'
+    })
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined)
+    await wrapper.get('[data-testid="export-csv"]').trigger('click')
+    const lines = (await blobs[0]?.text())?.trim().split('\n') ?? []
+    expect(lines.slice(1).map((line) => line.split(',')[14])).toEqual(['original', 'castro-liskov'])
+    await wrapper.get('[data-testid="export-json"]').trigger('click')
+    const document = JSON.parse((await blobs[1]?.text()) ?? '{}') as { config: unknown; curves: { quorumRule: string }[] }
+    expect(document.config).toMatchObject({ quorumRules: ['original', 'castro-liskov'] })
+    expect(document.curves.map((curve) => curve.quorumRule)).toEqual(['original', 'castro-liskov'])
+  })
+
+  it('switches the chart to 1 − P on a log scale and says what cannot be drawn there', async () => {
+    const wrapper = await mountPage()
+    await input(wrapper, 'rounds').setValue('300')
+    await wrapper.get('form').trigger('submit')
+    await vi.waitFor(() => expect(wrapper.get('[data-testid="run-status"]').attributes('data-status')).toBe('done'))
+    await flushPromises()
+    expect(wrapper.get('[data-testid="chart-stub"]').attributes('data-y-axis')).toBe('value')
+    await wrapper.get('[data-testid="chart-scale"] [data-scale="log"] input').setValue(true)
+    await flushPromises()
+    expect(wrapper.get('[data-testid="chart-stub"]').attributes()).toMatchObject({ 'data-y-axis': 'log', 'data-scale': 'log' })
   })
 })

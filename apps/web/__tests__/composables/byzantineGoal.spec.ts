@@ -40,7 +40,7 @@ describe('a Byzantine student’s goal', () => {
   it('splitting: worked on a safety violation; otherwise says why not, with k', () => {
     const split = said(byzantine('equivocate'), { safetyViolation: true, decidedValue: null, decidedValues: ['tea', 'tea′'] })
     expect(split).toEqual({ worked: true, text: 'Honest participants decided different values, tea and tea′: safety is broken.' })
-    const agreed = said(byzantine('equivocate', { snapshot: { ...replicaView().snapshot!, quorum: 3 } }), { decidedValue: 'tea', decidedValues: ['tea'] })
+    const agreed = said(byzantine('equivocate', { snapshot: { ...replicaView().snapshot!, prepareQuorum: 3 } }), { decidedValue: 'tea', decidedValues: ['tea'] })
     expect(agreed.worked).toBe(false)
     expect(agreed.text).toBe(
       'Every honest participant that decided chose tea. An honest participant counts only prepares that match what it got from the proposer, and needed 3 of them from different participants: you alone could give only 1.',

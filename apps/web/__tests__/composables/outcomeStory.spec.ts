@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { useSentences } from '../../src/composables/useSentences'
 import { useI18n } from '../../src/i18n'
-import { outcomeStory } from '../../src/session/outcomeStory'
+import { tellPhoneOutcome as outcomeStory } from '../../src/story/outcomeStory'
 import { replicaView, roundOutcome as outcome } from '../participant/fakeSocket'
 
 afterEach(() => {

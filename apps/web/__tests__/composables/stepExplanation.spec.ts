@@ -29,10 +29,18 @@ describe('the line under each step', () => {
       'You tell everyone which proposal you got from the proposer. You need 2 matching prepares from others, so that a majority of honest participants saw the same proposal.',
     )
     // Another quorum rule (or another N) gives another k: the text follows the snapshot.
-    const seven = stepExplanation(replicaView({ snapshot: snapshot({ quorum: 4, prepared: false }) }))
+    const seven = stepExplanation(replicaView({ snapshot: snapshot({ prepareQuorum: 4, prepared: false }) }))
     expect(said(seven)).toContain('You need 4 matching prepares from others')
-    const one = stepExplanation(replicaView({ snapshot: snapshot({ quorum: 1, prepared: false }) }))
+    const one = stepExplanation(replicaView({ snapshot: snapshot({ prepareQuorum: 1, prepared: false }) }))
     expect(said(one)).toContain('You need 1 matching prepare from others')
+  })
+
+  it('reads each phase’s own quorum: under castro-liskov a commit needs more than a backup’s prepare', () => {
+    // N = 4, castro-liskov, after this backup voted: 1 prepare from another backup, 2 commits from others.
+    const paper = snapshot({ quorumRule: 'castro-liskov', quorum: 1, prepareQuorum: 1, commitQuorum: 2, prepared: false, ownPrepareCounted: true })
+    expect(said(stepExplanation(replicaView({ snapshot: paper })))).toContain('You need 1 matching prepare from others')
+    const commit = stepExplanation(replicaView({ phase: 'commit', action: 'commit', snapshot: { ...paper, prepared: true } }))
+    expect(said(commit)).toContain('You need 2 matching confirms from others')
   })
 
   it('has one line per step and role, in both vocabularies and both languages', () => {

@@ -1,17 +1,22 @@
 import { describe, expect, it } from 'vitest'
-import { successProbability } from '@pbft/engine'
-import { convergenceOption, sweepOption, theoryCurve, type ChartLabels, type ExperimentChartOption } from '../../src/experiment/chartOptions'
+import { failureProbability, successProbability } from '@pbft/engine'
+import { convergenceOption, sweepOption, undrawableOnLog, type ChartLabels, type ExperimentChartOption } from '../../src/experiment/chartOptions'
+import { theoryCurve } from '../../src/experiment/theoryCurves'
 import { seriesStyle } from '../../src/experiment/seriesStyle'
 import { experimentPoint } from '../support/fixtures'
 
 const labels: ChartLabels = {
   round: 'Round',
   successRate: 'Success rate',
+  failureRate: '1 - P',
   p: 'p',
-  cumulative: (n) => `N=${n} cumulative`,
-  monteCarlo: (n) => `N=${n} MC`,
-  theory: (n) => `N=${n} exact`,
+  cumulative: (n, rule) => `N=${n} cumulative${rule === 'original' ? '' : ` ${rule}`}`,
+  monteCarlo: (n, rule) => `N=${n} MC${rule === 'original' ? '' : ` ${rule}`}`,
+  theory: (n, rule) => `N=${n} exact${rule === 'original' ? '' : ` ${rule}`}`,
 }
+
+/** A convergence curve of the original rule. */
+const curve = (nodes: number, theory: number, points: [number, number][]) => ({ nodes, quorumRule: 'original' as const, theory, theoryFailure: 1 - theory, points })
 
 interface SeriesView {
   type?: string
@@ -26,8 +31,8 @@ const seriesOf = (option: ExperimentChartOption) => option.baseOption.series as 
 describe('convergenceOption', () => {
   const option = convergenceOption(
     [
-      { nodes: 4, theory: 0.9477, points: [[10, 1], [20, 0.95]] },
-      { nodes: 7, theory: 0.9, points: [[10, 0.9], [20, 0.85]] },
+      curve(4, 0.9477, [[10, 1], [20, 0.95]]),
+      curve(7, 0.9, [[10, 0.9], [20, 0.85]]),
     ],
     20,
     labels,
@@ -66,7 +71,7 @@ describe('convergenceOption', () => {
 
   it('scrolls a long legend on one line', () => {
     const many = convergenceOption(
-      [4, 5, 6, 7, 8].map((nodes) => ({ nodes, theory: 0.5, points: [] })),
+      [4, 5, 6, 7, 8].map((nodes) => curve(nodes, 0.5, [])),
       20,
       labels,
     )
@@ -77,7 +82,7 @@ describe('convergenceOption', () => {
 
 describe('sweepOption', () => {
   const points = [experimentPoint({ p: 0.8 }), experimentPoint({ p: 0.9 }), experimentPoint({ nodes: 7, p: 0.8 })]
-  const theory = [4, 7].map((nodes) => ({ nodes, points: theoryCurve(nodes, [0.8, 0.9], 10) }))
+  const theory = [4, 7].map((nodes) => ({ nodes, rule: 'original' as const, points: theoryCurve(nodes, [0.8, 0.9], 'original', false, 10) }))
   const option = sweepOption([4, 7], points, theory, labels)
 
   it('draws, per N, points, their error bars and the dashed exact curve in one colour', () => {
@@ -107,13 +112,72 @@ describe('sweepOption', () => {
   })
 })
 
+describe('both rules and the log scale', () => {
+  const rules = ['original', 'castro-liskov'] as const
+  const points = [
+    experimentPoint({ p: 0.9 }),
+    experimentPoint({ p: 0.99, successes: 1000, successRate: 1, ci95: [0.996, 1] }),
+    experimentPoint({ p: 0.9, quorumRule: 'castro-liskov', successes: 790, successRate: 0.79, ci95: [0.76, 0.81] }),
+  ]
+  const theory = rules.map((rule) => ({ nodes: 4, rule, points: theoryCurve(4, [0.9, 0.99], rule, true, 4) }))
+
+  it('draws each (N, rule) pair in its own colour, the legend naming the rule, each with its dashed exact curve', () => {
+    const series = seriesOf(sweepOption([4], points, theory, labels, 'linear', rules))
+    expect(series.map((s) => [s.type, s.name, s.lineStyle?.type])).toEqual([
+      ['scatter', 'N=4 MC', undefined],
+      ['custom', 'N=4 MC', undefined],
+      ['line', 'N=4 exact', 'dashed'],
+      ['scatter', 'N=4 MC castro-liskov', undefined],
+      ['custom', 'N=4 MC castro-liskov', undefined],
+      ['line', 'N=4 exact castro-liskov', 'dashed'],
+    ])
+    expect(series[0]?.color).not.toBe(series[3]?.color)
+    expect(series[3]?.data).toEqual([[0.9, 0.79]])
+    expect((series[5]?.data as [number, number][])[0]).toEqual([0.9, 0.7907543172404601])
+  })
+
+  it('plots 1 − P on a log axis: exact from the engine, points without a failure left out', () => {
+    const option = sweepOption([4], points, theory, labels, 'log', rules)
+    expect(option.baseOption.yAxis).toMatchObject({ type: 'log', name: '1 - P', max: 1 })
+    const series = seriesOf(option)
+    // The p = 0.99 point had no failed round: log(0) cannot be drawn.
+    expect(series[0]?.data).toEqual([[0.9, 50 / 1000]])
+    expect(series[1]?.data).toEqual([[0.9, 1 - 0.962, 1 - 0.935]])
+    const exact = series[5]?.data as [number, number][]
+    expect(exact.at(-1)).toEqual([0.99, failureProbability(4, 0.99, undefined, 'castro-liskov')])
+    expect(undrawableOnLog(points)).toBe(1)
+  })
+
+  it('plots a convergence run’s 1 − P from the first failure on, against the exact 1 − P', () => {
+    const paper = { nodes: 4, quorumRule: 'castro-liskov' as const, theory: 0.79, theoryFailure: 0.21, points: [[1, 1], [2, 1], [3, 2 / 3]] as [number, number][] }
+    const series = seriesOf(convergenceOption([paper], 3, labels, 'log'))
+    const drawn = (series[0]?.data as { value: number[] }[]).map((point) => point.value)
+    expect(drawn).toHaveLength(1)
+    expect(drawn[0]?.[0]).toBe(3)
+    expect(drawn[0]?.[1]).toBeCloseTo(1 / 3, 15)
+    expect(series[1]?.data).toEqual([
+      [1, 0.21],
+      [3, 0.21],
+    ])
+  })
+})
+
 describe('theoryCurve', () => {
-  it('covers the measured range on a fine grid, including every measured p', () => {
-    const curve = theoryCurve(4, [0.5, 0.73, 1], 10)
-    expect(curve[0]).toEqual([0.5, successProbability(4, 0.5)])
-    expect(curve.at(-1)).toEqual([1, 1])
+  it('covers the measured range on a fine grid, including every measured p, with P and 1 − P', () => {
+    const curve = theoryCurve(4, [0.5, 0.73, 1], 'original', false, 10)
+    expect(curve[0]).toEqual([0.5, successProbability(4, 0.5), 1 - successProbability(4, 0.5)])
+    expect(curve.at(-1)).toEqual([1, 1, 0])
     expect(curve.map(([p]) => p)).toContain(0.73)
     expect(curve.length).toBe(12)
+  })
+
+  it('computes 1 − P without cancellation when asked (the log scale)', () => {
+    // MODEL.md: N = 100, p = 0.99, original rule: 1 − P = 1.8e-35 while P rounds to 1.
+    const [point] = theoryCurve(100, [0.99], 'original', true, 0)
+    expect(point?.[1]).toBe(1)
+    expect(point?.[2]).toBeGreaterThan(1.7e-35)
+    expect(point?.[2]).toBeLessThan(1.9e-35)
+    expect(theoryCurve(4, [0.9], 'castro-liskov', false, 0)[0]?.[1]).toBe(0.7907543172404601)
   })
 })
 

@@ -19,7 +19,7 @@ function play(config: ConvergenceConfig) {
   playConvergence(
     config,
     {
-      onCurve: (nodes, theory, added) => {
+      onCurve: ({ nodes, theory }, added) => {
         curves.set(nodes, [...(curves.get(nodes) ?? []), ...added])
         theories.set(nodes, theory)
       },
@@ -68,7 +68,7 @@ describe('CumulativeRate', () => {
 
 describe('playConvergence', () => {
   it('reports one curve and one row per N, the curve ending at the row', () => {
-    const { curves, theories, points, progress } = play({ nodes: [4, 7], p: 0.9, rounds: 5000, seed: 3 })
+    const { curves, theories, points, progress } = play({ nodes: [4, 7], p: 0.9, rounds: 5000, seed: 3, quorumRules: ['original'] })
     expect(points.map((point) => point.nodes)).toEqual([4, 7])
     for (const point of points) {
       const curve = curves.get(point.nodes) as CurvePoint[]
@@ -85,20 +85,20 @@ describe('playConvergence', () => {
   })
 
   it('lands near the exact value (within 4.5 standard errors)', () => {
-    const { points } = play({ nodes: [10], p: 0.95, rounds: 20_000, seed: 1 })
+    const { points } = play({ nodes: [10], p: 0.95, rounds: 20_000, seed: 1, quorumRules: ['original'] })
     const point = points[0] as ExperimentPoint
     const sigma = Math.sqrt((point.theoreticalSuccessRate * (1 - point.theoreticalSuccessRate)) / point.rounds)
     expect(Math.abs(point.successRate - point.theoreticalSuccessRate)).toBeLessThan(4.5 * sigma)
   })
 
   it('always succeeds at p = 1 and never at p = 0', () => {
-    expect(play({ nodes: [4], p: 1, rounds: 50, seed: 1 }).points[0]?.successes).toBe(50)
-    expect(play({ nodes: [4], p: 0, rounds: 50, seed: 1 }).points[0]?.successes).toBe(0)
+    expect(play({ nodes: [4], p: 1, rounds: 50, seed: 1, quorumRules: ['original'] }).points[0]?.successes).toBe(50)
+    expect(play({ nodes: [4], p: 0, rounds: 50, seed: 1, quorumRules: ['original'] }).points[0]?.successes).toBe(0)
   })
 
   it('is reproducible, and every prefix of a run is the shorter run', () => {
     // Every round kept (maxPoints above rounds), so the curves can be compared round by round.
-    const run = (rounds: number) => play({ nodes: [7], p: 0.8, rounds, seed: 9, maxPoints: 5000 }).curves.get(7) as CurvePoint[]
+    const run = (rounds: number) => play({ nodes: [7], p: 0.8, rounds, seed: 9, quorumRules: ['original'], maxPoints: 5000 }).curves.get(7) as CurvePoint[]
     const long = run(3000)
     const again = run(3000)
     const short = run(1000)
@@ -107,7 +107,7 @@ describe('playConvergence', () => {
   })
 
   it('downsamples long runs', () => {
-    const curve = play({ nodes: [4], p: 0.9, rounds: 9000, seed: 1, maxPoints: 100 }).curves.get(4) as CurvePoint[]
+    const curve = play({ nodes: [4], p: 0.9, rounds: 9000, seed: 1, quorumRules: ['original'], maxPoints: 100 }).curves.get(4) as CurvePoint[]
     expect(curve).toHaveLength(100)
     expect(curve[0]?.[0]).toBe(90)
   })

@@ -7,7 +7,15 @@ describe('parseExperiment', () => {
   it('parses lists and ranges with the CLI syntax', () => {
     const parsed = parseExperiment({ nodes: '4, 7,10:16:3', p: '0.5:1:0.25', rounds: '1e3', seed: '42' })
     expect(parsed.problems).toEqual({})
-    expect(parsed.inputs).toEqual({ nodes: [4, 7, 10, 13, 16], p: [0.5, 0.75, 1], rounds: 1000, seed: 42 })
+    expect(parsed.inputs).toEqual({ nodes: [4, 7, 10, 13, 16], p: [0.5, 0.75, 1], rounds: 1000, seed: 42, quorumRules: ['original'] })
+  })
+
+  it('runs one rule or both, and counts each rule’s points against the server’s caps', () => {
+    expect(parseExperiment(valid, 'castro-liskov').inputs?.quorumRules).toEqual(['castro-liskov'])
+    expect(parseExperiment(valid, 'both').inputs?.quorumRules).toEqual(['original', 'castro-liskov'])
+    const big = { nodes: '1:50', p: '0:1:0.01', rounds: '1', seed: '1' }
+    expect(parseExperiment(big).problems).toEqual({})
+    expect(parseExperiment(big, 'both').problems.form).toMatch(/^nodes × p × quorum rules gives 10100 points/)
   })
 
   it('chooses the mode from the number of p values', () => {

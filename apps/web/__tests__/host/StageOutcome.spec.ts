@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import StageOutcome from '../../src/components/stage/StageOutcome.vue'
 import { useOutcomeStory } from '../../src/composables/useOutcomeStory'
 import { ValuePalette } from '../../src/session/valueColours'
-import type { StoryInput } from '../../src/stage/outcomeStory'
+import type { StoryInput } from '../../src/story/outcomeStory'
 import { locale } from './localeFixture'
 import { message, outcome, row, silentReplicaRound } from './storyFixtures'
 
@@ -54,6 +54,6 @@ describe('StageOutcome', () => {
     expect(wrapper.attributes('data-success')).toBe('false')
     expect(wrapper.text()).not.toContain('Consensus reached')
     const groups = wrapper.findAll('.outcome__group').map((group) => group.text())
-    expect(groups).toEqual(['A “blue” committed by replica 2', 'B “blue′” committed by replica 3'])
+    expect(groups).toEqual(['A blue committed by replica 2', 'B blue′ committed by replica 3'])
   })
 })

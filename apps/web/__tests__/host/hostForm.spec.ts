@@ -58,9 +58,30 @@ describe('faultySeats and the body', () => {
   })
 
   it('explains f, more than f and N ≠ 3f + 1 before the server warns', () => {
-    expect(formNotes(form({ nodeCount: 4 }))).toEqual([{ key: 'tolerates', params: { nodes: 4, f: 1, quorum: 2 } }])
-    expect(formNotes(form({ nodeCount: 5, faultyNodes: 2 })).map((note) => note.key)).toEqual(['tolerates', 'moreThanF', 'not3f1'])
+    const original = { quorumRule: 'original' as const }
+    expect(formNotes(form({ nodeCount: 4, ...original }))).toEqual([{ key: 'tolerates', params: { nodes: 4, f: 1, quorum: 2 } }])
+    expect(formNotes(form({ nodeCount: 5, faultyNodes: 2, ...original })).map((note) => note.key)).toEqual(['tolerates', 'moreThanF', 'not3f1'])
     expect(formNotes(form({ nodeCount: 2 }))).toEqual([])
+    // The paper's quorum grows with N: N ≠ 3f + 1 is no warning under it.
+    expect(formNotes(form({ nodeCount: 4 }))).toEqual([{ key: 'toleratesPaper', params: { nodes: 4, f: 1, quorum: 3 } }])
+    expect(formNotes(form({ nodeCount: 5, faultyNodes: 2 })).map((note) => note.key)).toEqual(['toleratesPaper', 'moreThanF'])
+  })
+
+  it('preselects the paper’s rule and a 10 s idle bot for a classroom, and sends both', () => {
+    expect(defaultHostForm()).toMatchObject({ quorumRule: 'castro-liskov', idleBot: true, idleBotSeconds: 10 })
+    const body = toCreateBody(form())
+    expect(body).toMatchObject({ quorumRule: 'castro-liskov', idleBotAfterMs: 10_000 })
+    expect(CreateSessionBody.parse(body)).toMatchObject({ quorumRule: 'castro-liskov', idleBotAfterMs: 10_000 })
+    expect(toCreateBody(form({ idleBot: false, quorumRule: 'original' }))).toMatchObject({ quorumRule: 'original', idleBotAfterMs: null })
+  })
+
+  it('wants the idle bot to play before the phase times out, like the server', () => {
+    expect(validateHostForm(form({ idleBotSeconds: 30 })).idleBotSeconds).toEqual({ key: 'idleTooLate', params: { timeout: 30 } })
+    expect(validateHostForm(form({ idleBotSeconds: 29 })).idleBotSeconds).toBeUndefined()
+    expect(validateHostForm(form({ idleBotSeconds: 0 })).idleBotSeconds?.key).toBe('range')
+    expect(validateHostForm(form({ idleBotSeconds: 1.5 })).idleBotSeconds?.key).toBe('integer')
+    // Off, its seconds do not matter.
+    expect(validateHostForm(form({ idleBot: false, idleBotSeconds: 0 }))).toEqual({})
   })
 
   it('useHostForm gives new Byzantine seats a default kind and drops seats that are no longer faulty', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ValuePalette } from '../../src/session/valueColours'
-import { tellOutcome, type StoryLine } from '../../src/stage/outcomeStory'
-import { replicaList, storySentence } from '../../src/stage/storyText'
+import { tellOutcome, type StoryLine } from '../../src/story/outcomeStory'
+import { replicaList, storySentence } from '../../src/story/storyText'
 import { translate, type Locale } from '../../src/i18n'
 import { allToAll, message, outcome, row, silentReplicaRound } from './storyFixtures'
 
@@ -78,7 +78,7 @@ describe('tellOutcome', () => {
 
   it('sums up a large class in one range instead of a hundred names', () => {
     const ids = Array.from({ length: 40 }, (_, id) => id)
-    const rows = ids.map((id) => row(id, { accepted: 'blue', prepares: id < 5 ? 26 : 20 + (id % 5), prepared: id < 5, quorum: 26 }))
+    const rows = ids.map((id) => row(id, { accepted: 'blue', prepares: id < 5 ? 26 : 20 + (id % 5), prepared: id < 5, prepareQuorum: 26 }))
     // Every backup sends its prepares; some to the short replicas are lost.
     const trace = allToAll('prepare', ids.slice(1), ids, (from, to) => (to >= 5 && (from + to) % 7 === 0 ? { status: 'dropped', counted: false } : {}))
     const story = tellOutcome({ rows, trace, outcome: outcome({ nodes: 40, f: 13, failure: { phase: 'prepare', reason: 'x' }, sets: { prePrepared: 40, prepared: 5, committed: 0 } }) })

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { runRound } from '@pbft/engine'
 import type { TracedMessage } from '@pbft/protocol'
 import { phaseAt, phaseStarts, replayCounters } from '../../src/composables/useReplayCounters'
 
@@ -30,6 +31,42 @@ function fullRound(): TracedMessage[] {
   return trace
 }
 
+describe('replayCounters under the round’s quorum rule', () => {
+  it('agrees with the engine’s own snapshots, at N = 4 with a silent replica and at N = 7, under both rules', () => {
+    const cases = [
+      { nodes: 4, faults: ['honest', 'honest', 'honest', 'silent'] as const },
+      { nodes: 7, faults: ['honest', 'honest', 'honest', 'honest', 'honest', 'silent', 'silent'] as const },
+      { nodes: 5, faults: ['honest', 'honest', 'honest', 'honest', 'honest'] as const, p: 0.8 },
+    ]
+    for (const quorumRule of ['original', 'castro-liskov'] as const) {
+      for (const { nodes, faults, p } of cases) {
+        const result = runRound({ nodes, faults: [...faults], quorumRule, p: p ?? 1, proposal: 'v' }, { seed: 11 })
+        const trace = result.trace ?? []
+        const counters = replayCounters(trace, trace.length, { nodes, faults, proposal: 'v', quorumRule })
+        for (const replica of result.replicas.filter((r) => r.fault === 'honest')) {
+          const mine = counters[replica.id]
+          expect([mine?.prepareQuorum, mine?.commitQuorum, mine?.prepared, mine?.committed], `${quorumRule} N=${nodes} replica ${replica.id}`).toEqual([
+            replica.prepareQuorum,
+            replica.commitQuorum,
+            replica.prepared,
+            replica.committed,
+          ])
+        }
+      }
+    }
+  })
+
+  it('lowers a castro-liskov backup’s need once it sent its own prepare', () => {
+    index = 0
+    const trace = [msg('pre-prepare', 0, 1), msg('pre-prepare', 0, 2), msg('pre-prepare', 0, 3), msg('prepare', 2, 1), msg('prepare', 1, 2)]
+    const context = { nodes: 4, proposal: 'v', quorumRule: 'castro-liskov' as const }
+    // Replica 1 has one prepare from another backup but has not voted: it needs 2.
+    expect(replayCounters(trace, 4, context)[1]).toMatchObject({ prepares: 1, prepareQuorum: 2, prepared: false })
+    // Once its own prepare is out, one other backup is enough (Q = 3: itself, the primary, replica 2).
+    expect(replayCounters(trace, 5, context)[1]).toMatchObject({ prepares: 1, prepareQuorum: 1, prepared: true })
+  })
+})
+
 describe('replayCounters', () => {
   const context = { nodes: 4, faults: ['honest', 'honest', 'honest', 'honest'] as const, proposal: 'v' }
 
@@ -41,7 +78,12 @@ describe('replayCounters', () => {
       [null, 0, 0, false, false],
       [null, 0, 0, false, false],
     ])
-    expect(counters[0]?.quorum).toBe(2)
+    expect(counters.map((c) => [c.prepareQuorum, c.commitQuorum])).toEqual([
+      [2, 2],
+      [2, 2],
+      [2, 2],
+      [2, 2],
+    ])
   })
 
   it('counts pre-prepares and prepares as they arrive, and becomes prepared at 2f', () => {

@@ -89,7 +89,7 @@ describe('useRoundStage', () => {
     const { result, rows, livePhase, nodeCount, scope } = stage()
     nodeCount.value = 40
     livePhase.value = 'prepare'
-    rows.value = Array.from({ length: 40 }, (_, id) => row(id, { accepted: 'blue', prepares: 20 + (id % 7), quorum: 26, prepared: 20 + (id % 7) >= 26 }))
+    rows.value = Array.from({ length: 40 }, (_, id) => row(id, { accepted: 'blue', prepares: 20 + (id % 7), prepareQuorum: 26, prepared: 20 + (id % 7) >= 26 }))
     expect(result.spread.value).toEqual({ phase: 'prepare', min: 20, max: 26, median: 23, quorum: 26, reached: 5, total: 40 })
     scope.stop()
   })

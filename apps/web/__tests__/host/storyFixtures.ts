@@ -1,4 +1,4 @@
-import type { FaultKind, Phase, RoundOutcome, TracedMessage } from '@pbft/protocol'
+import { outcomeKindOf, type FaultKind, type Phase, type RoundOutcome, type TracedMessage } from '@pbft/protocol'
 import type { CounterRow } from '../../src/components/host/counterRows'
 
 /** Builders for the stage's tests: replicas' counters, trace messages and outcomes. */
@@ -13,7 +13,8 @@ export function row(id: number, overrides: Partial<CounterRow> = {}): CounterRow
     accepted: null,
     prepares: 0,
     commits: 0,
-    quorum: 2,
+    prepareQuorum: 2,
+    commitQuorum: 2,
     prepared: false,
     committed: false,
     decided: null,
@@ -60,7 +61,9 @@ export function outcome(overrides: Partial<RoundOutcome> = {}): RoundOutcome {
     safetyViolation: false,
     sets: { prePrepared: 4, prepared: 4, committed: 4 },
     messages: { sent: 0, delivered: 0, dropped: 0, rejected: 0 },
+    quorumRule: 'original',
     ...overrides,
+    outcome: overrides.outcome ?? outcomeKindOf({ success: overrides.success ?? false, safetyViolation: overrides.safetyViolation ?? false }),
   }
 }
 

@@ -145,6 +145,8 @@ describe('the node page', () => {
       safetyViolation: true,
       sets: { prePrepared: 4, prepared: 3, committed: 2 },
       messages: { sent: 30, delivered: 30, dropped: 0, rejected: 0 },
+      outcome: 'safety-violated' as const,
+      quorumRule: 'original' as const,
     }
     socket.serverEmit('replica:view', replicaView({ status: 'finished', phase: 'done', canAct: false, action: null, outcome }))
     await flushPromises()

@@ -1,4 +1,4 @@
-import type { Ack, ReplicaView, RoundOutcome, SessionInfo, SocketAuth } from '@pbft/protocol'
+import { outcomeKindOf, type Ack, type ReplicaView, type RoundOutcome, type SessionInfo, type SocketAuth } from '@pbft/protocol'
 import type { SessionSocket } from '../../src/session/sessionSocket'
 
 type Listener = (...args: unknown[]) => void
@@ -79,6 +79,8 @@ export function sessionInfo(overrides: Partial<SessionInfo> = {}): SessionInfo {
       phaseGapMs: 400,
       botTakeover: false,
       authentication: true,
+      quorumRule: 'original',
+      idleBotAfterMs: null,
       faultyNodes: 0,
       maliciousProposer: false,
       faults: {},
@@ -120,6 +122,11 @@ export function replicaView(overrides: Partial<ReplicaView> = {}): ReplicaView {
       prepareCount: 2,
       commitCount: 0,
       quorum: 2,
+      quorumRule: 'original',
+      prepareQuorum: 2,
+      commitQuorum: 2,
+      ownPrepareCounted: false,
+      ownCommitCounted: false,
       prepared: true,
       committed: false,
       decidedValue: null,
@@ -141,6 +148,7 @@ export function replicaView(overrides: Partial<ReplicaView> = {}): ReplicaView {
     recipients: [0, 1, 3],
     byzantine: null,
     outcome: null,
+    standIns: [],
     ...overrides,
   }
 }
@@ -160,6 +168,9 @@ export function roundOutcome(overrides: Partial<RoundOutcome> = {}): RoundOutcom
     safetyViolation: false,
     sets: { prePrepared: 4, prepared: 4, committed: 4 },
     messages: { sent: 30, delivered: 30, dropped: 0, rejected: 0 },
+    quorumRule: 'original',
     ...overrides,
+    // The three-way outcome follows the flags unless a test sets it.
+    outcome: overrides.outcome ?? outcomeKindOf({ success: overrides.success ?? true, safetyViolation: overrides.safetyViolation ?? false }),
   }
 }

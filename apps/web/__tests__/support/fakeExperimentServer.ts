@@ -20,10 +20,12 @@ function json(body: unknown, status = 200): Response {
 /** A `fetch` that plays the experiment API's contract (see packages/protocol/src/experimentApi.ts). */
 export function fakeExperimentServer(options: FakeServerOptions = {}) {
   const calls: string[] = []
+  /** The bodies of the POSTs, parsed. */
+  const bodies: unknown[] = []
   let polls = 0
   let cancelled = false
   let config: ExperimentRecord['config'] = { nodes: [], p: [], rounds: 0, seed: 1 }
-  const total = () => config.nodes.length * config.p.length * config.rounds
+  const total = () => config.nodes.length * config.p.length * (config.quorumRule?.length ?? 1) * config.rounds
 
   const record = (status: ExperimentRecord['status'], done: number, results?: ExperimentPoint[]): ExperimentRecord => ({
     id: 'exp-1',
@@ -45,6 +47,7 @@ export function fakeExperimentServer(options: FakeServerOptions = {}) {
     if (method === 'POST' && url === '/api/experiments') {
       if (options.reject) return json({ error: { code: options.reject.code, message: options.reject.message } }, options.reject.status)
       config = JSON.parse(String(init?.body)) as ExperimentRecord['config']
+      bodies.push(config)
       return json({ id: 'exp-1', status: 'running', total: total(), createdAt: '2025-01-01T00:00:00.000Z', cancelToken: CANCEL_TOKEN }, 202)
     }
     if (method === 'DELETE' && url === '/api/experiments/exp-1') {
@@ -63,5 +66,5 @@ export function fakeExperimentServer(options: FakeServerOptions = {}) {
     }
     return json({ error: { code: 'NOT_FOUND', message: `no route for ${method} ${url}` } }, 404)
   }
-  return { fetch: fetch as typeof globalThis.fetch, calls }
+  return { fetch: fetch as typeof globalThis.fetch, calls, bodies }
 }

@@ -15,6 +15,8 @@ export function experimentPoint(overrides: Partial<ExperimentPoint> = {}): Exper
     theoreticalSuccessRate: 0.9477,
     failures: { 'pre-prepare': 10, prepare: 30, commit: 10 },
     meanMessages: { sent: 30, delivered: 27, dropped: 3, rejected: 0 },
+    quorumRule: 'original',
+    safetyViolations: 0,
     ...overrides,
   }
 }

@@ -1,13 +1,15 @@
-import { computed, reactive, type ComputedRef } from 'vue'
+import { computed, reactive, ref, type ComputedRef, type Ref } from 'vue'
 import { useI18n } from '../i18n'
 import { localizeInputProblem } from '../experiment/inputProblems'
-import { parseExperiment, type ExperimentField, type ExperimentInputs, type ExperimentMode, type ExperimentText } from '../experiment/inputs'
+import { parseExperiment, type ExperimentField, type ExperimentInputs, type ExperimentMode, type ExperimentText, type RuleChoice } from '../experiment/inputs'
 
 export const DEFAULT_EXPERIMENT_TEXT: Readonly<ExperimentText> = { nodes: '4,7,10', p: '0.9', rounds: '10000', seed: '1' }
 
 export interface ExperimentForm {
   /** What the user typed, bound to the inputs. */
   text: ExperimentText
+  /** Which quorum rules to run: the original (the API's default), the paper's, or both on one chart. */
+  rules: Ref<RuleChoice>
   /** Parsed values, or null while something is wrong. */
   inputs: ComputedRef<ExperimentInputs | null>
   /** Problems in the user's language, per field (`form`: the whole). */
@@ -21,7 +23,8 @@ export interface ExperimentForm {
 export function useExperimentForm(initial: Partial<ExperimentText> = {}): ExperimentForm {
   const { t } = useI18n()
   const text = reactive<ExperimentText>({ ...DEFAULT_EXPERIMENT_TEXT, ...initial })
-  const parsed = computed(() => parseExperiment(text))
+  const rules = ref<RuleChoice>('original')
+  const parsed = computed(() => parseExperiment(text, rules.value))
   const problems = computed(() =>
     Object.fromEntries(
       Object.entries(parsed.value.problems).map(([field, message]) => [field, localizeInputProblem(message, t)]),
@@ -30,6 +33,7 @@ export function useExperimentForm(initial: Partial<ExperimentText> = {}): Experi
   const pCount = computed(() => parsed.value.pCount)
   return {
     text,
+    rules,
     inputs: computed(() => parsed.value.inputs),
     problems,
     pCount,

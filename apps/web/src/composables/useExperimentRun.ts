@@ -1,7 +1,7 @@
 import { onScopeDispose, ref, shallowRef, type Ref, type ShallowRef } from 'vue'
 import type { ExperimentPoint } from '@pbft/protocol'
 import type { ConvergenceCurve } from '../experiment/chartOptions'
-import { MAX_CURVE_POINTS } from '../experiment/convergence'
+import { MAX_CURVE_POINTS, type CurveKey } from '../experiment/convergence'
 import type { ExperimentSource } from '../experiment/exportFormats'
 import {
   cancelExperiment,
@@ -35,7 +35,7 @@ export interface ExperimentRun {
   /** The inputs of the current (or last) run. */
   config: ShallowRef<ExperimentInputs | null>
   progress: Ref<{ done: number; total: number }>
-  /** Convergence runs: one curve per N, growing while it runs. */
+  /** Convergence runs: one curve per (N, quorum rule), growing while it runs. */
   curves: ShallowRef<ConvergenceCurve[]>
   /** Finished points (table rows), in the order they finished. */
   points: ShallowRef<ExperimentPoint[]>
@@ -106,9 +106,9 @@ export function useExperimentRun(options: ExperimentRunOptions = {}): Experiment
     error.value = message
   }
 
-  function appendCurve(nodes: number, theory: number, added: ConvergenceCurve['points']): void {
-    const existing = curves.value.find((curve) => curve.nodes === nodes)
-    const updated: ConvergenceCurve = { nodes, theory, points: [...(existing?.points ?? []), ...added] }
+  function appendCurve(key: CurveKey, added: ConvergenceCurve['points']): void {
+    const existing = curves.value.find((curve) => curve.nodes === key.nodes && curve.quorumRule === key.quorumRule)
+    const updated: ConvergenceCurve = { ...key, points: [...(existing?.points ?? []), ...added] }
     curves.value = existing ? curves.value.map((curve) => (curve === existing ? updated : curve)) : [...curves.value, updated]
   }
 
@@ -123,7 +123,7 @@ export function useExperimentRun(options: ExperimentRunOptions = {}): Experiment
           progress.value = { done: report.done, total: report.total }
           break
         case 'curve':
-          appendCurve(report.nodes, report.theory, report.points)
+          appendCurve(report.key, report.points)
           break
         case 'point':
           points.value = [...points.value, report.point]
@@ -144,7 +144,7 @@ export function useExperimentRun(options: ExperimentRunOptions = {}): Experiment
     let id: string
     try {
       const created = await createExperiment(
-        { nodes: inputs.nodes, p: inputs.p, rounds: inputs.rounds, seed: inputs.seed },
+        { nodes: inputs.nodes, p: inputs.p, rounds: inputs.rounds, seed: inputs.seed, quorumRule: inputs.quorumRules },
         fetchImpl,
       )
       id = created.id
@@ -161,7 +161,7 @@ export function useExperimentRun(options: ExperimentRunOptions = {}): Experiment
       if (cause instanceof ServerUnavailableError) {
         fellBack.value = true
         source.value = 'browser'
-        runInWorker(run, { kind: 'sweep', nodes: inputs.nodes, ps: inputs.p, rounds: inputs.rounds, seed: inputs.seed })
+        runInWorker(run, { kind: 'sweep', nodes: inputs.nodes, ps: inputs.p, rounds: inputs.rounds, seed: inputs.seed, quorumRules: inputs.quorumRules })
         return
       }
       finish(run, 'failed', cause instanceof Error ? cause.message : String(cause))
@@ -267,7 +267,7 @@ export function useExperimentRun(options: ExperimentRunOptions = {}): Experiment
     status.value = 'running'
     mode.value = runMode
     config.value = inputs
-    progress.value = { done: 0, total: inputs.nodes.length * inputs.p.length * inputs.rounds }
+    progress.value = { done: 0, total: inputs.nodes.length * inputs.p.length * inputs.quorumRules.length * inputs.rounds }
     curves.value = []
     points.value = []
     error.value = null
@@ -276,7 +276,15 @@ export function useExperimentRun(options: ExperimentRunOptions = {}): Experiment
     if (runMode === 'convergence') {
       source.value = 'browser'
       const [p = 0] = inputs.p
-      runInWorker(run, { kind: 'convergence', nodes: inputs.nodes, p, rounds: inputs.rounds, seed: inputs.seed, maxPoints: MAX_CURVE_POINTS })
+      runInWorker(run, {
+        kind: 'convergence',
+        nodes: inputs.nodes,
+        p,
+        rounds: inputs.rounds,
+        seed: inputs.seed,
+        maxPoints: MAX_CURVE_POINTS,
+        quorumRules: inputs.quorumRules,
+      })
       return
     }
     source.value = 'server'

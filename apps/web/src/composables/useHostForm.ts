@@ -1,6 +1,6 @@
 import { computed, reactive, watch } from 'vue'
-import { BYZANTINE_KINDS, SESSION_LIMITS, TOPOLOGIES, type CreateSessionBody, type FaultKind, type Topology } from '@pbft/protocol'
-import { defaultFaultBound } from '@pbft/engine'
+import { BYZANTINE_KINDS, SESSION_LIMITS, TOPOLOGIES, type CreateSessionBody, type FaultKind, type QuorumRule, type Topology } from '@pbft/protocol'
+import { byzantineQuorum, defaultFaultBound } from '@pbft/engine'
 
 /**
  * The session form: its values, the checks the server makes (mirrored so that the host sees a
@@ -27,9 +27,17 @@ export interface HostFormValues {
   phaseTimeoutMs: number
   phaseGapMs: number
   botTakeover: boolean
+  /** How votes are counted; a classroom gets the paper's rule (the API's default is the original). */
+  quorumRule: QuorumRule
+  /** A bot plays for a student who has not acted `idleBotSeconds` after a phase opened. */
+  idleBot: boolean
+  idleBotSeconds: number
 }
 
 export type HostFormField = Exclude<keyof HostFormValues, 'kinds'> | 'timing'
+
+/** The idle bot the form offers a classroom: one away or idle student no longer stalls a 30 s phase. */
+export const CLASSROOM_IDLE_SECONDS = 10
 
 /** A problem: a message key of `host.form.problems` and its parameters. */
 export interface FormProblem {
@@ -54,6 +62,10 @@ export function defaultHostForm(): HostFormValues {
     phaseTimeoutMs: 30_000,
     phaseGapMs: 400,
     botTakeover: false,
+    // In class a student who never taps is normal: the original rule then stalls N = 4 for good.
+    quorumRule: 'castro-liskov',
+    idleBot: true,
+    idleBotSeconds: CLASSROOM_IDLE_SECONDS,
   }
 }
 
@@ -120,6 +132,13 @@ export function validateHostForm(values: HostFormValues): Partial<Record<HostFor
       problems.timing = { key: 'timing', params: { slowest, timeout: values.phaseTimeoutMs, needed: 2 * slowest } }
     }
   }
+  if (values.idleBot) {
+    set('idleBotSeconds', intProblem(values.idleBotSeconds, 1, SESSION_LIMITS.maxPhaseTimeoutMs / 1000))
+    // The server's rule: the bot must act before the phase times out.
+    if (!problems.idleBotSeconds && !problems.phaseTimeoutMs && values.idleBotSeconds * 1000 >= values.phaseTimeoutMs) {
+      problems.idleBotSeconds = { key: 'idleTooLate', params: { timeout: values.phaseTimeoutMs / 1000 } }
+    }
+  }
   return problems
 }
 
@@ -128,10 +147,14 @@ export function formNotes(values: HostFormValues): FormProblem[] {
   const n = values.nodeCount
   if (!Number.isInteger(n) || n < SESSION_LIMITS.minNodes || n > SESSION_LIMITS.maxNodes) return []
   const f = defaultFaultBound(n)
-  const notes: FormProblem[] = [{ key: 'tolerates', params: { nodes: n, f, quorum: 2 * f } }]
+  const notes: FormProblem[] =
+    values.quorumRule === 'original'
+      ? [{ key: 'tolerates', params: { nodes: n, f, quorum: 2 * f } }]
+      : [{ key: 'toleratesPaper', params: { nodes: n, f, quorum: byzantineQuorum(n, f) } }]
   const byzantine = faultySeats(n, values.faultyNodes, values.maliciousProposer).length
   if (byzantine > f) notes.push({ key: 'moreThanF', params: { count: byzantine, f } })
-  if (n !== 3 * f + 1) notes.push({ key: 'not3f1', params: { nodes: n, ideal: 3 * f + 1 } })
+  // Castro–Liskov's quorum grows with N: only the original's fixed 2f is too small off 3f + 1.
+  if (n !== 3 * f + 1 && values.quorumRule === 'original') notes.push({ key: 'not3f1', params: { nodes: n, ideal: 3 * f + 1 } })
   return notes
 }
 
@@ -158,6 +181,8 @@ export function toCreateBody(values: HostFormValues): CreateSessionBody {
     phaseTimeoutMs: values.phaseTimeoutMs,
     phaseGapMs: values.phaseGapMs,
     botTakeover: values.botTakeover,
+    quorumRule: values.quorumRule,
+    idleBotAfterMs: values.idleBot ? Math.round(values.idleBotSeconds * 1000) : null,
   }
 }
 

@@ -1,5 +1,5 @@
 import { onScopeDispose, ref, shallowRef, type Ref, type ShallowRef } from 'vue'
-import type { FaultKind, HostView, RoundOutcome, SessionInfo, TracedMessage } from '@pbft/protocol'
+import type { FaultKind, HostView, QuorumRule, RoundOutcome, SessionInfo, TracedMessage } from '@pbft/protocol'
 import { connectSession, command, SessionCommandError, type SessionSocket } from '../session/sessionSocket'
 
 /**
@@ -64,7 +64,13 @@ export interface HostSession {
   setFault(nodeId: number, fault: FaultKind): Promise<boolean>
   setLocked(locked: boolean): Promise<boolean>
   kick(nodeId: number): Promise<boolean>
+  /** Lets the students kicked from this seat claim again. */
+  allowSeat(nodeId: number): Promise<boolean>
   setBotTakeover(botTakeover: boolean): Promise<boolean>
+  /** From the next round on (a running round keeps its rule). */
+  setQuorumRule(quorumRule: QuorumRule): Promise<boolean>
+  /** Null turns the idle bot off. */
+  setIdleBot(idleBotAfterMs: number | null): Promise<boolean>
   sync(): Promise<boolean>
   close(): void
 }
@@ -195,7 +201,10 @@ export function useHostSession(sessionId: string, hostToken: string, options: Ho
     setFault: (nodeId, fault) => run('fault', () => command(socket, 'host:set-fault', { nodeId, fault })),
     setLocked: (locked) => run('lock', () => command(socket, 'host:lock', { locked })),
     kick: (nodeId) => run('kick', () => command(socket, 'host:kick', { nodeId })),
+    allowSeat: (nodeId) => run('allow', () => command(socket, 'host:allow-seat', { nodeId })),
     setBotTakeover: (botTakeover) => run('takeover', () => command(socket, 'host:set-bot-takeover', { botTakeover })),
+    setQuorumRule: (quorumRule) => run('rule', () => command(socket, 'host:set-quorum-rule', { quorumRule })),
+    setIdleBot: (idleBotAfterMs) => run('idle', () => command(socket, 'host:set-idle-bot', { idleBotAfterMs })),
     sync,
     close,
   }

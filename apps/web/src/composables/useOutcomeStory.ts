@@ -1,8 +1,8 @@
 import { computed, toValue, type MaybeRefOrGetter } from 'vue'
 import { useI18n } from '../i18n'
 import type { ValuePalette } from '../session/valueColours'
-import { tellOutcome, type StoryInput } from '../stage/outcomeStory'
-import { storySentence } from '../stage/storyText'
+import { tellOutcome, type StoryInput } from '../story/outcomeStory'
+import { storySentence } from '../story/storyText'
 
 /**
  * The projector's "why", in the current language: the story of the finished round

@@ -1,11 +1,13 @@
-import { defaultFaultBound, quorumFromOthers, reachesQuorum } from '@pbft/engine'
-import type { FaultKind, Phase, TracedMessage } from '@pbft/protocol'
+import { commitsNeeded, defaultFaultBound, preparesNeeded } from '@pbft/engine'
+import type { FaultKind, Phase, QuorumRule, TracedMessage } from '@pbft/protocol'
 
 /**
  * What each replica had counted after the first `upto` messages of a round's trace, derived
- * from the trace alone (the engine's `counted` flags) and the round's faults: the counters a
- * replay shows as they evolve. Which message counted is the engine's verdict, and the quorum
- * test is the engine's `reachesQuorum`; Byzantine replicas count nothing.
+ * from the trace alone (the engine's `counted` flags), the round's faults and its quorum rule:
+ * the counters a replay shows as they evolve. Which message counted is the engine's verdict, and
+ * what a replica needs is the engine's (`preparesNeeded`, `commitsNeeded`) for the round's rule,
+ * with its own vote counted once the trace shows it sent it, as the live snapshots do
+ * (`prepareQuorum`, `commitQuorum`). Byzantine replicas count nothing.
  */
 
 export interface ReplicaCounters {
@@ -16,7 +18,9 @@ export interface ReplicaCounters {
   accepted: string | null
   prepares: number
   commits: number
-  quorum: number
+  /** Matching PREPAREs from others needed, its own vote as it stands at this point of the replay. */
+  prepareQuorum: number
+  commitQuorum: number
   prepared: boolean
   committed: boolean
   /** Per phase: messages that reached this replica, were rejected, or were dropped on the way. */
@@ -31,13 +35,15 @@ export interface ReplayContext {
   /** The value an honest primary proposes (from the round record). */
   proposal?: string | null
   f?: number
+  /** The round's rule (its record's `quorumRule`; original when unknown). */
+  quorumRule?: QuorumRule
 }
 
 const zeroPhases = (): Record<Phase, number> => ({ 'pre-prepare': 0, prepare: 0, commit: 0 })
 
 export function replayCounters(trace: readonly TracedMessage[], upto: number, context: ReplayContext): ReplicaCounters[] {
   const f = context.f ?? defaultFaultBound(context.nodes)
-  const quorum = quorumFromOthers(f)
+  const rule = context.quorumRule ?? 'original'
   const counters: ReplicaCounters[] = Array.from({ length: context.nodes }, (_, id) => {
     const honest = (context.faults?.[id] ?? 'honest') === 'honest'
     return {
@@ -47,7 +53,8 @@ export function replayCounters(trace: readonly TracedMessage[], upto: number, co
       accepted: id === 0 && honest ? (context.proposal ?? null) : null,
       prepares: 0,
       commits: 0,
-      quorum,
+      prepareQuorum: 0,
+      commitQuorum: 0,
       prepared: false,
       committed: false,
       delivered: zeroPhases(),
@@ -56,8 +63,13 @@ export function replayCounters(trace: readonly TracedMessage[], upto: number, co
     }
   })
   const end = Math.max(0, Math.min(upto, trace.length))
+  /** Who had sent its vote of each phase by now: the primary's prepare vote is its pre-prepare. */
+  const votedPrepare = new Set<number>()
+  const votedCommit = new Set<number>()
   for (let index = 0; index < end; index++) {
     const message = trace[index] as TracedMessage
+    if (message.phase === 'commit') votedCommit.add(message.from)
+    else if (message.phase === 'prepare' || message.from === 0) votedPrepare.add(message.from)
     const replica = counters[message.to]
     if (!replica) continue
     if (message.status === 'dropped') {
@@ -76,8 +88,10 @@ export function replayCounters(trace: readonly TracedMessage[], upto: number, co
   }
   for (const replica of counters) {
     // The engine's quorum rule, applied to what the engine marked as counted.
-    replica.prepared = replica.honest && replica.accepted !== null && reachesQuorum(replica.prepares, f)
-    replica.committed = replica.prepared && reachesQuorum(replica.commits, f)
+    replica.prepareQuorum = preparesNeeded(context.nodes, f, rule, { primary: replica.primary, voted: votedPrepare.has(replica.id) })
+    replica.commitQuorum = commitsNeeded(context.nodes, f, rule, votedCommit.has(replica.id))
+    replica.prepared = replica.honest && replica.accepted !== null && replica.prepares >= replica.prepareQuorum
+    replica.committed = replica.prepared && replica.commits >= replica.commitQuorum
   }
   return counters
 }

@@ -6,7 +6,7 @@ import { ValuePalette } from '../session/valueColours'
 import { useOutcomeStory } from './useOutcomeStory'
 import type { TopologyNodeState } from './useTopologyLayout'
 import { linkStatus, registerValues, topologyLinks, type LinkStatus } from './useTopologyLinks'
-import { replicaList, valueName } from '../stage/storyText'
+import { replicaList, valueName } from '../story/storyText'
 
 /**
  * What the round stage shows, for the live dashboard and the replay alike: the round's value
@@ -96,7 +96,7 @@ export function useRoundStage(source: RoundStageSource) {
         value: style && { letter: style.letter, colour: style.colour },
         human: seat?.holder === 'human',
         name: seat?.name ?? null,
-        count: row.honest && seen !== null ? { seen, quorum: row.quorum } : null,
+        count: row.honest && seen !== null ? { seen, quorum: phase === 'prepare' ? row.prepareQuorum : row.commitQuorum } : null,
       }
     })
   })
@@ -128,7 +128,8 @@ export function useRoundStage(source: RoundStageSource) {
     const entered = source.rows().filter((row) => row.honest && (phase === 'prepare' ? row.accepted !== null : row.prepared))
     if (entered.length === 0) return null
     const counts = entered.map((row) => (phase === 'prepare' ? row.prepares : row.commits)).sort((a, b) => a - b)
-    const quorum = entered[0]?.quorum ?? 0
+    // Replicas may need different counts (castro-liskov: the primary, and who voted already): the largest need.
+    const quorum = Math.max(0, ...entered.map((row) => (phase === 'prepare' ? row.prepareQuorum : row.commitQuorum)))
     const reached = entered.filter((row) => (phase === 'prepare' ? row.prepared : row.committed)).length
     return { phase, min: counts[0] ?? 0, max: counts.at(-1) ?? 0, median: counts[Math.floor(counts.length / 2)] ?? 0, quorum, reached, total: entered.length }
   })

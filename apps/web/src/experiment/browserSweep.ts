@@ -1,5 +1,5 @@
 import { planSweep, runPlan, successProbability } from '@pbft/engine'
-import type { ExperimentPoint } from '@pbft/protocol'
+import type { ExperimentPoint, QuorumRule } from '@pbft/protocol'
 import { toExperimentPoint } from './experimentPoint'
 
 export interface SweepConfig {
@@ -7,6 +7,8 @@ export interface SweepConfig {
   ps: readonly number[]
   rounds: number
   seed: number
+  /** Each rule's sweep in turn, with the same seed (as the server runs them). */
+  quorumRules: readonly QuorumRule[]
 }
 
 /**
@@ -18,7 +20,9 @@ export function playSweep(
   onPoint: (point: ExperimentPoint) => void,
   onProgress: (done: number, total: number) => void,
 ): void {
-  const plans = planSweep({ nodes: config.nodes, ps: config.ps, rounds: config.rounds, seed: config.seed })
+  const plans = config.quorumRules.flatMap((quorumRule) =>
+    planSweep({ nodes: config.nodes, ps: config.ps, rounds: config.rounds, seed: config.seed, quorumRule }),
+  )
   const total = plans.reduce((sum, plan) => sum + plan.rounds, 0)
   let done = 0
   for (const plan of plans) {
@@ -27,6 +31,6 @@ export function playSweep(
       onProgress(done, total)
     })
     const p = result.p ?? Number.NaN
-    onPoint(toExperimentPoint(result, config.seed, successProbability(result.nodes, p, result.f)))
+    onPoint(toExperimentPoint(result, config.seed, successProbability(result.nodes, p, result.f, result.quorumRule)))
   }
 }

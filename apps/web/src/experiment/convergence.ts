@@ -2,10 +2,10 @@ import {
   createChunkRunner,
   finishSimulation,
   planSimulation,
-  successProbability,
+  reliability,
   type SimulationPlan,
 } from '@pbft/engine'
-import type { ExperimentPoint } from '@pbft/protocol'
+import type { ExperimentPoint, QuorumRule } from '@pbft/protocol'
 import { toExperimentPoint } from './experimentPoint'
 
 /** `[round, cumulative success rate after that round]`. */
@@ -55,12 +55,22 @@ export interface ConvergenceConfig {
   p: number
   rounds: number
   seed: number
+  /** Each rule in turn, every N under it (the same seed: the same link draws). */
+  quorumRules: readonly QuorumRule[]
   maxPoints?: number
 }
 
+/** Which curve a report belongs to, and its exact values (P, and 1 − P without cancellation). */
+export interface CurveKey {
+  nodes: number
+  quorumRule: QuorumRule
+  theory: number
+  theoryFailure: number
+}
+
 export interface ConvergenceListener {
-  /** New points of the curve for `nodes`, in order; `theory` is the exact success probability. */
-  onCurve(nodes: number, theory: number, points: CurvePoint[]): void
+  /** New points of the curve of `key`, in order. */
+  onCurve(key: CurveKey, points: CurvePoint[]): void
   onProgress(done: number, total: number): void
   /** The finished run of one N, as a results-table row. */
   onPoint(point: ExperimentPoint): void
@@ -85,8 +95,8 @@ function addTally(into: Tally, from: Tally): void {
  * run is itself a run: the curve of 1,000 rounds is the start of the curve of 10,000. (Its
  * totals therefore differ from `pbft simulate --seed`, which plays 65,536 rounds per sub-stream.)
  */
-export function convergencePlan(nodes: number, p: number, rounds: number, seed: number): SimulationPlan {
-  const plan = planSimulation({ nodes, p, rounds, seed })
+export function convergencePlan(nodes: number, p: number, rounds: number, seed: number, quorumRule: QuorumRule = 'original'): SimulationPlan {
+  const plan = planSimulation({ nodes, p, rounds, seed, quorumRule })
   return { ...plan, chunkRounds: 1, chunks: plan.rounds }
 }
 
@@ -104,12 +114,15 @@ export function playConvergence(
   now: () => number = () => performance.now(),
 ): void {
   const { p, rounds, seed } = config
-  const total = config.nodes.length * rounds
+  const runs = config.quorumRules.flatMap((quorumRule) => config.nodes.map((nodes) => ({ nodes, quorumRule })))
+  const total = runs.length * rounds
   let done = 0
   let lastReport = now()
-  for (const nodes of config.nodes) {
-    const plan = convergencePlan(nodes, p, rounds, seed)
-    const theory = successProbability(nodes, p, plan.round.f)
+  for (const { nodes, quorumRule } of runs) {
+    const plan = convergencePlan(nodes, p, rounds, seed, quorumRule)
+    const exact = reliability(nodes, p, plan.round.f, quorumRule)
+    const key: CurveKey = { nodes, quorumRule, theory: exact.successRate, theoryFailure: exact.failureRate }
+    const theory = exact.successRate
     const playRound = createChunkRunner(plan)
     const curve = new CumulativeRate(rounds, sampleStride(rounds, config.maxPoints))
     const tally: Tally = playRound(0)
@@ -119,13 +132,13 @@ export function playConvergence(
       addTally(tally, outcome)
       curve.record(outcome.successes === 1)
       if (round % CLOCK_EVERY === 0 && now() - lastReport >= reportMs) {
-        listener.onCurve(nodes, theory, curve.takePoints())
+        listener.onCurve(key, curve.takePoints())
         listener.onProgress(done + round + 1, total)
         lastReport = now()
       }
     }
     done += rounds
-    listener.onCurve(nodes, theory, curve.takePoints())
+    listener.onCurve(key, curve.takePoints())
     listener.onProgress(done, total)
     listener.onPoint(toExperimentPoint(finishSimulation(plan, tally), seed, theory))
   }

@@ -3,7 +3,8 @@ import type { ExperimentPoint } from '@pbft/protocol'
 
 /**
  * A finished run as a row of the results (the REST API's `ExperimentPoint`, which is also the
- * CSV's source). `seed` is the seed the user typed; `pointSeed` the one the run actually used.
+ * CSV's source). `seed` is the seed the user typed; `pointSeed` the one the run actually used;
+ * `theory` the exact value under the run's own quorum rule.
  */
 export function toExperimentPoint(result: SimulationResult, seed: number, theory: number): ExperimentPoint {
   return {
@@ -23,5 +24,7 @@ export function toExperimentPoint(result: SimulationResult, seed: number, theory
       commit: result.failures.commit,
     },
     meanMessages: { ...result.meanMessages },
+    quorumRule: result.quorumRule,
+    safetyViolations: result.safetyViolations,
   }
 }

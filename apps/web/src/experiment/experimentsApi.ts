@@ -3,6 +3,7 @@ import {
   ExperimentCreated,
   ExperimentRecord,
   type ExperimentCreated as Created,
+  type QuorumRule,
 } from '@pbft/protocol'
 import { connectSession } from '../session/sessionSocket'
 
@@ -23,6 +24,8 @@ export interface ExperimentRequestBody {
   p: number[]
   rounds: number
   seed: number
+  /** One rule or both; the server runs every point once per rule. */
+  quorumRule?: QuorumRule[]
 }
 
 /** Starts a sweep on the server. A server without the route (static hosting, an old build) counts as unavailable. */

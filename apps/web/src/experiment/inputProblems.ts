@@ -25,8 +25,9 @@ const PATTERNS: readonly [RegExp, MessageKey, readonly string[]][] = [
   [/^(.+) gives (\d+) values, more than the (\d+) allowed$/, 'experiment.errors.tooManyValues', ['value', 'count', 'max']],
   [/^(.+) gives more than the (\d+) values allowed$/, 'experiment.errors.tooManyValuesList', ['value', 'max']],
   [/^nodes × p gives (\d+) pairs, more than the (\d+) allowed$/, 'experiment.errors.tooManyPairs', ['pairs', 'max']],
+  [/^nodes × p(?: × quorum rules)? gives (\d+) points, more than the (\d+) one experiment may have/, 'experiment.errors.tooManyPairs', ['pairs', 'max']],
   [
-    /^nodes × p × rounds gives (\d+) rounds, more than the (\d+) allowed$/,
+    /^nodes × p(?: × quorum rules)? × rounds gives (\d+) rounds, more than the (\d+) allowed$/,
     'experiment.errors.tooManyRounds',
     ['rounds', 'max'],
   ],

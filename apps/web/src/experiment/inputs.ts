@@ -2,9 +2,11 @@ import {
   EXPERIMENT_API_LIMITS,
   ExperimentRequest,
   ProbabilityRange,
+  QUORUM_RULES,
   Rounds,
   Seed,
   SimulationNodesRange,
+  type QuorumRule,
 } from '@pbft/protocol'
 
 /**
@@ -22,6 +24,16 @@ export interface ExperimentInputs {
   p: number[]
   rounds: number
   seed: number
+  /** The quorum rules to run, each point once per rule (in QUORUM_RULES order). */
+  quorumRules: QuorumRule[]
+}
+
+/** The page's choice of rules: one of them, or both on one chart. */
+export type RuleChoice = QuorumRule | 'both'
+export const RULE_CHOICES: readonly RuleChoice[] = [...QUORUM_RULES, 'both']
+
+export function rulesOf(choice: RuleChoice): QuorumRule[] {
+  return choice === 'both' ? [...QUORUM_RULES] : [choice]
 }
 
 /** One p: the convergence of one run, round by round. Several: a sweep over p. */
@@ -55,7 +67,7 @@ function parseField<F extends ExperimentField>(
   return { problem: result.error.issues[0]?.message ?? 'invalid' }
 }
 
-export function parseExperiment(text: ExperimentText): ParsedExperiment {
+export function parseExperiment(text: ExperimentText, rules: RuleChoice = 'original'): ParsedExperiment {
   const problems: ParsedExperiment['problems'] = {}
   const nodes = parseField('nodes', text.nodes)
   const p = parseField('p', text.p)
@@ -67,11 +79,11 @@ export function parseExperiment(text: ExperimentText): ParsedExperiment {
   if (nodes.value === undefined || p.value === undefined || rounds.value === undefined || seed.value === undefined) {
     return { inputs: null, problems, pCount: p.value?.length ?? null }
   }
-  const inputs: ExperimentInputs = { nodes: nodes.value, p: p.value, rounds: rounds.value, seed: seed.value }
+  const inputs: ExperimentInputs = { nodes: nodes.value, p: p.value, rounds: rounds.value, seed: seed.value, quorumRules: rulesOf(rules) }
 
   if (modeOf(inputs) === 'sweep') {
     // The server's own request schema: the page refuses what the server would refuse.
-    const request = ExperimentRequest.safeParse({ nodes: text.nodes, p: text.p, rounds: inputs.rounds, seed: inputs.seed })
+    const request = ExperimentRequest.safeParse({ nodes: text.nodes, p: text.p, rounds: inputs.rounds, seed: inputs.seed, quorumRule: inputs.quorumRules })
     if (!request.success) {
       const issue = request.error.issues[0]
       const field = issue?.path[0]
@@ -80,8 +92,8 @@ export function parseExperiment(text: ExperimentText): ParsedExperiment {
       return { inputs: null, problems, pCount: inputs.p.length }
     }
   } else {
-    // A convergence run plays nodes × rounds rounds in the browser: the same cap as a sweep.
-    const total = inputs.nodes.length * inputs.rounds
+    // A convergence run plays nodes × rules × rounds rounds in the browser: the same cap as a sweep.
+    const total = inputs.nodes.length * inputs.quorumRules.length * inputs.rounds
     if (total > EXPERIMENT_API_LIMITS.maxTotalRounds) {
       problems.rounds = `nodes × p × rounds gives ${total} rounds, more than the ${EXPERIMENT_API_LIMITS.maxTotalRounds} allowed`
       return { inputs: null, problems, pCount: 1 }

@@ -5,10 +5,12 @@
  */
 import { hostEn } from './host.en'
 import { participantEn } from './participant.en'
+import { rulesEn } from './rules.en'
 
 export const en = {
   host: hostEn,
   participant: participantEn,
+  rules: rulesEn,
   app: {
     name: 'PBFT Classroom',
     skipToContent: 'Skip to content',
@@ -71,6 +73,13 @@ export const en = {
       roundsHint: 'Monte-Carlo rounds per point.',
       seed: 'Seed',
       seedHint: 'The same seed gives the same numbers.',
+      rules: 'Quorum rule',
+      rulesHint: 'Both: every point runs under each rule with the same seed, drawn on one chart.',
+      ruleChoice: {
+        original: 'Original rule (the original system’s, the default)',
+        'castro-liskov': 'Castro–Liskov rule (the PBFT paper’s)',
+        both: 'Both rules, to compare',
+      },
       run: 'Run',
       cancel: 'Cancel',
     },
@@ -116,9 +125,15 @@ export const en = {
       round: 'Round',
       successRate: 'Success rate',
       p: 'Delivery probability p',
-      cumulative: 'N = {nodes}, cumulative rate',
-      monteCarlo: 'N = {nodes}, Monte-Carlo',
-      theory: 'N = {nodes}, exact',
+      failureRate: '1 − P (log scale)',
+      cumulative: 'N = {nodes}, cumulative rate ({rule})',
+      monteCarlo: 'N = {nodes}, Monte-Carlo ({rule})',
+      theory: 'N = {nodes}, exact ({rule})',
+      scale: 'Scale',
+      linear: 'Success rate P',
+      log: '1 − P, log scale',
+      logNote: 'Log scale of 1 − P, the chance a round fails: the exact curve is exact down to tiny values; Monte-Carlo values with no failed round (1 − P = 0) cannot be drawn on it and are left out.',
+      logHidden: '{count} Monte-Carlo points had no failed round and are not drawn here.',
       convergenceNote: 'Solid: cumulative Monte-Carlo success rate after each round. Dashed: the exact success probability.',
       sweepNote: 'Points: Monte-Carlo success rate with its 95 % Wilson interval. Dashed: the exact success probability.',
       theoryScope: 'The exact curve holds for all-honest replicas with the same p on every link.',
@@ -134,6 +149,8 @@ export const en = {
       rate: 'Success rate',
       ci95: '95 % interval',
       theory: 'Exact',
+      rule: 'Rule',
+      safety: 'Split',
       failures: 'Failures by phase',
       prePrepare: 'Pre-prepare',
       prepare: 'Prepare',

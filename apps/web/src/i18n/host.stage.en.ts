@@ -15,6 +15,10 @@ export const hostStageEn = {
       prepare: 'Every replica that got the proposal tells all the others; each needs {quorum} matching prepares from the others.',
       commit: 'Prepared replicas confirm to each other; each needs {quorum} matching commits from the others.',
     },
+    explainPaper: {
+      prepare: 'Every replica that got the proposal tells all the others; with its own vote and the primary’s proposal, a backup needs {quorum} matching prepares from other backups ({total} votes in all).',
+      commit: 'Prepared replicas confirm to each other; with its own, each needs {quorum} matching commits from the others ({total} in all).',
+    },
     quorumTitle: 'Honest replicas that got this far ({needed} of {nodes} are needed)',
     sets: {
       prePrepared: 'Have the proposal',

@@ -18,6 +18,10 @@ export const hostStageZhCN: Dictionary<typeof hostStageEn> = {
       prepare: '每个收到提案的副本告诉其他所有副本；每个副本需要来自其他副本的 {quorum} 条一致的准备消息。',
       commit: '已准备的副本互相确认；每个副本需要来自其他副本的 {quorum} 条一致的提交消息。',
     },
+    explainPaper: {
+      prepare: '每个收到提案的副本告诉其他所有副本；加上自己的一票和主节点的提案，备份副本还需要来自其他备份副本的 {quorum} 条一致的准备消息（共 {total} 票）。',
+      commit: '已准备的副本互相确认；加上自己的一票，每个副本还需要来自其他副本的 {quorum} 条一致的提交消息（共 {total} 票）。',
+    },
     quorumTitle: '走到这一步的诚实副本（{nodes} 个中需要 {needed} 个）',
     sets: {
       prePrepared: '收到提案',

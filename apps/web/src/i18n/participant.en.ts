@@ -85,6 +85,8 @@ export const participantEn = {
       failed: 'Not sent: {message}',
       recipients: 'Goes to {list}',
       recipientsAll: 'Goes to everyone else ({count})',
+      standInIdle: 'A bot played your step “{phase}” for you, because you did not act in time. The projector shows it too.',
+      standInAway: 'A bot played your step “{phase}” for you while you were away. The projector shows it too.',
     },
     byz: {
       title: 'What do you send?',

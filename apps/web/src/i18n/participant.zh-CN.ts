@@ -88,6 +88,8 @@ export const participantZhCN: Dictionary<typeof participantEn> = {
       failed: '未发送：{message}',
       recipients: '发送给 {list}',
       recipientsAll: '发送给其他所有人（{count}）',
+      standInIdle: '你没有及时操作，机器人替你完成了“{phase}”这一步。投影上也会显示。',
+      standInAway: '你离开期间，机器人替你完成了“{phase}”这一步。投影上也会显示。',
     },
     byz: {
       title: '你要发送什么？',

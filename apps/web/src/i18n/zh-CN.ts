@@ -1,11 +1,13 @@
 import { hostZhCN } from './host.zh-CN'
 import type { Messages } from './messages'
 import { participantZhCN } from './participant.zh-CN'
+import { rulesZhCN } from './rules.zh-CN'
 
 /** Simplified Chinese messages: the same keys as `en.ts` (the type and a unit test enforce it). */
 export const zhCN: Messages = {
   host: hostZhCN,
   participant: participantZhCN,
+  rules: rulesZhCN,
   app: {
     name: 'PBFT 课堂',
     skipToContent: '跳到正文',
@@ -67,6 +69,13 @@ export const zhCN: Messages = {
       roundsHint: '每个点的蒙特卡洛轮数。',
       seed: '随机种子',
       seedHint: '相同的种子得到相同的结果。',
+      rules: '法定人数规则',
+      rulesHint: '两种都选：每个点在每种规则下用同一种子各运行一次，画在同一张图上。',
+      ruleChoice: {
+        original: '原始规则（原系统的规则，默认）',
+        'castro-liskov': 'Castro–Liskov 规则（PBFT 论文的规则）',
+        both: '两种规则对比',
+      },
       run: '运行',
       cancel: '取消',
     },
@@ -112,9 +121,15 @@ export const zhCN: Messages = {
       round: '轮次',
       successRate: '成功率',
       p: '送达概率 p',
-      cumulative: 'N = {nodes}，累计成功率',
-      monteCarlo: 'N = {nodes}，蒙特卡洛',
-      theory: 'N = {nodes}，精确值',
+      failureRate: '1 − P（对数刻度）',
+      cumulative: 'N = {nodes}，累计成功率（{rule}）',
+      monteCarlo: 'N = {nodes}，蒙特卡洛（{rule}）',
+      theory: 'N = {nodes}，精确值（{rule}）',
+      scale: '刻度',
+      linear: '成功率 P',
+      log: '1 − P，对数刻度',
+      logNote: '1 − P（一轮失败的概率）的对数刻度：精确曲线在极小的值上依然精确；没有失败轮次的蒙特卡洛值（1 − P = 0）无法画在对数刻度上，因此省略。',
+      logHidden: '有 {count} 个蒙特卡洛点没有失败轮次，这里不画出。',
       convergenceNote: '实线：每轮之后的累计蒙特卡洛成功率。虚线：精确成功概率。',
       sweepNote: '点：蒙特卡洛成功率及其 95% Wilson 区间。虚线：精确成功概率。',
       theoryScope: '精确曲线适用于所有副本诚实、且每条链路的 p 相同的情形。',
@@ -130,6 +145,8 @@ export const zhCN: Messages = {
       rate: '成功率',
       ci95: '95% 区间',
       theory: '精确值',
+      rule: '规则',
+      safety: '分裂',
       failures: '各阶段失败次数',
       prePrepare: '预准备',
       prepare: '准备',

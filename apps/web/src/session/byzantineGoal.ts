@@ -1,5 +1,5 @@
 import type { FaultKind, ReplicaView, RoundOutcome } from '@pbft/protocol'
-import { replicasNeeded } from './outcomeStory'
+import { replicasNeeded } from '../story/outcomeStory'
 import type { Sentence } from './sentence'
 import { forgedValueOf } from './valueColours'
 
@@ -90,9 +90,10 @@ function forgeResult(view: ReplicaView, outcome: RoundOutcome): GoalResult {
 /** After the round: did this Byzantine seat reach its goal, and why (not)? Null for honest seats. */
 export function goalResult(view: ReplicaView, outcome: RoundOutcome): GoalResult | null {
   const brief = goalBrief(view)
-  const k = view.snapshot?.quorum
-  if (brief === null || k === undefined) return null
-  if (brief.goal === 'split') return splitResult(view, outcome, k)
-  if (brief.goal === 'stall') return stallResult(outcome, k)
+  const snapshot = view.snapshot
+  if (brief === null || snapshot === null) return null
+  // Splitting must beat the prepare quorum; a stall, the commit quorum the others still reached.
+  if (brief.goal === 'split') return splitResult(view, outcome, snapshot.prepareQuorum)
+  if (brief.goal === 'stall') return stallResult(outcome, snapshot.commitQuorum)
   return forgeResult(view, outcome)
 }

@@ -1,5 +1,5 @@
 import { PHASES, type LivePhase, type Phase, type ReplicaView } from '@pbft/protocol'
-import { outcomeState } from './outcomeStory'
+import { phoneOutcomeState } from '../story/outcomeStory'
 import type { Sentence } from './sentence'
 
 /** Where a phone last saw its round, and the steps it took part in itself (stored per seat). */
@@ -56,7 +56,7 @@ export function whatWasMissed(seen: SeenRound | null, view: ReplicaView): Senten
   }
   const outcome = view.outcome
   if (finished && outcome && !(seen.round === round && seen.phase === 'done')) {
-    const state = outcomeState(outcome)
+    const state = phoneOutcomeState(outcome)
     if (state === 'safety') said.push({ key: 'participant.node.missed.safety', params: { round } })
     else if (outcome.decidedValue !== null && state === 'success') {
       said.push({ key: 'participant.node.missed.decided', params: { round }, values: [outcome.decidedValue] })

@@ -3,7 +3,7 @@ import type { MessageKey } from '../i18n'
 
 /**
  * One sentence of the phone's story of a round, before translation: a dictionary key, the numbers
- * and names it needs, and the round's values it mentions ({value}, {value2}: drawn as ValueTags
+ * and names it needs, and the round's values it mentions ({value}, {value2}: drawn as ValueChips
  * with their colour and letter). The words of the current terms ({replicas}, {proposer},
  * {prepares}, …) are added when it is said, so one sentence serves both vocabularies.
  */

@@ -17,7 +17,8 @@ export function stepExplanation(view: ReplicaView): Sentence | null {
   }
   const snapshot = view.snapshot
   if (snapshot === null) return null
-  const k = snapshot.quorum
+  // Each phase has its own quorum (castro-liskov: a commit needs one more than a backup's prepare).
+  const k = view.phase === 'prepare' ? snapshot.prepareQuorum : snapshot.commitQuorum
   const withK = (key: Sentence['key']): Sentence => ({ key, params: { k }, count: k })
   if (view.isByzantine) return withK(view.phase === 'prepare' ? 'participant.node.explain.byzantine.prepare' : 'participant.node.explain.byzantine.commit')
   if (view.phase === 'prepare') {

@@ -10,7 +10,7 @@ export function runExperimentTask(task: ExperimentTask, report: (message: Worker
   try {
     if (task.kind === 'convergence') {
       playConvergence(task, {
-        onCurve: (nodes, theory, points) => report({ kind: 'curve', nodes, theory, points }),
+        onCurve: (key, points) => report({ kind: 'curve', key, points }),
         onProgress: (done, total) => report({ kind: 'progress', done, total }),
         onPoint: (point) => report({ kind: 'point', point }),
       })

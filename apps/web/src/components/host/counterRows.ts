@@ -1,4 +1,4 @@
-import type { FaultKind, ReplicaSnapshot } from '@pbft/protocol'
+import type { FaultKind, Phase, ReplicaSnapshot } from '@pbft/protocol'
 import type { ReplicaCounters } from '../../composables/useReplayCounters'
 
 /** One replica's line in the counters table, from a live snapshot or a replay. */
@@ -10,7 +10,10 @@ export interface CounterRow {
   accepted: string | null
   prepares: number
   commits: number
-  quorum: number
+  /** Matching PREPAREs from others this replica needs (its rule, its own vote as it stands). */
+  prepareQuorum: number
+  /** Matching COMMITs from others this replica needs. */
+  commitQuorum: number
   prepared: boolean
   committed: boolean
   /** The value it committed (honest replicas only). */
@@ -28,7 +31,8 @@ export function rowsFromSnapshots(replicas: readonly ReplicaSnapshot[], pending:
     accepted: replica.acceptedValue,
     prepares: replica.prepareCount,
     commits: replica.commitCount,
-    quorum: replica.quorum,
+    prepareQuorum: replica.prepareQuorum,
+    commitQuorum: replica.commitQuorum,
     prepared: replica.prepared,
     committed: replica.committed,
     decided: replica.fault === 'honest' && replica.committed ? (replica.decidedValue ?? replica.acceptedValue) : null,
@@ -46,10 +50,16 @@ export function rowsFromReplay(counters: readonly ReplicaCounters[], faults: rea
     accepted: replica.accepted,
     prepares: replica.prepares,
     commits: replica.commits,
-    quorum: replica.quorum,
+    prepareQuorum: replica.prepareQuorum,
+    commitQuorum: replica.commitQuorum,
     prepared: replica.prepared,
     committed: replica.committed,
     decided: replica.honest && replica.committed ? replica.accepted : null,
     pending: false,
   }))
+}
+
+/** What a replica needs in a phase: its prepare quorum, or its commit quorum. */
+export function quorumIn(row: Pick<CounterRow, 'prepareQuorum' | 'commitQuorum'>, phase: Exclude<Phase, 'pre-prepare'>): number {
+  return phase === 'prepare' ? row.prepareQuorum : row.commitQuorum
 }

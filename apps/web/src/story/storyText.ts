@@ -1,6 +1,6 @@
 import type { MessageKey, MessageParams } from '../i18n'
 import type { ValuePalette } from '../session/valueColours'
-import type { StoryLine, StoryParam } from './outcomeStory'
+import type { StoryLine, StoryParam } from './storyLine'
 
 /** Turns a structured story into sentences of the current language. */
 
