@@ -104,7 +104,8 @@ async function focusStops(page: Page, maxStops = 80): Promise<{ what: string; vi
         (!hidden && drawn(element)) || drawn(element.nextElementSibling) || drawn(element.closest('.el-input__wrapper'))
       const id = element.id ? `#${element.id}` : ''
       const test = element.getAttribute('data-testid')
-      const path = `${element.tagName.toLowerCase()}${id}${test ? `[${test}]` : ''}.${[...element.classList].join('.')}`
+      const type = element instanceof HTMLInputElement ? `[type=${element.type}${element.name ? `][name=${element.name}` : ''}]` : ''
+      const path = `${element.tagName.toLowerCase()}${id}${test ? `[${test}]` : ''}${type}.${[...element.classList].join('.')}`
       return { what: `${path} "${(element.textContent ?? '').trim().slice(0, 30)}"`, visible, key: path + (element.textContent ?? '').slice(0, 60) }
     })
     if (stop === null) continue
@@ -139,8 +140,9 @@ describe('the keyboard', () => {
     await phone.page.locator('[data-testid=act][data-action=prepare]').waitFor({ timeout: WAIT })
     const stops = await focusStops(phone.page)
     const names = stops.map((stop) => stop.what).join('\n')
-    expect(names).toMatch(/el-radio__original/)
-    expect(names).toMatch(/el-checkbox__original/)
+    // The phone's own controls (apps/web/README.md): a native radio group and checkbox.
+    expect(names).toMatch(/input\[type=radio\]\[name=byz-mode\]/)
+    expect(names).toMatch(/input\[type=checkbox\]/)
     expect(names).toMatch(/\[act\]/)
     expect(stops.filter((stop) => !stop.visible).map((stop) => stop.what)).toEqual([])
     await phone.page.keyboard.press('Shift+Tab')

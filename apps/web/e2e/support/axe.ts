@@ -27,6 +27,12 @@ export async function seriousA11yViolations(page: Page, exclude: string[] = []):
   // Evaluated through the DevTools protocol, which the app's CSP (script-src 'self') does not
   // govern; an inline <script> tag would be refused, and rightly so.
   if (!hasAxe) await page.evaluate(AXE_SOURCE)
+  // Element's buttons fade their colours over 0.1 s; axe sampling a button half-way from its
+  // disabled tint to its final colour reported a contrast failure no user sees. Finish every
+  // running transition and animation first, so axe judges the colours that stay on screen.
+  await page.evaluate(() => {
+    for (const animation of document.getAnimations()) if (animation.effect?.getComputedTiming().iterations !== Infinity) animation.finish()
+  })
   const results = await page.evaluate(
     async ({ exclude }) => {
       const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<unknown> } }).axe
