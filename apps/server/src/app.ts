@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { ClusterOptions } from './cluster/link'
 import { clientLimits, type ClientLimitOptions } from './http/clientLimits'
@@ -63,7 +63,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // No line per request: any client on the network can send thousands a second, and logging
   // each (two synchronous writes) both slowed the event loop and would fill the disk the log
   // goes to. Warnings and errors are still logged, with their request.
-  const app = Fastify({ logger: options.logger ?? false, disableRequestLogging: true, bodyLimit: 256 * 1024, frameworkErrors })
+  const app = Fastify({ logger: options.logger ?? false, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 256 * 1024, frameworkErrors })
   const { sessionsPerClient, lookupsPerClient, ...sessionTuning } = options.sessions ?? {}
   const { ratePerSecond, burst, ...socketOptions } = options.socket ?? {}
   const joinLinks = { publicUrl: options.publicUrl, lanAddress: options.lanAddress }
