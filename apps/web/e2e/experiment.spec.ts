@@ -5,7 +5,7 @@ import { DESKTOP, fitsViewport, launchBrowser, openPage, PHONE, screenshot } fro
 import { startServer, type RunningServer } from './support/server'
 
 const CSV_HEADER =
-  'nodes,f,p,rounds,seed,successes,successRate,ci95Low,ci95High,theoreticalSuccessRate,failuresPrePrepare,failuresPrepare,failuresCommit,pointSeed'
+  'nodes,f,p,rounds,seed,successes,successRate,ci95Low,ci95High,theoreticalSuccessRate,failuresPrePrepare,failuresPrepare,failuresCommit,pointSeed,quorumRule,safetyViolations'
 
 let server: RunningServer
 let browser: Browser
@@ -75,7 +75,7 @@ describe('the Experiment page', () => {
 
     const [json] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-json]')])
     const document = JSON.parse(await readFile(await json.path(), 'utf8')) as { config: unknown; appVersion: string; curves: unknown[] }
-    expect(document.config).toEqual({ nodes: [4, 7], p: [0.9], rounds: 20000, seed: 1 })
+    expect(document.config).toEqual({ nodes: [4, 7], p: [0.9], rounds: 20000, seed: 1, quorumRules: ['original'] })
     expect(document.appVersion).toBe('0.1.0')
     expect(document.curves).toHaveLength(2)
     await close()

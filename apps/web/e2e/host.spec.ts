@@ -58,6 +58,11 @@ describe('the host dashboard', () => {
       await page.fill('#host-phaseGapMs', '50')
       await page.fill('#host-proposalContent', 'blue')
       expect(await page.locator('[data-testid=problem-timing]').count()).toBe(0)
+      // The classroom's idle bot (10 s) must act before a 2 s phase closes: the form says so.
+      await expect.poll(() => page.locator('[data-testid=problem-idleBotSeconds]').textContent()).toMatch(/2 s/)
+      expect(await page.isDisabled('[data-testid=create-session]')).toBe(true)
+      await page.fill('#host-idleBotSeconds', '1')
+      await expect.poll(() => page.locator('[data-testid=problem-idleBotSeconds]').count()).toBe(0)
       const created = page.waitForResponse((r) => r.url().endsWith('/api/sessions') && r.request().method() === 'POST')
       await page.click('[data-testid=create-session]')
       expect((await created).status()).toBe(201)

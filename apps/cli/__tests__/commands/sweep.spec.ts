@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { runCli } from '../support/captureIo'
 
 const HEADER =
-  'nodes,f,p,rounds,seed,successes,successRate,ci95Low,ci95High,theoreticalSuccessRate,failuresPrePrepare,failuresPrepare,failuresCommit,pointSeed'
+  'nodes,f,p,rounds,seed,successes,successRate,ci95Low,ci95High,theoreticalSuccessRate,failuresPrePrepare,failuresPrepare,failuresCommit,pointSeed,quorumRule,safetyViolations'
 
 describe('pbft sweep', () => {
   it('prints a CSV header and one row per (nodes, p) point, nodes outer', async () => {
@@ -13,9 +13,9 @@ describe('pbft sweep', () => {
     expect(header).toBe(HEADER)
     expect(rows).toHaveLength(15)
     const cells = rows.map((row) => row.split(','))
-    expect(cells.every((row) => row.length === 14)).toBe(true)
+    expect(cells.every((row) => row.length === 16)).toBe(true)
     expect(cells.map((row) => `${row[0]}@${row[2]}`).slice(0, 6)).toEqual(['4@0.8', '4@0.85', '4@0.9', '4@0.95', '4@1', '7@0.8'])
-    expect(rows[2]).toMatch(/^4,1,0\.9,300,1,\d+,[\d.]+,[\d.]+,[\d.]+,0\.5214612411125161,\d+,\d+,\d+,\d+$/)
+    expect(rows[2]).toMatch(/^4,1,0\.9,300,1,\d+,[\d.]+,[\d.]+,[\d.]+,0\.5214612411125161,\d+,\d+,\d+,\d+,original,0$/)
   })
 
   it('prints one JSON object per point with the simulate keys', async () => {
