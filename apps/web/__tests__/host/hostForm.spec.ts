@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { CreateSessionBody } from '@pbft/protocol'
-import { defaultHostForm, faultySeats, formNotes, toCreateBody, useHostForm, validateHostForm } from '../../src/composables/useHostForm'
+import { CreateSessionBody, SESSION_ISSUE_CODES, SESSION_ISSUE_SEVERITY } from '@pbft/protocol'
+import { defaultHostForm, faultySeats, formNotes, ISSUE_MESSAGES, toCreateBody, useHostForm, validateHostForm } from '../../src/composables/useHostForm'
+import { flattenMessages } from '../../src/i18n/messages'
+import { en } from '../../src/i18n/en'
+import { zhCN } from '../../src/i18n/zh-CN'
 
 const form = (patch: Partial<ReturnType<typeof defaultHostForm>> = {}) => ({ ...defaultHostForm(), ...patch })
 
@@ -15,6 +18,25 @@ describe('validateHostForm', () => {
     expect(validateHostForm(form({ nodeCount: 101 })).nodeCount?.key).toBe('range')
     expect(validateHostForm(form({ nodeCount: 4.5 })).nodeCount?.key).toBe('integer')
     expect(validateHostForm(form({ nodeCount: Number.NaN })).nodeCount?.key).toBe('integer')
+  })
+
+  it('shows the protocol’s session issues in both languages: errors as problems, warnings as notes', () => {
+    const dictionaries = [flattenMessages(en), flattenMessages(zhCN)]
+    for (const code of SESSION_ISSUE_CODES) {
+      const message = ISSUE_MESSAGES[code]
+      if (!message) continue
+      const group = SESSION_ISSUE_SEVERITY[code] === 'error' ? 'problems' : 'notes'
+      for (const dictionary of dictionaries) expect(dictionary.has(`host.form.${group}.${message.key}`), `${code} → ${message.key}`).toBe(true)
+    }
+    // The codes the form never shows: its body names the faulty seats as the counts say, and it keeps no seats for bots.
+    expect(SESSION_ISSUE_CODES.filter((code) => ISSUE_MESSAGES[code] === null)).toEqual(['FAULTS_MAP_OVERRIDES', 'SEATS_KEPT_FOR_BOTS'])
+  })
+
+  it('shows a rule only where the fields it reads have no problem of their own', () => {
+    // 800 + 400 > 100 / 2, but the timeout is out of range: that is what the host sees.
+    expect(validateHostForm(form({ phaseTimeoutMs: 100 })).timing).toBeUndefined()
+    expect(validateHostForm(form({ nodeCount: 3, faultyNodes: 3 })).faultyNodes).toBeUndefined()
+    expect(validateHostForm(form({ idleBotSeconds: 40, phaseTimeoutMs: 100 })).idleBotSeconds).toBeUndefined()
   })
 
   it('wants fewer faulty replicas than replicas, and one honest one', () => {

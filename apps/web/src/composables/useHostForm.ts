@@ -1,11 +1,30 @@
 import { computed, reactive, watch } from 'vue'
-import { BYZANTINE_KINDS, SESSION_LIMITS, TOPOLOGIES, type CreateSessionBody, type FaultKind, type QuorumRule, type Topology } from '@pbft/protocol'
+import {
+  BYZANTINE_KINDS,
+  DEFAULT_BYZANTINE_KIND,
+  faultySeats,
+  SESSION_LIMITS,
+  sessionIssues,
+  TOPOLOGIES,
+  type CreateSessionBody,
+  type FaultKind,
+  type QuorumRule,
+  type SessionDraft,
+  type SessionIssue,
+  type SessionIssueCode,
+  type SessionIssueParams,
+  type SessionDraftField,
+  type Topology,
+} from '@pbft/protocol'
 import { byzantineQuorum, defaultFaultBound } from '@pbft/engine'
 
 /**
- * The session form: its values, the checks the server makes (mirrored so that the host sees a
- * problem while typing, not after a 400), and the body it becomes.
+ * The session form: its values, the checks the server makes (the protocol's session rules, so
+ * that the host sees a problem while typing, not after a 400), and the body it becomes.
  */
+
+/** The faulty-seat choice the server makes: the primary first when malicious, then the highest ids down. */
+export { faultySeats }
 
 export type ByzantineKind = (typeof BYZANTINE_KINDS)[number]
 
@@ -69,25 +88,63 @@ export function defaultHostForm(): HostFormValues {
   }
 }
 
-/**
- * The Byzantine seats faultyNodes and maliciousProposer make, as the server picks them: the
- * primary first when malicious, then the highest ids down.
- */
-export function faultySeats(nodeCount: number, faultyNodes: number, maliciousProposer: boolean): number[] {
-  const n = Number.isInteger(nodeCount) ? Math.max(0, Math.min(nodeCount, SESSION_LIMITS.maxNodes)) : 0
-  let count = Math.max(0, Number.isInteger(faultyNodes) ? faultyNodes : 0)
-  const seats: number[] = []
-  if (maliciousProposer && n > 0) {
-    seats.push(0)
-    count = Math.max(count - 1, 0)
-  }
-  for (let id = n - 1; id > 0 && count > 0; id--, count--) seats.push(id)
-  return seats.sort((a, b) => a - b)
+/** Where the form shows one of the protocol's session issues, and with which message. */
+interface IssueMessage<C extends SessionIssueCode> {
+  field: HostFormField
+  /** Errors: a key of `host.form.problems`; warnings: a key of `host.form.notes`. */
+  key: string
+  params?: (params: SessionIssueParams[C]) => Record<string, number>
 }
 
-/** The slowest bot acts this long after a phase opens (pacing plus the per-seat stagger). */
-export function slowestBotMs(pacingMs: number): number {
-  return pacingMs + Math.floor(pacingMs / 2)
+/**
+ * Each session issue in the form's words. Null: the form never makes it (its body names the
+ * faulty seats consistently with the counts) or does not show it (the seats kept for bots).
+ */
+export const ISSUE_MESSAGES: { readonly [C in SessionIssueCode]: IssueMessage<C> | null } = {
+  // Pacing and timeout together: both fields are marked.
+  PACING_EXCEEDS_TIMEOUT: { field: 'timing', key: 'timing', params: (p) => ({ slowest: p.slowestMs, timeout: p.phaseTimeoutMs, needed: p.neededMs }) },
+  IDLE_BOT_TOO_LATE: { field: 'idleBotSeconds', key: 'idleTooLate', params: (p) => ({ timeout: p.phaseTimeoutMs / 1000 }) },
+  FAULTS_TOO_MANY: { field: 'faultyNodes', key: 'faultyTooMany', params: (p) => ({ nodes: p.nodeCount }) },
+  ONE_HONEST_REQUIRED: { field: 'faultyNodes', key: 'oneHonest' },
+  FAULTS_MAP_OVERRIDES: null,
+  FAULTS_EXCEED_BOUND: { field: 'faultyNodes', key: 'moreThanF', params: (p) => ({ count: p.count, f: p.f }) },
+  NOT_3F_PLUS_1: { field: 'nodeCount', key: 'not3f1', params: (p) => ({ nodes: p.nodes, ideal: p.ideal }) },
+  SEATS_KEPT_FOR_BOTS: null,
+}
+
+/** The form field that holds a draft field's value. */
+const FORM_FIELD: { readonly [F in SessionDraftField]: HostFormField | null } = {
+  nodeCount: 'nodeCount',
+  faultyNodes: 'faultyNodes',
+  maliciousProposer: 'maliciousProposer',
+  faults: null,
+  robotNodes: 'robotNodes',
+  pacingMs: 'pacingMs',
+  phaseTimeoutMs: 'phaseTimeoutMs',
+  idleBotAfterMs: 'idleBotSeconds',
+  quorumRule: 'quorumRule',
+}
+
+function messageOf(issue: SessionIssue): { field: HostFormField; problem: FormProblem } | null {
+  // TypeScript does not narrow a table lookup by the issue's code: the table's type pairs them.
+  const message = ISSUE_MESSAGES[issue.code] as IssueMessage<SessionIssueCode> | null
+  if (!message) return null
+  const params = message.params?.(issue.params)
+  return { field: message.field, problem: params ? { key: message.key, params } : { key: message.key } }
+}
+
+/** What the server will check, as the body will say it (the faults follow from the counts). */
+function draftOf(values: HostFormValues): SessionDraft {
+  return {
+    nodeCount: values.nodeCount,
+    faultyNodes: values.faultyNodes,
+    maliciousProposer: values.maliciousProposer,
+    robotNodes: values.robotNodes,
+    pacingMs: values.pacingMs,
+    phaseTimeoutMs: values.phaseTimeoutMs,
+    idleBotAfterMs: values.idleBot ? values.idleBotSeconds * 1000 : null,
+    quorumRule: values.quorumRule,
+  }
 }
 
 function intProblem(value: number, min: number, max: number): FormProblem | null {
@@ -105,12 +162,6 @@ export function validateHostForm(values: HostFormValues): Partial<Record<HostFor
   set('nodeCount', intProblem(values.nodeCount, SESSION_LIMITS.minNodes, SESSION_LIMITS.maxNodes))
   const n = problems.nodeCount ? SESSION_LIMITS.maxNodes : values.nodeCount
   set('faultyNodes', intProblem(values.faultyNodes, 0, SESSION_LIMITS.maxNodes))
-  if (!problems.faultyNodes && !problems.nodeCount && values.faultyNodes >= n) {
-    problems.faultyNodes = { key: 'faultyTooMany', params: { nodes: n } }
-  }
-  if (!problems.faultyNodes && !problems.nodeCount && faultySeats(n, values.faultyNodes, values.maliciousProposer).length >= n) {
-    problems.faultyNodes = { key: 'oneHonest' }
-  }
   set('robotNodes', intProblem(values.robotNodes, 0, n))
   set('branchCount', intProblem(values.branchCount, 1, 10))
   const content = values.proposalContent.trim()
@@ -126,23 +177,21 @@ export function validateHostForm(values: HostFormValues): Partial<Record<HostFor
   set('pacingMs', intProblem(values.pacingMs, 0, SESSION_LIMITS.maxPacingMs))
   set('phaseTimeoutMs', intProblem(values.phaseTimeoutMs, SESSION_LIMITS.minPhaseTimeoutMs, SESSION_LIMITS.maxPhaseTimeoutMs))
   set('phaseGapMs', intProblem(values.phaseGapMs, 0, SESSION_LIMITS.maxPhaseGapMs))
-  if (!problems.pacingMs && !problems.phaseTimeoutMs) {
-    const slowest = slowestBotMs(values.pacingMs)
-    if (slowest > values.phaseTimeoutMs / 2) {
-      problems.timing = { key: 'timing', params: { slowest, timeout: values.phaseTimeoutMs, needed: 2 * slowest } }
-    }
-  }
-  if (values.idleBot) {
-    set('idleBotSeconds', intProblem(values.idleBotSeconds, 1, SESSION_LIMITS.maxPhaseTimeoutMs / 1000))
-    // The server's rule: the bot must act before the phase times out.
-    if (!problems.idleBotSeconds && !problems.phaseTimeoutMs && values.idleBotSeconds * 1000 >= values.phaseTimeoutMs) {
-      problems.idleBotSeconds = { key: 'idleTooLate', params: { timeout: values.phaseTimeoutMs / 1000 } }
-    }
+  if (values.idleBot) set('idleBotSeconds', intProblem(values.idleBotSeconds, 1, SESSION_LIMITS.maxPhaseTimeoutMs / 1000))
+  // The server's rules, each where no field it reads has a problem of its own (the first per field wins).
+  for (const found of sessionIssues(draftOf(values), defaultFaultBound)) {
+    if (found.severity !== 'error') continue
+    const shown = messageOf(found)
+    const blocked = found.fields.some((field) => {
+      const own = FORM_FIELD[field]
+      return own !== null && problems[own] !== undefined
+    })
+    if (shown && !blocked && problems[shown.field] === undefined) problems[shown.field] = shown.problem
   }
   return problems
 }
 
-/** What the form will create, explained before the server says it (f, 3f + 1, seats for bots). */
+/** What the form will create, explained before the server says it (f, 3f + 1). */
 export function formNotes(values: HostFormValues): FormProblem[] {
   const n = values.nodeCount
   if (!Number.isInteger(n) || n < SESSION_LIMITS.minNodes || n > SESSION_LIMITS.maxNodes) return []
@@ -151,10 +200,11 @@ export function formNotes(values: HostFormValues): FormProblem[] {
     values.quorumRule === 'original'
       ? [{ key: 'tolerates', params: { nodes: n, f, quorum: 2 * f } }]
       : [{ key: 'toleratesPaper', params: { nodes: n, f, quorum: byzantineQuorum(n, f) } }]
-  const byzantine = faultySeats(n, values.faultyNodes, values.maliciousProposer).length
-  if (byzantine > f) notes.push({ key: 'moreThanF', params: { count: byzantine, f } })
-  // Castro–Liskov's quorum grows with N: only the original's fixed 2f is too small off 3f + 1.
-  if (n !== 3 * f + 1 && values.quorumRule === 'original') notes.push({ key: 'not3f1', params: { nodes: n, ideal: 3 * f + 1 } })
+  // The server's warnings: more than f Byzantine seats, and N ≠ 3f + 1 under the original rule.
+  for (const found of sessionIssues(draftOf(values), defaultFaultBound)) {
+    const shown = found.severity === 'warning' ? messageOf(found) : null
+    if (shown) notes.push(shown.problem)
+  }
   return notes
 }
 
@@ -162,7 +212,7 @@ export function formNotes(values: HostFormValues): FormProblem[] {
 export function toCreateBody(values: HostFormValues): CreateSessionBody {
   const seats = faultySeats(values.nodeCount, values.faultyNodes, values.maliciousProposer)
   const faults: Record<string, FaultKind> = {}
-  for (const seat of seats) faults[String(seat)] = values.kinds[seat] ?? 'equivocate'
+  for (const seat of seats) faults[String(seat)] = values.kinds[seat] ?? DEFAULT_BYZANTINE_KIND
   const numeric = Number(values.proposalValue)
   const proposalValue = values.proposalValue.trim() !== '' && Number.isFinite(numeric) ? numeric : values.proposalValue
   return {
@@ -199,7 +249,7 @@ export function useHostForm() {
     seats,
     (now) => {
       for (const key of Object.keys(values.kinds)) if (!now.includes(Number(key))) delete values.kinds[Number(key)]
-      for (const seat of now) values.kinds[seat] ??= 'equivocate'
+      for (const seat of now) values.kinds[seat] ??= DEFAULT_BYZANTINE_KIND
     },
     { immediate: true, flush: 'sync' },
   )
