@@ -2,7 +2,7 @@ import type { MessageCounts } from '../outcome'
 import type { Message } from '../round/message'
 import type { Network } from '../round/network'
 import type { IgnoreReason, Replica } from '../round/replica'
-import type { MessageStatus, TracedMessage } from '../round/runRound'
+import type { MessageStatus, TracedMessage } from '../round/trace'
 
 /**
  * Puts messages through the network and hands each delivered one to its recipient at once,

@@ -1,7 +1,8 @@
 import type { NormalizedRound } from '../config'
 import { judgeRound, type MessageCounts } from '../outcome'
 import type { Replica } from '../round/replica'
-import type { RoundResult, RoundSets, TracedMessage } from '../round/runRound'
+import type { RoundResult, RoundSets } from '../round/result'
+import type { TracedMessage } from '../round/trace'
 
 /** The README's sets, over honest replicas only (Byzantine replicas never count). */
 export function roundSets(replicas: readonly Replica[]): RoundSets {

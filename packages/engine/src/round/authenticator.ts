@@ -1,6 +1,5 @@
-import { sha256 } from '@noble/hashes/sha2.js'
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js'
-import { equalsWordsHex, HMAC_KEY_WORDS, hmacInto, hmacKeyFromWordsInto, hmacKeyInto, wordsToHex } from './hmacSha256'
+import { bytesToHex, equalsWordsHex, utf8ToBytes, wordsToHex } from './hex'
+import { HMAC_KEY_WORDS, hmacInto, hmacKeyFromWordsInto, hmacKeyInto, sha256 } from './hmacSha256'
 import {
   CANONICAL_LENGTH,
   canonicalEncoding,
