@@ -1,0 +1,43 @@
+import type { MessageType } from '../round/message'
+
+/** The phases of a live round, in the order they open, then `done`. */
+export type LivePhase = MessageType | 'done'
+
+/** The classic round (no client, one view): today's three phases. */
+export const CLASSIC_PHASES = ['pre-prepare', 'prepare', 'commit'] as const satisfies readonly LivePhase[]
+/** View 0 of a round with views: the client's REQUEST, the normal case, the REPLYs. */
+export const FIRST_VIEW_PHASES = ['request', 'pre-prepare', 'prepare', 'commit', 'reply'] as const satisfies readonly LivePhase[]
+/** Every later view: the view change, then the normal case of the new view and its REPLYs. */
+export const LATER_VIEW_PHASES = ['view-change', 'new-view', 'prepare', 'commit', 'reply'] as const satisfies readonly LivePhase[]
+
+/** Views a round may use at most (each costs a view change of N² messages). */
+export const MAX_VIEWS = 100
+
+/**
+ * The sub-stream of a round's seed that every draw but view 0's normal case comes from
+ * (REPLYs, the client's re-broadcasts, VIEW-CHANGEs, NEW-VIEWs, later views): view 0 keeps
+ * the main stream to itself, so a round that decides in view 0 plays exactly the same
+ * messages whatever the number of views allowed. The tag spells "view" in ASCII.
+ */
+export const VIEW_STREAM = 0x76696577
+
+/** The phases of `view`: the classic round's, or with views those of view 0 or of a later view. */
+export function phasesOf(view: number, withViews: boolean): readonly LivePhase[] {
+  if (!withViews) return CLASSIC_PHASES
+  return view === 0 ? FIRST_VIEW_PHASES : LATER_VIEW_PHASES
+}
+
+/** Whether `phase` of `view` draws from the main stream: the normal case of view 0 (the classic round: everything). */
+export function drawsFromMainStream(phase: LivePhase, view: number, withViews: boolean): boolean {
+  if (!withViews) return true
+  return view === 0 && (phase === 'pre-prepare' || phase === 'prepare' || phase === 'commit')
+}
+
+/**
+ * The factor of a view's timeouts: they double with every view change (OSDI'99 §4.5.2), so
+ * view v waits 2^v times as long as view 0. The engine knows no wall time: a server scales
+ * its phase timeouts by this.
+ */
+export function timeoutFactor(view: number): number {
+  return 2 ** view
+}
