@@ -1,7 +1,8 @@
 import { ConfigError, type NormalizedRound, type RoundConfig } from '../config'
 import type { MessageCounts } from '../outcome'
 import type { RoundSets } from '../round/result'
-import { MAX_VIEWS, type LivePhase } from './schedule'
+import { MAX_VIEWS } from '../views'
+import type { LivePhase } from './schedule'
 
 export interface LiveRoundOptions {
   config: RoundConfig

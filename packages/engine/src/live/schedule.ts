@@ -1,5 +1,7 @@
 import type { MessageType } from '../round/message'
 
+export { MAX_VIEWS, timeoutFactor, VIEW_STREAM } from '../views'
+
 /** The phases of a live round, in the order they open, then `done`. */
 export type LivePhase = MessageType | 'done'
 
@@ -9,17 +11,6 @@ export const CLASSIC_PHASES = ['pre-prepare', 'prepare', 'commit'] as const sati
 export const FIRST_VIEW_PHASES = ['request', 'pre-prepare', 'prepare', 'commit', 'reply'] as const satisfies readonly LivePhase[]
 /** Every later view: the view change, then the normal case of the new view and its REPLYs. */
 export const LATER_VIEW_PHASES = ['view-change', 'new-view', 'prepare', 'commit', 'reply'] as const satisfies readonly LivePhase[]
-
-/** Views a round may use at most (each costs a view change of N² messages). */
-export const MAX_VIEWS = 100
-
-/**
- * The sub-stream of a round's seed that every draw but view 0's normal case comes from
- * (REPLYs, the client's re-broadcasts, VIEW-CHANGEs, NEW-VIEWs, later views): view 0 keeps
- * the main stream to itself, so a round that decides in view 0 plays exactly the same
- * messages whatever the number of views allowed. The tag spells "view" in ASCII.
- */
-export const VIEW_STREAM = 0x76696577
 
 /** The phases of `view`: the classic round's, or with views those of view 0 or of a later view. */
 export function phasesOf(view: number, withViews: boolean): readonly LivePhase[] {
@@ -31,13 +22,4 @@ export function phasesOf(view: number, withViews: boolean): readonly LivePhase[]
 export function drawsFromMainStream(phase: LivePhase, view: number, withViews: boolean): boolean {
   if (!withViews) return true
   return view === 0 && (phase === 'pre-prepare' || phase === 'prepare' || phase === 'commit')
-}
-
-/**
- * The factor of a view's timeouts: they double with every view change (OSDI'99 §4.5.2), so
- * view v waits 2^v times as long as view 0. The engine knows no wall time: a server scales
- * its phase timeouts by this.
- */
-export function timeoutFactor(view: number): number {
-  return 2 ** view
 }

@@ -1,6 +1,6 @@
 import { PROPOSAL, TAMPERED, type ValueId } from '../byzantine'
 import type { Rng } from '../rng'
-import type { KernelRoundResult } from './kernel'
+import type { KernelRoundResult } from './kernelResult'
 import { NONE, type KernelState } from './kernelState'
 
 /** Values a round can carry in the kernel: PROPOSAL, CONFLICTING, TAMPERED. */
