@@ -5,13 +5,6 @@ import { simulate, type SimulateOptions, type SimulationResult } from '../../src
 import { sweep } from '../../src/simulation/sweep'
 import { clientAcceptProbability } from '../../src/theory/successProbability'
 
-/** What a simulation reported before views existed: every field but the views' own. */
-function beforeViews(result: SimulationResult): Omit<SimulationResult, 'views' | 'meanViews' | 'clientAccepts' | 'clientAcceptRate'> {
-  const { views, meanViews, clientAccepts, clientAcceptRate, ...rest } = result
-  expect([views, meanViews, clientAccepts, clientAcceptRate].every(Number.isFinite)).toBe(true)
-  return rest
-}
-
 /**
  * Results of main before views (the same runs as the CLI's `--views 1` test): a fast-path run,
  * a message-level castro-liskov run and two with Byzantine replicas. K = 1 must keep them bit for bit.
