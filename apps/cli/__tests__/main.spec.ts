@@ -20,7 +20,7 @@ describe('pnpm pbft (end to end)', () => {
     const { code, stdout } = await pnpmPbft(['theory', '--nodes', '4', '--p', '0.9', '--json'])
     expect(stdout).toBe(
       '{"nodes":4,"f":1,"p":0.9,"successRate":0.5214612411125161,"failureRate":0.47853875888748393,' +
-        '"log10SuccessRate":-0.2827779660418837,"quorumRule":"original"}\n',
+        '"log10SuccessRate":-0.2827779660418837,"quorumRule":"original","metric":"success"}\n',
     )
     expect(code).toBe(0)
   }, 30_000)

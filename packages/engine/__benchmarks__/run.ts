@@ -7,6 +7,7 @@ import { availableParallelism, cpus } from 'node:os'
 import { runLiveRoundBench } from './liveRound'
 import { runSimulationBench } from './simulation'
 import { runTailsBench, runTheoryBench } from './theory'
+import { runLiveViewChangeBench, runViewsBench } from './views'
 
 const print = (line: string): void => console.log(line)
 
@@ -14,6 +15,9 @@ print(`pbft bench · node ${process.version} · ${cpus()[0]?.model ?? 'unknown c
 print('')
 print('Monte-Carlo, p = 0.9, all honest')
 runSimulationBench(print)
+print('')
+print('Monte-Carlo with views (message path, the client and view changes; K = views allowed)')
+runViewsBench(print)
 print('')
 print('Exact theory successProbability(N, p), both quorum rules')
 runTheoryBench(print)
@@ -23,3 +27,4 @@ runTailsBench(print)
 print('')
 print('Live round N = 100 (LiveRound, every replica a bot, p = 1)')
 runLiveRoundBench(print)
+runLiveViewChangeBench(print)

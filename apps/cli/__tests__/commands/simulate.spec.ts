@@ -46,6 +46,9 @@ describe('pbft simulate', () => {
       'meanMessages',
       'path',
       'quorumRule',
+      'views',
+      'meanViews',
+      'clientAcceptRate',
     ])
     expect(Object.keys(record.failures as Json)).toEqual(['pre-prepare', 'prepare', 'commit'])
     expect(record).toMatchObject({ nodes: 10, f: 3, p: 0.9, rounds: 20000, seed: 7, path: 'fast', quorumRule: 'original' })

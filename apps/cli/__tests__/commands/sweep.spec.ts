@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { runCli } from '../support/captureIo'
 
 const HEADER =
-  'nodes,f,p,rounds,seed,successes,successRate,ci95Low,ci95High,theoreticalSuccessRate,failuresPrePrepare,failuresPrepare,failuresCommit,pointSeed,quorumRule,safetyViolations'
+  'nodes,f,p,rounds,seed,successes,successRate,ci95Low,ci95High,theoreticalSuccessRate,failuresPrePrepare,failuresPrepare,failuresCommit,pointSeed,quorumRule,safetyViolations,views,meanViews,clientAcceptRate'
 
 describe('pbft sweep', () => {
   it('prints a CSV header and one row per (nodes, p) point, nodes outer', async () => {
@@ -13,9 +13,9 @@ describe('pbft sweep', () => {
     expect(header).toBe(HEADER)
     expect(rows).toHaveLength(15)
     const cells = rows.map((row) => row.split(','))
-    expect(cells.every((row) => row.length === 16)).toBe(true)
+    expect(cells.every((row) => row.length === 19)).toBe(true)
     expect(cells.map((row) => `${row[0]}@${row[2]}`).slice(0, 6)).toEqual(['4@0.8', '4@0.85', '4@0.9', '4@0.95', '4@1', '7@0.8'])
-    expect(rows[2]).toMatch(/^4,1,0\.9,300,1,\d+,[\d.]+,[\d.]+,[\d.]+,0\.5214612411125161,\d+,\d+,\d+,\d+,original,0$/)
+    expect(rows[2]).toMatch(/^4,1,0\.9,300,1,\d+,[\d.]+,[\d.]+,[\d.]+,0\.5214612411125161,\d+,\d+,\d+,\d+,original,0,1,1,[\d.]+$/)
   })
 
   it('prints one JSON object per point with the simulate keys', async () => {
@@ -36,8 +36,17 @@ describe('pbft sweep', () => {
       'elapsedMs',
     ])
     expect(records[1]).toMatchObject({ nodes: 4, p: 1, successRate: 1, theoreticalSuccessRate: 1, elapsedMs: null })
-    // Appended keys: pointSeed came first, quorumRule after it.
-    expect(Object.keys(records[0] ?? {}).slice(11)).toEqual(['safetyViolations', 'meanMessages', 'path', 'pointSeed', 'quorumRule'])
+    // Appended keys: pointSeed came first, quorumRule after it, then the views'.
+    expect(Object.keys(records[0] ?? {}).slice(11)).toEqual([
+      'safetyViolations',
+      'meanMessages',
+      'path',
+      'pointSeed',
+      'quorumRule',
+      'views',
+      'meanViews',
+      'clientAcceptRate',
+    ])
     expect(records[0]).toMatchObject({ quorumRule: 'original', safetyViolations: 0 })
   })
 
@@ -73,8 +82,8 @@ describe('pbft sweep', () => {
   it('prints a table by default', async () => {
     const { stdout } = await runCli('sweep --nodes 4 --p 1 --rounds 100')
     const [header, row, ...rest] = stdout.split('\n')
-    expect(header).toMatch(/^nodes\s+f\s+p\s+rounds\s+success rate\s+95% interval\s+theory\s+pre-prepare\s+prepare\s+commit\s+rule$/)
-    expect(row).toMatch(/^\s+4\s+1\s+1\s+100\s+1\.000000\s+\[0\.96\d+, 1\.000000\]\s+1\.000000\s+0\s+0\s+0\s+original$/)
+    expect(header).toMatch(/^nodes\s+f\s+p\s+rounds\s+success rate\s+95% interval\s+theory\s+pre-prepare\s+prepare\s+commit\s+rule\s+views\s+mean views\s+client$/)
+    expect(row).toMatch(/^\s+4\s+1\s+1\s+100\s+1\.000000\s+\[0\.96\d+, 1\.000000\]\s+1\.000000\s+0\s+0\s+0\s+original\s+1\s+1\.000\s+1\.000000$/)
     expect(rest).toEqual([''])
   })
 })

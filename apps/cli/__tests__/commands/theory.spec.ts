@@ -8,7 +8,7 @@ describe('pbft theory', () => {
     expect(stderr).toBe('')
     expect(stdout).toBe(
       '{"nodes":4,"f":1,"p":0.9,"successRate":0.5214612411125161,"failureRate":0.47853875888748393,' +
-        '"log10SuccessRate":-0.2827779660418837,"quorumRule":"original"}\n',
+        '"log10SuccessRate":-0.2827779660418837,"quorumRule":"original","metric":"success"}\n',
     )
   })
 
@@ -22,7 +22,7 @@ describe('pbft theory', () => {
     expect(stdout).toContain('"p":0.55,')
   })
 
-  it('keeps the key order nodes, f, p, successRate, then appends failureRate, log10SuccessRate, quorumRule', async () => {
+  it('keeps the key order nodes, f, p, successRate, then appends failureRate, log10SuccessRate, quorumRule, metric', async () => {
     const { stdout } = await runCli('theory --nodes 7 --p 0.9 --json')
     expect(Object.keys(JSON.parse(stdout) as object)).toEqual([
       'nodes',
@@ -32,12 +32,13 @@ describe('pbft theory', () => {
       'failureRate',
       'log10SuccessRate',
       'quorumRule',
+      'metric',
     ])
   })
 
   it('uses the given fault bound', async () => {
     const { stdout } = await runCli('theory --nodes 4 --p 1 --f 0 --json')
-    expect(stdout).toBe('{"nodes":4,"f":0,"p":1,"successRate":1,"failureRate":0,"log10SuccessRate":0,"quorumRule":"original"}\n')
+    expect(stdout).toBe('{"nodes":4,"f":0,"p":1,"successRate":1,"failureRate":0,"log10SuccessRate":0,"quorumRule":"original","metric":"success"}\n')
   })
 
   it('prints an aligned table with the rate as a number and as a percentage', async () => {
@@ -45,11 +46,11 @@ describe('pbft theory', () => {
     expect(code).toBe(0)
     expect(stdout).toBe(
       [
-        'nodes  f    p  success rate  percent  failure rate  rule',
-        '    4  1  0.9      0.521461   52.15%      0.478539  original',
-        '    4  1    1      1.000000  100.00%      0.000000  original',
-        '   10  3  0.9      0.580814   58.08%      0.419186  original',
-        '   10  3    1      1.000000  100.00%      0.000000  original',
+        'nodes  f    p  success rate  percent  failure rate  rule      metric',
+        '    4  1  0.9      0.521461   52.15%      0.478539  original  success',
+        '    4  1    1      1.000000  100.00%      0.000000  original  success',
+        '   10  3  0.9      0.580814   58.08%      0.419186  original  success',
+        '   10  3    1      1.000000  100.00%      0.000000  original  success',
         '',
       ].join('\n'),
     )
@@ -92,9 +93,9 @@ describe('pbft theory', () => {
     expect(code).toBe(0)
     expect(stdout).toBe(
       [
-        'nodes,f,p,successRate,failureRate,log10SuccessRate,quorumRule',
-        '4,1,0,0,1,,original',
-        '4,1,0.9,0.5214612411125161,0.47853875888748393,-0.2827779660418837,original',
+        'nodes,f,p,successRate,failureRate,log10SuccessRate,quorumRule,metric',
+        '4,1,0,0,1,,original,success',
+        '4,1,0.9,0.5214612411125161,0.47853875888748393,-0.2827779660418837,original,success',
         '',
       ].join('\n'),
     )

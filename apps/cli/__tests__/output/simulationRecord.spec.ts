@@ -4,6 +4,10 @@ import { toSimulationRecord } from '../../src/output/simulationRecord'
 
 // Keys deliberately out of order: the record must impose its own.
 const result: SimulationResult = {
+  clientAcceptRate: 0.7,
+  clientAccepts: 7,
+  meanViews: 1.5,
+  views: 3,
   quorumRule: 'castro-liskov',
   path: 'message',
   meanMessages: { rejected: 0, dropped: 1, delivered: 9, sent: 10 },
@@ -26,7 +30,7 @@ describe('toSimulationRecord', () => {
       '{"nodes":4,"f":1,"p":null,"rounds":10,"seed":5,"successes":2,"successRate":0.2,"ci95":[0.1,0.3],' +
         '"theoreticalSuccessRate":null,"failures":{"pre-prepare":1,"prepare":2,"commit":3},"elapsedMs":12,' +
         '"safetyViolations":0,"meanMessages":{"sent":10,"delivered":9,"dropped":1,"rejected":0},"path":"message",' +
-        '"quorumRule":"castro-liskov"}',
+        '"quorumRule":"castro-liskov","views":3,"meanViews":1.5,"clientAcceptRate":0.7}',
     )
   })
 })

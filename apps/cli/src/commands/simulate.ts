@@ -7,6 +7,7 @@ import { simulateParallel, successProbability, type SimulateOptions, type Simula
 import { FaultsFlag, silentBackupsOnly, unknownReplica, type FaultMap } from '../inputs/faults'
 import { readLinkMatrix } from '../inputs/links'
 import { QuorumRuleFlag } from '../inputs/quorumRule'
+import { ViewsFlag } from '../inputs/views'
 import { createProgress } from '../output/progress'
 import { toSimulationRecord, type SimulationRecord } from '../output/simulationRecord'
 import { formatPercent, formatRate } from '../output/table'
@@ -23,6 +24,7 @@ const FLAGS: FlagSpec = {
   path: { type: 'string' },
   workers: { type: 'string' },
   'quorum-rule': { type: 'string' },
+  views: { type: 'string' },
   json: { type: 'boolean' },
 }
 
@@ -48,6 +50,7 @@ const SimulateFlags = z
     path: PathFlag,
     workers: WorkersFlag.optional(),
     'quorum-rule': QuorumRuleFlag,
+    views: ViewsFlag,
     json: z.boolean().optional(),
   })
   .superRefine((flags, ctx) => {
@@ -67,11 +70,11 @@ type SimulateFlags = z.output<typeof SimulateFlags>
 
 /**
  * The closed form holds only for its own model: one p on every link, every replica honest
- * except possibly silent backups (MODEL.md's k silent backups); null otherwise.
+ * except possibly silent backups (MODEL.md's k silent backups), one view; null otherwise.
  */
 function theoreticalRate(flags: SimulateFlags, faults: FaultMap | undefined): number | null {
   const silentBackups = silentBackupsOnly(faults)
-  if (flags.p === undefined || flags.links !== undefined || silentBackups === null) return null
+  if (flags.p === undefined || flags.links !== undefined || silentBackups === null || flags.views > 1) return null
   return successProbability(flags.nodes, flags.p, flags.f, { quorumRule: flags['quorum-rule'], silentBackups })
 }
 
@@ -95,6 +98,7 @@ function simulationOptions(flags: SimulateFlags): SimulateOptions {
     seed: flags.seed,
     path: flags.path,
     quorumRule: flags['quorum-rule'],
+    views: flags.views,
   }
 }
 
@@ -108,7 +112,10 @@ function summary(record: SimulationRecord): string {
     `success rate       ${formatRate(record.successRate)}  (${formatPercent(record.successRate)})  ` +
       `${record.successes}/${record.rounds} rounds`,
     `95% interval       [${formatRate(low)}, ${formatRate(high)}]`,
-    `theory             ${theory === null ? 'n/a (needs one p and no Byzantine replica but silent backups)' : `${formatRate(theory)}  (${formatPercent(theory)})`}`,
+    `theory             ${theory === null ? 'n/a (needs one p, no Byzantine replica but silent backups, one view)' : `${formatRate(theory)}  (${formatPercent(theory)})`}`,
+    `views              ${record.views} allowed, ${record.meanViews.toFixed(3)} used on average`,
+    `client accepted    ${formatRate(record.clientAcceptRate)}  (${formatPercent(record.clientAcceptRate)})  ` +
+      `f + 1 matching replies`,
     `failed in          pre-prepare ${failures['pre-prepare']}, prepare ${failures.prepare}, commit ${failures.commit}`,
     `safety violations  ${record.safetyViolations}  (never counted as successes)`,
     `messages/round     sent ${m.sent.toFixed(1)}, delivered ${m.delivered.toFixed(1)}, ` +

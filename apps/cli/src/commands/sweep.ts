@@ -1,12 +1,14 @@
 import { availableParallelism } from 'node:os'
 import { z } from 'zod'
-import { sweepCsv, SweepParams } from '@pbft/protocol'
+import { SweepParams } from '@pbft/protocol'
 import { readFlags, validateFlags, type FlagSpec } from '../arguments'
 import { EXIT, UsageError, type CliIo } from '../cliIo'
 import { runSweep, successProbability } from '../engine'
 import { QuorumRuleFlag } from '../inputs/quorumRule'
+import { ViewsFlag } from '../inputs/views'
 import { createProgress } from '../output/progress'
 import { toSimulationRecord, type SimulationRecord } from '../output/simulationRecord'
+import { sweepCsvWithViews } from '../output/sweepCsv'
 import { formatRate, renderTable } from '../output/table'
 import { WorkersFlag } from './simulate'
 
@@ -17,6 +19,7 @@ const FLAGS: FlagSpec = {
   seed: { type: 'string' },
   workers: { type: 'string' },
   'quorum-rule': { type: 'string' },
+  views: { type: 'string' },
   csv: { type: 'boolean' },
   json: { type: 'boolean' },
 }
@@ -24,6 +27,7 @@ const FLAGS: FlagSpec = {
 const OutputFlags = z.object({
   workers: WorkersFlag.optional(),
   'quorum-rule': QuorumRuleFlag,
+  views: ViewsFlag,
   csv: z.boolean().optional(),
   json: z.boolean().optional(),
 })
@@ -41,8 +45,11 @@ function table(records: readonly SimulationRecord[]): string {
     String(r.failures.prepare),
     String(r.failures.commit),
     r.quorumRule,
+    String(r.views),
+    r.meanViews.toFixed(3),
+    formatRate(r.clientAcceptRate),
   ])
-  const headers = ['nodes', 'f', 'p', 'rounds', 'success rate', '95% interval', 'theory', 'pre-prepare', 'prepare', 'commit', 'rule']
+  const headers = ['nodes', 'f', 'p', 'rounds', 'success rate', '95% interval', 'theory', 'pre-prepare', 'prepare', 'commit', 'rule', 'views', 'mean views', 'client']
   return renderTable(
     headers.map((header) => ({ header, align: header === 'rule' ? ('left' as const) : undefined })),
     rows,
@@ -66,6 +73,7 @@ export async function sweepCommand(argv: readonly string[], io: CliIo): Promise<
       rounds: params.rounds,
       seed: params.seed,
       quorumRule,
+      views: output.views,
       workers: output.workers ?? availableParallelism(),
       onProgress: progress.update,
       signal: io.signal,
@@ -76,14 +84,15 @@ export async function sweepCommand(argv: readonly string[], io: CliIo): Promise<
   // Points of a sweep run interleaved on the workers, so none has a wall time of its own.
   // `seed` is the sweep's seed, as typed; each point ran on its own seed derived from it,
   // appended as `pointSeed` so that `pbft simulate --seed <pointSeed>` reproduces the row.
-  // quorumRule came after pointSeed, so it goes after it here: keys are only ever appended.
+  // quorumRule came after pointSeed, so it goes after it here, and the views' keys after it:
+  // keys are only ever appended. The theory is one view's: none with more.
   const records = results.map((result) => {
-    const theory = result.p === null ? null : successProbability(result.nodes, result.p, result.f, quorumRule)
-    const { quorumRule: rule, ...record } = toSimulationRecord(result, theory, null)
-    return { ...record, seed: params.seed, pointSeed: result.seed, quorumRule: rule }
+    const theory = result.p === null || output.views > 1 ? null : successProbability(result.nodes, result.p, result.f, quorumRule)
+    const { quorumRule: rule, views, meanViews, clientAcceptRate, ...record } = toSimulationRecord(result, theory, null)
+    return { ...record, seed: params.seed, pointSeed: result.seed, quorumRule: rule, views, meanViews, clientAcceptRate }
   })
   if (output.csv === true) {
-    io.stdout.write(sweepCsv(records))
+    io.stdout.write(sweepCsvWithViews(records))
   } else if (output.json === true) {
     io.stdout.write(records.map((record) => `${JSON.stringify(record)}\n`).join(''))
   } else {

@@ -22,6 +22,12 @@ export interface SimulationRecord {
   meanMessages: { sent: number; delivered: number; dropped: number; rejected: number }
   path: 'fast' | 'message'
   quorumRule: QuorumRule
+  /** K: the views a round could use (1: today's one-attempt round). */
+  views: number
+  /** The mean number of views the rounds used: 1 when a round decided in view 0, 2 in view 1. */
+  meanViews: number
+  /** Rounds whose client got f + 1 matching replies, over all rounds (metric B). */
+  clientAcceptRate: number
 }
 
 export function toSimulationRecord(
@@ -55,5 +61,8 @@ export function toSimulationRecord(
     },
     path: result.path,
     quorumRule: result.quorumRule,
+    views: result.views,
+    meanViews: result.meanViews,
+    clientAcceptRate: result.clientAcceptRate,
   }
 }

@@ -2,7 +2,7 @@
  * The CSV of `pbft theory --csv`: the JSON line's keys as columns, in the same order, one row
  * per (nodes, p) point. New columns go at the end only.
  */
-export const THEORY_CSV_COLUMNS = ['nodes', 'f', 'p', 'successRate', 'failureRate', 'log10SuccessRate', 'quorumRule'] as const
+export const THEORY_CSV_COLUMNS = ['nodes', 'f', 'p', 'successRate', 'failureRate', 'log10SuccessRate', 'quorumRule', 'metric'] as const
 
 export interface TheoryCsvPoint {
   nodes: number
@@ -12,6 +12,7 @@ export interface TheoryCsvPoint {
   failureRate: number
   log10SuccessRate: number | null
   quorumRule: string
+  metric: string
 }
 
 /** One row; numbers at full precision as JavaScript prints them, a missing value as an empty cell. */

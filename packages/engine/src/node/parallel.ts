@@ -166,6 +166,6 @@ function threshold(options: ParallelOptions): number {
 
 /** The data part of the options: callbacks and signals cannot cross to another thread. */
 function workerOptions(options: SimulateOptions): WorkerSimulateOptions {
-  const { nodes, f, p, links, faults, authentication, proposal, view, sequence, rounds, seed, path, quorumRule } = options
-  return { nodes, f, p, links, faults, authentication, proposal, view, sequence, rounds, seed, path, quorumRule }
+  const { nodes, f, p, links, faults, authentication, proposal, view, sequence, rounds, seed, path, quorumRule, views, clientP } = options
+  return { nodes, f, p, links, faults, authentication, proposal, view, sequence, rounds, seed, path, quorumRule, views, clientP }
 }
