@@ -27,6 +27,12 @@ export interface RoundConfig {
   sequence?: number
   /** How replicas count votes (default 'original'); see `quorum.ts`. */
   quorumRule?: QuorumRule
+  /**
+   * Rounds with views: the delivery probability of the client's links (its re-broadcast
+   * REQUESTs and the REPLYs). Default: `p`, or 1 with a link matrix. The first REQUEST, to
+   * the primary, is never lost (the primary always holds the proposal).
+   */
+  clientP?: number
 }
 
 /** A validated round configuration with defaults filled in and links as flat thresholds. */
@@ -44,6 +50,8 @@ export interface NormalizedRound {
   view: number
   sequence: number
   quorumRule: QuorumRule
+  /** Delivery probability of the client's links (rounds with views). */
+  clientP: number
 }
 
 /** Thrown for a configuration no round can be played with; the message says what is wrong. */
@@ -83,6 +91,8 @@ export function normalizeRound(config: RoundConfig): NormalizedRound {
     checkProbability(p, 'p')
   }
   const homogeneous = p ?? 1
+  const clientP = config.clientP ?? homogeneous
+  checkProbability(clientP, 'clientP')
   const faults = normalizeFaults(config.faults, n)
   const quorumRule = config.quorumRule ?? DEFAULT_QUORUM_RULE
   if (!isQuorumRule(quorumRule)) {
@@ -104,6 +114,7 @@ export function normalizeRound(config: RoundConfig): NormalizedRound {
     view: config.view ?? 0,
     sequence: config.sequence ?? 1,
     quorumRule,
+    clientP,
   }
 }
 

@@ -108,3 +108,31 @@ export function quorumThresholds(nodes: number, f: number, rule: QuorumRule = DE
     commits: commitsNeeded(nodes, f, rule, true),
   }
 }
+
+/**
+ * VIEW-CHANGEs from distinct *other* replicas the new primary needs before it sends NEW-VIEW
+ * (OSDI'99 §4.4: "2f valid view-change messages from other replicas", its own making 2f + 1).
+ * Original: 2f. Castro–Liskov: Q - 1, so that V, the new primary's own included, is a quorum.
+ */
+export function viewChangesNeeded(nodes: number, f: number, rule: QuorumRule): number {
+  return rule === 'original' ? quorumFromOthers(f) : byzantineQuorum(nodes, f) - 1
+}
+
+/**
+ * Matching messages from distinct replicas that show at least one honest replica stands
+ * behind them: f + 1. A replica joins a view change on f + 1 VIEW-CHANGEs; the client accepts
+ * a result on f + 1 matching REPLYs.
+ */
+export function weakQuorum(f: number): number {
+  return f + 1
+}
+
+/**
+ * Signed PREPAREs a prepared certificate must show to a third party, who checks that its
+ * holder could have been prepared. Original: 2f from replicas other than the holder (a
+ * Byzantine primary's PREPARE included). Castro–Liskov: Q - 1 from backups of that view, the
+ * holder's own included (the primary's vote is the signed pre-prepare).
+ */
+export function certificateVotesNeeded(nodes: number, f: number, rule: QuorumRule): number {
+  return rule === 'original' ? quorumFromOthers(f) : byzantineQuorum(nodes, f) - 1
+}

@@ -2,10 +2,9 @@ import { createHash, createHmac } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { Authenticator, deriveRoundSecret } from '../../src/round/authenticator'
+import { bytesToHex, equalsWordsHex, hexToBytes, utf8ToBytes, wordsToHex } from '../../src/round/hex'
 import {
-  bytesToHex,
   bytesToWords,
-  equalsWordsHex,
   HMAC_KEY_WORDS,
   hmacInto,
   HmacKey,
@@ -14,9 +13,8 @@ import {
   sha256,
   sha256Into,
   wordsToBytes,
-  wordsToHex,
 } from '../../src/round/hmacSha256'
-import { canonicalEncoding, type Message } from '../../src/round/message'
+import { canonicalEncoding, digestOf, type Message } from '../../src/round/message'
 import type { Phase } from '../../src/outcome'
 
 /** Fixed fast-check seed: CI sees the same cases every run (set FC_SEED to explore others). */
@@ -245,5 +243,27 @@ describe('Authenticator MACs', () => {
         expect(fresh.sign(draft).mac).toBe(macs.get(`${from}->${to}`))
       }
     }
+  })
+})
+
+describe('one SHA-256 for the whole engine (issue 12)', () => {
+  it('value digests and round secrets are the standard SHA-256, byte for byte as before', () => {
+    const values = ['v', 'v′', 'v* — 共识', '', 'x'.repeat(200)]
+    for (const value of values) expect(digestOf(value)).toBe(createHash('sha256').update(value, 'utf8').digest('hex'))
+    expect(deriveRoundSecret(42)).toBe(createHash('sha256').update('pbft-round-secret:42').digest('hex'))
+    // Pinned from the implementation that used @noble/hashes for digests: nothing moved.
+    expect(deriveRoundSecret(42)).toBe('23308a4eb43a47ec9da882c91277c0530f785394ccb42a0805ed629b57c6c5dd')
+    expect(digestOf('v′ — 共识')).toBe('2c6eecead0bf837cdbeb603efc780b76d90b7d23dfba159893760ebe2bdd88b4')
+    const message = new Authenticator(deriveRoundSecret(42)).sign({ phase: 'commit', view: 3, sequence: 9, value: 'v′ — 共识', from: 2, to: 99 })
+    expect(message.mac).toBe('fdc775273a4d43f7a309f8c6cbfe81dcae5a241f68e6b8567d34edec322fbbb0')
+  })
+
+  it('hex and UTF-8 helpers round-trip and refuse malformed hex', () => {
+    const bytes = Uint8Array.from({ length: 256 }, (_, i) => i)
+    expect(hexToBytes(bytesToHex(bytes))).toEqual(bytes)
+    expect(hexToBytes('ABff')).toEqual(Uint8Array.from([0xab, 0xff]))
+    expect(() => hexToBytes('abc')).toThrow(RangeError)
+    expect(() => hexToBytes('zz')).toThrow(RangeError)
+    expect(utf8ToBytes('共')).toEqual(Uint8Array.from([0xe5, 0x85, 0xb1]))
   })
 })

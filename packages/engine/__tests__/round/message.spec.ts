@@ -53,6 +53,6 @@ describe('canonicalEncoding', () => {
     expect(canonicalEncoding({ ...fields, from: 2 ** 32 })).toBeNull()
     expect(canonicalEncoding({ ...fields, digest: 'abc' })).toBeNull()
     expect(canonicalEncoding({ ...fields, digest: fields.digest.toUpperCase() })).toBeNull()
-    expect(canonicalEncoding({ ...fields, phase: 'view-change' as never })).toBeNull()
+    expect(canonicalEncoding({ ...fields, phase: 'checkpoint' as never })).toBeNull()
   })
 })

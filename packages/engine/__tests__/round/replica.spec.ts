@@ -77,7 +77,7 @@ describe('Replica: authentication', () => {
     const backup = replica()
     expect(backup.receive(tampered)).toEqual({ status: 'rejected' })
     expect(backup.acceptedValue).toBeNull()
-    expect(backup.snapshot().rejected).toEqual({ prePrepare: 1, prepare: 0, commit: 0 })
+    expect(backup.snapshot().rejected).toEqual({ prePrepare: 1, prepare: 0, commit: 0, request: 0, viewChange: 0, newView: 0 })
   })
 
   it('takes a tampered message at face value when authentication is off', () => {
@@ -179,9 +179,17 @@ describe('Replica: commit', () => {
       prepared: true,
       committed: false,
       decidedValue: null,
-      received: { prePrepare: 1, prepare: 2, commit: 0 },
-      rejected: { prePrepare: 0, prepare: 0, commit: 0 },
-      ignored: { prePrepare: 0, prepare: 0, commit: 0 },
+      received: { prePrepare: 1, prepare: 2, commit: 0, request: 0, viewChange: 0, newView: 0 },
+      rejected: { prePrepare: 0, prepare: 0, commit: 0, request: 0, viewChange: 0, newView: 0 },
+      ignored: { prePrepare: 0, prepare: 0, commit: 0, request: 0, viewChange: 0, newView: 0 },
+      // The classic round has no client, no timers and no view changes.
+      view: 0,
+      knowsRequest: false,
+      timerRunning: false,
+      preparedCertificate: null,
+      viewChange: null,
+      newView: null,
+      replyDue: false,
     })
   })
 })

@@ -22,6 +22,8 @@ function randomTally(rng: Rng): SimulationTally {
     delivered: big(),
     rejected: rng.nextU32(),
     undrawnSent: big(),
+    clientAccepts: big(),
+    viewsUsed: big(),
   }
 }
 
@@ -37,6 +39,8 @@ describe('emptyTally', () => {
       delivered: 0,
       rejected: 0,
       undrawnSent: 0,
+      clientAccepts: 0,
+      viewsUsed: 0,
     })
     expect(first.failures).toHaveLength(PHASES.length)
     first.rounds = 5
@@ -48,8 +52,8 @@ describe('emptyTally', () => {
 
 describe('addTally', () => {
   it('adds every field, failures phase by phase, into its first argument and returns it', () => {
-    const into = tally({ rounds: 10, successes: 6, failures: [1, 2, 1], safetyViolations: 1, sent: 100, delivered: 90, rejected: 3, undrawnSent: 40 })
-    const from = tally({ rounds: 5, successes: 2, failures: [0, 3, 0], safetyViolations: 2, sent: 50, delivered: 41, rejected: 4, undrawnSent: 7 })
+    const into = tally({ rounds: 10, successes: 6, failures: [1, 2, 1], safetyViolations: 1, sent: 100, delivered: 90, rejected: 3, undrawnSent: 40, clientAccepts: 5, viewsUsed: 12 })
+    const from = tally({ rounds: 5, successes: 2, failures: [0, 3, 0], safetyViolations: 2, sent: 50, delivered: 41, rejected: 4, undrawnSent: 7, clientAccepts: 1, viewsUsed: 9 })
     const returned = addTally(into, from)
     expect(returned).toBe(into)
     expect(into).toEqual({
@@ -61,9 +65,13 @@ describe('addTally', () => {
       delivered: 131,
       rejected: 7,
       undrawnSent: 47,
+      clientAccepts: 6,
+      viewsUsed: 21,
     })
     // `from` is left as it was.
-    expect(from).toEqual(tally({ rounds: 5, successes: 2, failures: [0, 3, 0], safetyViolations: 2, sent: 50, delivered: 41, rejected: 4, undrawnSent: 7 }))
+    expect(from).toEqual(
+      tally({ rounds: 5, successes: 2, failures: [0, 3, 0], safetyViolations: 2, sent: 50, delivered: 41, rejected: 4, undrawnSent: 7, clientAccepts: 1, viewsUsed: 9 }),
+    )
   })
 
   it('never aliases the failures array of the tally it adds', () => {

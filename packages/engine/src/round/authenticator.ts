@@ -1,6 +1,6 @@
-import { sha256 } from '@noble/hashes/sha2.js'
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js'
-import { equalsWordsHex, HMAC_KEY_WORDS, hmacInto, hmacKeyFromWordsInto, hmacKeyInto, wordsToHex } from './hmacSha256'
+import { bytesToHex, equalsWordsHex, utf8ToBytes, wordsToHex } from './hex'
+import { HMAC_KEY_WORDS, hmacInto, hmacKeyFromWordsInto, hmacKeyInto, sha256 } from './hmacSha256'
+import { newViewDigest, viewChangeDigest } from './evidence'
 import {
   CANONICAL_LENGTH,
   canonicalEncoding,
@@ -72,13 +72,27 @@ export class Authenticator {
     return this.digestOf(value).hex
   }
 
-  /** Adds the value's digest and the link MAC to a draft. */
+  /**
+   * The digest a message carries: SHA-256 of its value, or for a VIEW-CHANGE / NEW-VIEW of its
+   * value and whole body (`evidence.ts`), so that the MAC and the signature bind the body too.
+   */
+  digestFor(draft: Pick<Message, 'phase' | 'value' | 'viewChange' | 'newView'>): string {
+    return this.contentDigest(draft).hex
+  }
+
+  /** Adds the digest and the link MAC to a draft (its signature, if any, is kept as is). */
   sign(draft: MessageDraft): Message {
     const { phase, view, sequence, value, from, to } = draft
-    const digest = this.digestOf(value)
+    const digest = this.contentDigest(draft)
     const tag = this.mac({ phase, view, sequence, digest: digest.hex, from, to }, digest.bytes)
     if (tag === null) throw new RangeError(`cannot authenticate ${JSON.stringify(draft)}`)
-    return { phase, view, sequence, value, digest: digest.hex, from, to, mac: wordsToHex(tag) }
+    const mac = wordsToHex(tag)
+    const { signature, viewChange, newView } = draft
+    // Only rounds with views sign and carry bodies: the classic round's messages keep their shape.
+    if (signature === undefined) return { phase, view, sequence, value, digest: digest.hex, from, to, mac }
+    const message: Message = { phase, view, sequence, value, digest: digest.hex, from, to, mac, signature }
+    if (viewChange !== undefined) return { ...message, viewChange }
+    return newView === undefined ? message : { ...message, newView }
   }
 
   /**
@@ -87,10 +101,16 @@ export class Authenticator {
    * checked with the key of the link it claims to travel on.
    */
   verify(message: Message): boolean {
-    const digest = this.digestOf(message.value)
+    const digest = this.contentDigest(message)
     if (digest.hex !== message.digest) return false
     const expected = this.mac(message, digest.bytes)
     return expected !== null && equalsWordsHex(expected, message.mac)
+  }
+
+  private contentDigest(draft: Pick<Message, 'phase' | 'value' | 'viewChange' | 'newView'>): Digest {
+    if (draft.phase === 'view-change' && draft.viewChange !== undefined) return viewChangeDigest(draft.value, draft.viewChange.body)
+    if (draft.phase === 'new-view' && draft.newView !== undefined) return newViewDigest(draft.value, draft.newView)
+    return this.digestOf(draft.value)
   }
 
   private digestOf(value: string): Digest {

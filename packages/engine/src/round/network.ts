@@ -13,6 +13,8 @@ export class Network {
   private thresholds: number[]
   private readonly tampers: boolean[]
   private readonly tamperedValue: string
+  /** Delivery threshold of the client's links (REQUESTs and REPLYs), in rounds with views. */
+  private clientThreshold: number
 
   constructor(
     round: NormalizedRound,
@@ -23,6 +25,7 @@ export class Network {
     this.thresholds = Array.from(round.linkProb, deliveryThreshold)
     this.tampers = round.faults.map(tamperedInTransit)
     this.tamperedValue = valueLabel(TAMPERED, round.proposal)
+    this.clientThreshold = deliveryThreshold(round.clientP)
   }
 
   /**
@@ -36,15 +39,24 @@ export class Network {
     this.thresholds = Array.from(linkProb, deliveryThreshold)
   }
 
+  /** The delivery probability of the client's links, for messages transmitted from now on. */
+  setClientProbability(p: number): void {
+    this.clientThreshold = deliveryThreshold(p)
+  }
+
   /**
    * Sends one message: exactly one PRNG draw, whatever the outcome, so that runs stay
    * reproducible message for message. Returns the message as the recipient gets it, or null
    * when the link dropped it. `tamper` overrides the sender's fault kind for this message
-   * (a human Byzantine replica decides per act whether to tamper).
+   * (a human Byzantine replica decides per act whether to tamper). `rng` is the stream the
+   * draw comes from (default: the one the network was made with). A message from or to the
+   * client (id N) travels on the client's links.
    */
-  transmit(message: Message, tamper: boolean = this.tampers[message.from] ?? false): Message | null {
-    const draw = this.rng.nextU32()
-    if (!(draw < (this.thresholds[message.from * this.nodes + message.to] ?? 0))) return null
+  transmit(message: Message, tamper: boolean = this.tampers[message.from] ?? false, rng: Rng = this.rng): Message | null {
+    const draw = rng.nextU32()
+    const { from, to } = message
+    const threshold = from === this.nodes || to === this.nodes ? this.clientThreshold : this.thresholds[from * this.nodes + to]
+    if (!(draw < (threshold ?? 0))) return null
     if (!tamper) return message
     // The tamperer even fixes the digest: only the MAC, made with a key it lacks, can tell.
     const value = this.tamperedValue

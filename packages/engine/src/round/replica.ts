@@ -1,325 +1,309 @@
-import { isByzantine, outgoingValue, PROPOSAL, sendsMessages, valueLabel } from '../byzantine'
+import { isByzantine, sendsMessages } from '../byzantine'
 import type { FaultKind } from '../config'
 import type { Phase } from '../outcome'
-import { commitsNeeded, countsPrepareFrom, DEFAULT_QUORUM_RULE, preparesNeeded, type QuorumRule } from '../quorum'
-import type { Authenticator } from './authenticator'
-import type { Message } from './message'
+import { countsPrepareFrom, DEFAULT_QUORUM_RULE, viewChangesNeeded, weakQuorum } from '../quorum'
+import { primaryOf } from './certificates'
+import type { Certificate, SignedRequest } from './evidence'
+import type { Message, MessageType } from './message'
+import { receiveNewView, receiveRequest, receiveViewChange } from './replicaEvidence'
+import { outgoingMessages, type Deviation } from './replicaSending'
+import { snapshotOf } from './replicaSnapshot'
+import type { ReplicaState } from './replicaState'
+import {
+  ACCEPTED,
+  countKey,
+  ignored,
+  REJECTED,
+  zeroCounts,
+  type IgnoreReason,
+  type NewViewStatus,
+  type ReceiveOutcome,
+  type ReplicaOptions,
+  type ReplicaSnapshot,
+  type ViewEvidence,
+} from './replicaTypes'
+import { ViewChangeLog } from './viewChangeLog'
+import { ViewVotes } from './viewVotes'
 
-/** The primary of every round (the README fixes it to replica 0, whatever the view). */
+export type { IgnoreReason, PhaseCounts, ReceiveOutcome, ReplicaOptions, ReplicaSnapshot } from './replicaTypes'
+export type { Deviation } from './replicaSending'
+
+/** The primary of the classic round, whatever its view (the README fixes it to replica 0). */
 export const PRIMARY = 0
 
-/** Why a replica set a message aside without counting it. */
-export type IgnoreReason =
-  | 'not-addressed'
-  | 'own-message'
-  | 'unknown-sender'
-  | 'wrong-view'
-  | 'wrong-sequence'
-  | 'not-from-primary'
-  | 'second-pre-prepare'
-  | 'not-in-round'
-  | 'not-prepared'
-  | 'value-mismatch'
-  | 'duplicate-sender'
-  /** Castro–Liskov: the primary's vote is its PRE-PREPARE, so its PREPARE adds nothing. */
-  | 'from-primary'
-  /** Byzantine replicas follow their script, not the protocol, so they count nothing. */
-  | 'byzantine'
-
-/** What `Replica.receive` did with a message. */
-export type ReceiveOutcome =
-  | { readonly status: 'accepted' }
-  | { readonly status: 'rejected' }
-  | { readonly status: 'ignored'; readonly reason: IgnoreReason }
-
-/** A count per phase, keyed so that it reads well in JSON. */
-export interface PhaseCounts {
-  prePrepare: number
-  prepare: number
-  commit: number
-}
-
-/** A replica's state and counters as plain, JSON-serialisable data. */
-export interface ReplicaSnapshot {
-  id: number
-  fault: FaultKind
-  primary: boolean
-  acceptedValue: string | null
-  /** Distinct other replicas whose authentic PREPARE matched the accepted value, ascending. */
-  prepareSenders: number[]
-  commitSenders: number[]
-  prepareCount: number
-  commitCount: number
-  /** Matching messages from others needed to prepare (2f under the original rule); see prepareQuorum. */
-  quorum: number
-  quorumRule: QuorumRule
-  /** Matching PREPAREs from distinct others needed to prepare, given the own vote as it stands now. */
-  prepareQuorum: number
-  /** Matching COMMITs from distinct others needed to commit, given the own vote as it stands now. */
-  commitQuorum: number
-  /**
-   * Castro–Liskov: the replica's own vote is in its prepare certificate (a backup sent its
-   * PREPARE, the primary its PRE-PREPARE). Always false under the original rule.
-   */
-  ownPrepareCounted: boolean
-  /** Castro–Liskov: the replica's own COMMIT is in its commit certificate. Always false under the original rule. */
-  ownCommitCounted: boolean
-  prepared: boolean
-  committed: boolean
-  decidedValue: string | null
-  /** Messages addressed to this replica, per phase, whatever became of them. */
-  received: PhaseCounts
-  /** Messages refused because authentication failed. */
-  rejected: PhaseCounts
-  ignored: PhaseCounts
-}
-
-export interface ReplicaOptions {
-  id: number
-  nodes: number
-  f: number
-  view: number
-  sequence: number
-  fault: FaultKind
-  /** The value the primary proposes: an honest primary has accepted it by definition, and
-   * colluding Byzantine replicas always know it. */
-  proposal: string
-  authenticator: Authenticator
-  /** Verify incoming messages (default true); off, tampered messages are taken at face value. */
-  authentication?: boolean
-  /** How votes are counted (default 'original'). */
-  quorumRule?: QuorumRule
-}
-
-const ACCEPTED: ReceiveOutcome = Object.freeze({ status: 'accepted' })
-const REJECTED: ReceiveOutcome = Object.freeze({ status: 'rejected' })
-const IGNORED = new Map<IgnoreReason, ReceiveOutcome>()
-
-function ignored(reason: IgnoreReason): ReceiveOutcome {
-  let outcome = IGNORED.get(reason)
-  if (outcome === undefined) {
-    outcome = Object.freeze({ status: 'ignored', reason })
-    IGNORED.set(reason, outcome)
-  }
-  return outcome
-}
-
-const COUNT_KEY: Record<Phase, keyof PhaseCounts> = {
-  'pre-prepare': 'prePrepare',
-  prepare: 'prepare',
-  commit: 'commit',
-}
-
-function zeroCounts(): PhaseCounts {
-  return { prePrepare: 0, prepare: 0, commit: 0 }
-}
-
 /**
- * One PBFT replica for one round (view, sequence). It takes messages one at a time, so a live
- * session can drive it message by message, and the synchronous `runRound` phase by phase.
+ * One PBFT replica for one round (one sequence number). It takes messages one at a time, so a
+ * live session can drive it message by message, and `runRound` phase by phase.
  *
- * An honest replica accepts the first authentic PRE-PREPARE from the primary, then counts
- * matching PREPAREs and COMMITs from distinct other replicas; prepared and committed follow
- * from those counts and the quorum rule (`quorum.ts`), which under castro-liskov also counts
- * the replica's own vote once it has sent it. A Byzantine replica counts nothing: what it
- * sends is fixed by its fault kind (see `outgoing`).
+ * An honest replica accepts the first authentic PRE-PREPARE of its view's primary, then counts
+ * matching PREPAREs and COMMITs from distinct other replicas (`ViewVotes`); prepared and
+ * committed follow from those counts and the quorum rule. Its first commit is its decision,
+ * final. In a round with views it also keeps the client's request, its highest prepared
+ * certificate and the VIEW-CHANGEs it receives, and enters a new view on a NEW-VIEW whose set
+ * checks and whose value is the re-proposal that set determines. A Byzantine replica counts
+ * nothing: what it sends is fixed by its fault kind (and a human's choices).
  */
-export class Replica {
+export class Replica implements ReplicaState {
   readonly id: number
   readonly fault: FaultKind
-  private readonly options: Required<ReplicaOptions>
-  private accepted: string | null
-  private readonly prepareSenders = new Set<number>()
-  private readonly commitSenders = new Set<number>()
-  private readonly received = zeroCounts()
-  private readonly rejected = zeroCounts()
-  private readonly ignoredCounts = zeroCounts()
-  /** Whether this replica sent its vote of the prepare certificate (PREPARE, or the primary's PRE-PREPARE), and its COMMIT. */
-  private votedPrepare = false
-  private votedCommit = false
-  /** What the quorum rule asks of this replica now, kept up to date as it votes (read on every message). */
-  private prepareNeed: number
-  private commitNeed: number
+  // The state below is read and updated by this folder's replica modules (`ReplicaState`);
+  // outside the engine's round/ folder, use the getters and `snapshot()`.
+  readonly options: Required<Omit<ReplicaOptions, 'views'>>
+  readonly views: ViewEvidence | undefined
+  votes: ViewVotes
+  readonly log = new ViewChangeLog()
+  decided: string | null = null
+  request: SignedRequest | null = null
+  certificate: Certificate | null = null
+  replyDue = false
+  knows = false
+  newViewStatus: NewViewStatus | null = null
+  readonly received = zeroCounts()
+  readonly rejected = zeroCounts()
+  readonly ignoredCounts = zeroCounts()
+  private viewNumber: number
+  private everAccepted = false
+  private everPrepared = false
 
   constructor(options: ReplicaOptions) {
-    this.options = { authentication: true, quorumRule: DEFAULT_QUORUM_RULE, ...options }
+    const { views, ...rest } = options
+    this.options = { authentication: true, quorumRule: DEFAULT_QUORUM_RULE, ...rest }
+    this.views = views
     this.id = options.id
     this.fault = options.fault
-    this.accepted = this.isHonest && this.isPrimary ? options.proposal : null
-    this.prepareNeed = this.neededPrepares()
-    this.commitNeed = this.neededCommits()
-  }
-
-  get isPrimary(): boolean {
-    return this.id === PRIMARY
+    this.viewNumber = options.view
+    // The classic round's honest primary has accepted the proposal by definition; with views
+    // the client's REQUEST brings it.
+    const accepted = this.isHonest && this.isPrimaryOf(options.view) && views === undefined ? options.proposal : null
+    this.votes = new ViewVotes(options.view, this.isPrimaryOf(options.view), accepted, null, this.options)
+    this.everAccepted = accepted !== null
+    this.settle()
   }
 
   get isHonest(): boolean {
     return !isByzantine(this.fault)
   }
 
-  /** The value of the pre-prepare this replica accepted (an honest primary: its proposal). */
+  /** The view this replica is in (Byzantine replicas never move: they follow the round). */
+  get view(): number {
+    return this.viewNumber
+  }
+
+  get isPrimary(): boolean {
+    return this.isPrimaryOf(this.viewNumber)
+  }
+
+  /** Whether it is the primary of `view`: `view mod N` with views, replica 0 in the classic round. */
+  isPrimaryOf(view: number): boolean {
+    return this.id === (this.views === undefined ? PRIMARY : primaryOf(view, this.options.nodes))
+  }
+
+  /** The value it accepted in its view (an honest classic primary: its proposal). */
   get acceptedValue(): string | null {
-    return this.accepted
+    return this.votes.accepted
   }
 
+  /** Prepared in its view. */
   get prepared(): boolean {
-    return this.accepted !== null && this.prepareSenders.size >= this.prepareNeed
+    return this.votes.prepared
   }
 
+  /** It decided (committed, in whichever view). */
   get committed(): boolean {
-    return this.prepared && this.commitSenders.size >= this.commitNeed
-  }
-
-  /** Matching PREPAREs from distinct others this replica needs now (its own vote as it stands). */
-  get prepareQuorum(): number {
-    return this.prepareNeed
-  }
-
-  get commitQuorum(): number {
-    return this.commitNeed
-  }
-
-  private neededPrepares(): number {
-    const { nodes, f, quorumRule } = this.options
-    return preparesNeeded(nodes, f, quorumRule, { primary: this.isPrimary, voted: this.votedPrepare })
-  }
-
-  private neededCommits(): number {
-    const { nodes, f, quorumRule } = this.options
-    return commitsNeeded(nodes, f, quorumRule, this.votedCommit)
-  }
-
-  private get ownVotesCount(): boolean {
-    return this.options.quorumRule !== 'original' && this.isHonest
+    return this.decided !== null
   }
 
   get decidedValue(): string | null {
-    return this.committed ? this.accepted : null
+    return this.decided
+  }
+
+  /** It accepted a value in some view (in V_pp), was prepared in some view (in V_p). */
+  get acceptedEver(): boolean {
+    return this.everAccepted
+  }
+
+  get preparedEver(): boolean {
+    return this.everPrepared
+  }
+
+  get knowsRequest(): boolean {
+    return this.knows
+  }
+
+  get prepareQuorum(): number {
+    return this.votes.prepareQuorum
+  }
+
+  get commitQuorum(): number {
+    return this.votes.commitQuorum
+  }
+
+  /** Honest, not yet sent its VIEW-CHANGE for `view`, and holds f + 1 from others for it: it joins (OSDI'99 §4.5.2). */
+  joins(view: number): boolean {
+    return this.isHonest && this.viewNumber < view && !this.log.sentFor(view) && this.log.countFor(view) >= weakQuorum(this.options.f)
   }
 
   /**
-   * Whether this replica sends in a phase. Honest: the primary pre-prepares, a backup that
-   * accepted a value prepares (an honest primary never does), a prepared replica commits.
-   * Byzantine: every phase it can, unless silent, whatever it received, since it colludes.
+   * Whether this replica sends in a phase of `view` (default: its own). Honest: the primary
+   * pre-prepares, a backup that accepted prepares, a prepared replica commits (all in the
+   * view it is in), a replica owing the client replies, one whose timer expired (it knows of
+   * the request, undecided) or that joins sends its VIEW-CHANGE, the new primary holding a
+   * quorum of them sends NEW-VIEW. Byzantine: every phase it can, unless silent, whatever it
+   * received, since it colludes (PRE-PREPARE and NEW-VIEW only as the view's primary).
    */
-  sends(phase: Phase): boolean {
-    if (phase === 'pre-prepare') return this.isPrimary && sendsMessages(this.fault)
-    if (!this.isHonest) return sendsMessages(this.fault)
-    return phase === 'prepare' ? !this.isPrimary && this.accepted !== null : this.prepared
+  sends(phase: MessageType, view: number = this.viewNumber): boolean {
+    if (phase === 'request') return false
+    const primary = this.isPrimaryOf(view)
+    if (!this.isHonest) return sendsMessages(this.fault) && (primary || (phase !== 'pre-prepare' && phase !== 'new-view'))
+    const votes = this.votes
+    switch (phase) {
+      case 'pre-prepare':
+        return primary && votes.accepted !== null
+      case 'prepare':
+        return this.viewNumber === view && !primary && votes.accepted !== null
+      case 'commit':
+        return this.viewNumber === view && votes.prepared
+      case 'reply':
+        return this.replyDue
+      case 'view-change':
+        return !this.log.sentFor(view) && this.viewNumber < view && ((this.knows && this.decided === null) || this.joins(view))
+      case 'new-view':
+        return primary && this.viewNumber < view && this.canSendNewView(view)
+    }
+  }
+
+  private canSendNewView(view: number): boolean {
+    const { nodes, f, quorumRule } = this.options
+    if (this.log.countFor(view) < viewChangesNeeded(nodes, f, quorumRule)) return false
+    if (this.request !== null || this.certificate !== null) return true
+    return [...this.log.received.values()].some((entry) => entry.body.certificate !== null)
   }
 
   /**
-   * Whether this replica is in the round for a phase, i.e. others send it that phase's
-   * messages: every backup gets a pre-prepare; later phases reach honest replicas that accepted
-   * (prepare) or prepared (commit), and every non-silent Byzantine replica.
+   * Whether others send it a phase's messages: every backup gets a pre-prepare (and a NEW-VIEW),
+   * everyone a VIEW-CHANGE; PREPAREs reach honest replicas of the view that accepted, COMMITs
+   * prepared ones, and both every non-silent Byzantine replica. REQUESTs and REPLYs are the
+   * client's business.
    */
-  receives(phase: Phase): boolean {
-    if (phase === 'pre-prepare') return !this.isPrimary
+  receives(phase: MessageType, view: number = this.viewNumber): boolean {
+    if (phase === 'pre-prepare' || phase === 'new-view') return !this.isPrimaryOf(view)
+    if (phase === 'view-change') return true
+    if (phase === 'request' || phase === 'reply') return false
     if (!this.isHonest) return sendsMessages(this.fault)
-    return phase === 'prepare' ? this.accepted !== null : this.prepared
+    return this.viewNumber === view && (phase === 'prepare' ? this.votes.accepted !== null : this.votes.prepared)
   }
 
   /**
    * This replica's signed messages of a phase to the given recipients, in their order (empty
-   * when it does not send in that phase). Honest replicas send their accepted value; Byzantine
-   * ones the value their kind sends to each recipient. Calling it means the replica sends them
-   * now: from then on its own vote of that phase is in its log (even with no recipients).
+   * when it does not send in that phase). Calling it means the replica sends them now: from
+   * then on its own vote of that phase is in its log (even with no recipients). A Byzantine
+   * replica's values may be chosen by `deviation` (a human's choice).
    */
-  outgoing(phase: Phase, recipients: readonly number[]): Message[] {
-    if (!this.sends(phase)) return []
-    if (phase === 'commit') {
-      this.votedCommit = true
-      this.commitNeed = this.neededCommits()
-    } else {
-      this.votedPrepare = true
-      this.prepareNeed = this.neededPrepares()
-    }
-    const { view, sequence, authenticator } = this.options
-    // `sends` implies that an honest sender has accepted a value.
-    const honestValue = this.isHonest ? this.accepted : null
-    return recipients.map((to) => {
-      const value = honestValue ?? this.byzantineValue(to)
-      return authenticator.sign({ phase, view, sequence, value, from: this.id, to })
-    })
-  }
-
-  private byzantineValue(to: number): string {
-    return valueLabel(outgoingValue(this.fault, PROPOSAL, to), this.options.proposal)
+  outgoing(phase: MessageType, recipients: readonly number[], view: number = this.viewNumber, deviation?: Deviation): Message[] {
+    if (!this.sends(phase, view)) return []
+    return outgoingMessages(this, phase, recipients, view, deviation)
   }
 
   /** Takes one delivered message and says whether it was counted, rejected, or why ignored. */
   receive(message: Message): ReceiveOutcome {
-    if (message.to !== this.id) return ignored('not-addressed')
-    const phase = COUNT_KEY[message.phase]
-    this.received[phase]++
+    const key = message.to === this.id ? countKey(message.phase) : null
+    if (key === null) return ignored('not-addressed')
+    this.received[key]++
     const outcome = this.judge(message)
-    if (outcome.status === 'rejected') this.rejected[phase]++
-    else if (outcome.status === 'ignored') this.ignoredCounts[phase]++
+    if (outcome.status === 'rejected') this.rejected[key]++
+    else if (outcome.status === 'ignored') this.ignoredCounts[key]++
     return outcome
   }
 
   private judge(message: Message): ReceiveOutcome {
-    const { nodes, view, sequence, authentication, authenticator } = this.options
-    const { from } = message
+    const { nodes, sequence, authentication, authenticator } = this.options
+    const { from, phase } = message
     if (from === this.id) return ignored('own-message')
-    if (!Number.isInteger(from) || from < 0 || from >= nodes) return ignored('unknown-sender')
+    // Replicas are 0..N-1; the client, who sends only REQUESTs, is N.
+    const known = phase === 'request' ? from === nodes : Number.isInteger(from) && from >= 0 && from < nodes
+    if (!known) return ignored('unknown-sender')
     // Authenticate before trusting any other field of the message.
     if (authentication && !authenticator.verify(message)) return REJECTED
-    if (message.view !== view) return ignored('wrong-view')
+    if (phase === 'request' || phase === 'view-change' || phase === 'new-view') {
+      if (this.views === undefined) return ignored('wrong-view')
+      if (message.sequence !== sequence) return ignored('wrong-sequence')
+      if (phase === 'request') return receiveRequest(this, message, this.views)
+      return phase === 'view-change' ? receiveViewChange(this, message, this.views) : receiveNewView(this, message, this.views)
+    }
+    if (message.view !== this.viewNumber) return ignored('wrong-view')
     if (message.sequence !== sequence) return ignored('wrong-sequence')
     if (!this.isHonest) return ignored('byzantine')
-    switch (message.phase) {
+    const votes = this.votes
+    switch (phase as Phase) {
       case 'pre-prepare':
         return this.onPrePrepare(message)
       case 'prepare':
-        if (this.accepted !== null && !countsPrepareFrom(this.options.quorumRule, message.from, PRIMARY)) {
-          return ignored('from-primary')
-        }
-        return this.count(message, this.accepted !== null, 'not-in-round', this.prepareSenders)
+        if (votes.accepted !== null && !countsPrepareFrom(this.options.quorumRule, from, this.currentPrimary)) return ignored('from-primary')
+        return this.count(message, votes.accepted !== null, 'not-in-round', votes.prepareSenders)
       case 'commit':
-        return this.count(message, this.prepared, 'not-prepared', this.commitSenders)
+        return this.count(message, votes.prepared, 'not-prepared', votes.commitSenders)
     }
   }
 
+  private get currentPrimary(): number {
+    return this.views === undefined ? PRIMARY : primaryOf(this.viewNumber, this.options.nodes)
+  }
+
   private onPrePrepare(message: Message): ReceiveOutcome {
-    if (message.from !== PRIMARY) return ignored('not-from-primary')
-    if (this.accepted !== null) return ignored('second-pre-prepare')
-    this.accepted = message.value
+    if (message.from !== this.currentPrimary) return ignored('not-from-primary')
+    if (this.votes.accepted !== null) return ignored('second-pre-prepare')
+    this.votes.accepted = message.value
+    this.votes.prePrepareSignature = message.signature ?? null
+    this.knows = true
+    this.everAccepted = true
+    this.settle()
     return ACCEPTED
   }
 
   /** Counts a PREPARE or COMMIT: once this replica is in that phase, matching, once per sender. */
   private count(message: Message, ready: boolean, notReady: IgnoreReason, senders: Set<number>): ReceiveOutcome {
     if (!ready) return ignored(notReady)
-    if (message.value !== this.accepted) return ignored('value-mismatch')
+    if (message.value !== this.votes.accepted) return ignored('value-mismatch')
     if (senders.has(message.from)) return ignored('duplicate-sender')
     senders.add(message.from)
+    if (message.phase === 'prepare' && message.signature !== undefined) this.votes.prepareVotes.set(message.from, message.signature)
+    this.settle()
     return ACCEPTED
   }
 
-  snapshot(): ReplicaSnapshot {
-    return {
-      id: this.id,
-      fault: this.fault,
-      primary: this.isPrimary,
-      acceptedValue: this.accepted,
-      prepareSenders: [...this.prepareSenders].sort((a, b) => a - b),
-      commitSenders: [...this.commitSenders].sort((a, b) => a - b),
-      prepareCount: this.prepareSenders.size,
-      commitCount: this.commitSenders.size,
-      quorum: this.prepareQuorum,
-      quorumRule: this.options.quorumRule,
-      prepareQuorum: this.prepareQuorum,
-      commitQuorum: this.commitQuorum,
-      ownPrepareCounted: this.ownVotesCount && this.votedPrepare,
-      ownCommitCounted: this.ownVotesCount && this.votedCommit,
-      prepared: this.prepared,
-      committed: this.committed,
-      decidedValue: this.decidedValue,
-      received: { ...this.received },
-      rejected: { ...this.rejected },
-      ignored: { ...this.ignoredCounts },
+  /** The primary of view 0 takes the client's request as its proposal (rounds with views). */
+  acceptProposal(value: string, prePrepare: string): void {
+    this.votes.accepted = value
+    this.votes.prePrepareSignature = prePrepare
+    this.everAccepted = true
+    this.settle()
+  }
+
+  /** Enters `view` with `value` accepted (from a NEW-VIEW, or as the new primary sending it). */
+  enterView(view: number, value: string, prePrepare: string | null): void {
+    this.viewNumber = view
+    this.votes = new ViewVotes(view, this.isPrimaryOf(view), value, prePrepare, this.options)
+    this.knows = true
+    this.everAccepted = true
+    this.settle()
+  }
+
+  /** Brings the derived state up to date: prepared (ever, and its certificate) and the decision. */
+  settle(): void {
+    const votes = this.votes
+    if (!this.isHonest || !votes.prepared) return
+    this.everPrepared = true
+    if (this.views !== undefined && (this.certificate === null || this.certificate.view < votes.view)) {
+      this.certificate = votes.certificate() ?? this.certificate
     }
+    if (votes.committed && !votes.committedNoted) {
+      votes.committedNoted = true
+      this.decided ??= votes.accepted
+      if (this.views !== undefined) this.replyDue = true
+    }
+  }
+
+  snapshot(): ReplicaSnapshot {
+    return snapshotOf(this)
   }
 }

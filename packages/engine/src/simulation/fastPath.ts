@@ -1,5 +1,5 @@
 import { PHASES } from '../outcome'
-import { DEFAULT_QUORUM_RULE, quorumThresholds, type QuorumRule } from '../quorum'
+import { DEFAULT_QUORUM_RULE, quorumThresholds, weakQuorum, type QuorumRule } from '../quorum'
 import { deliveryThreshold, type Rng } from '../rng'
 import { binomialTails } from '../theory/binomial'
 import type { SimulationTally } from './tally'
@@ -32,9 +32,11 @@ export class FastPath {
   private readonly primaryThreshold: Float64Array
   private readonly backupThreshold: Float64Array
   private readonly commitThreshold: Float64Array
+  /** `clientThreshold[z]` = deliveryThreshold(T(z, f + 1; clientP)): the client accepts when f + 1 of z REPLYs arrive. */
+  private readonly clientThreshold: Float64Array
   private readonly verdicts: VerdictCache
 
-  constructor(nodes: number, f: number, p: number, rule: QuorumRule = DEFAULT_QUORUM_RULE) {
+  constructor(nodes: number, f: number, p: number, rule: QuorumRule = DEFAULT_QUORUM_RULE, clientP: number = p) {
     this.nodes = nodes
     this.p = p
     this.deliver = deliveryThreshold(p)
@@ -54,6 +56,8 @@ export class FastPath {
     this.primaryThreshold = table(needs.primaryPrepares)
     this.backupThreshold = table(needs.backupPrepares)
     this.commitThreshold = table(needs.commits)
+    this.clientThreshold = new Float64Array(nodes + 1)
+    for (let z = 0; z <= nodes; z++) this.clientThreshold[z] = deliveryThreshold(binomialTails(z, weakQuorum(f), clientP).upper)
     this.verdicts = new VerdictCache(nodes, f)
   }
 
@@ -66,8 +70,13 @@ export class FastPath {
    * deliveries are counted at their expectation p per message. That keeps the mean unbiased:
    * whether a PREPARE (COMMIT) is delivered is independent of how many were sent, which depends
    * only on earlier phases.
+   *
+   * The client (metric B): with `viewRng`, one draw per round from it, after the round's
+   * draws: every committed replica sends one REPLY and the client accepts once f + 1 arrive,
+   * i.e. with probability T(z, f + 1; clientP). The main stream, and so every other figure,
+   * is the same with or without it.
    */
-  playRounds(rng: Rng, rounds: number, tally: SimulationTally): void {
+  playRounds(rng: Rng, rounds: number, tally: SimulationTally, viewRng?: Rng): void {
     const n = this.nodes
     const deliver = this.deliver
     const { primaryThreshold, backupThreshold, commitThreshold } = this
@@ -77,6 +86,8 @@ export class FastPath {
     let sent = 0
     let delivered = 0
     let undrawnSent = 0
+    let clientAccepts = 0
+    const clientThreshold = this.clientThreshold
     for (let round = 0; round < rounds; round++) {
       let x = 1 // the primary holds the proposal
       for (let j = 1; j < n; j++) if (rng.nextU32() < deliver) x++
@@ -92,6 +103,7 @@ export class FastPath {
       sent += n - 1
       delivered += x - 1
       undrawnSent += (x - 1) * (x - 1) + y * (y - 1)
+      if (viewRng !== undefined && viewRng.nextU32() < (clientThreshold[z] ?? 0)) clientAccepts++
       const code = verdicts.code(x, y, z)
       if (code === 0) successes++
       else failures[code - 1] = (failures[code - 1] ?? 0) + 1
@@ -102,5 +114,8 @@ export class FastPath {
     tally.sent += sent + undrawnSent
     tally.delivered += delivered
     tally.undrawnSent += undrawnSent
+    tally.clientAccepts += clientAccepts
+    // One view per round: the fast path plays the classic round (views = 1).
+    tally.viewsUsed += rounds
   }
 }

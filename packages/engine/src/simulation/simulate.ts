@@ -2,6 +2,7 @@ import { ConfigError, normalizeRound, type NormalizedRound, type RoundConfig } f
 import { PHASES, type MessageCounts, type Phase } from '../outcome'
 import type { QuorumRule } from '../quorum'
 import { Rng } from '../rng'
+import { MAX_VIEWS, VIEW_STREAM } from '../views'
 import { FastPath } from './fastPath'
 import { createKernel } from './kernel'
 import { emptyTally, mergeTallies, type SimulationTally } from './tally'
@@ -12,7 +13,14 @@ export type SimulationPath = 'fast' | 'message'
 export interface SimulateOptions extends RoundConfig {
   rounds: number
   seed: number
-  /** 'auto' (default): the fast path when every replica is honest and there is no link matrix. */
+  /**
+   * Views a round may use, K >= 1 (default 1): success within K views. Every round plays the
+   * client (its REPLYs, `clientAcceptRate`); with K > 1 a round whose client got no result
+   * goes through view changes, as `runRound(config, { seed, maxViews: K })`. K = 1 gives
+   * today's figures bit for bit, and the client's on top.
+   */
+  views?: number
+  /** 'auto' (default): the fast path when every replica is honest, there is no link matrix and views is 1. */
   path?: 'auto' | SimulationPath
   /** Called after every chunk with the rounds done so far. */
   onProgress?: (done: number, total: number) => void
@@ -40,6 +48,14 @@ export interface SimulationResult {
   meanMessages: MessageCounts
   path: SimulationPath
   quorumRule: QuorumRule
+  /** K: views a round could use. */
+  views: number
+  /** The mean number of views the rounds used: 1 when a round ended in view 0, 2 in view 1, ... */
+  meanViews: number
+  /** Rounds whose client accepted a result (f + 1 matching REPLYs from distinct replicas). */
+  clientAccepts: number
+  /** clientAccepts / rounds: PBFT's own success criterion (metric B). */
+  clientAcceptRate: number
 }
 
 /** Everything needed to play any chunk of a simulation, on any thread. */
@@ -51,6 +67,8 @@ export interface SimulationPlan {
   /** Rounds per chunk (the last chunk may be shorter). */
   chunkRounds: number
   chunks: number
+  /** Views a round may use (K). */
+  views: number
 }
 
 export const MAX_ROUNDS = 1e9
@@ -66,20 +84,25 @@ export function planSimulation(options: SimulateOptions): SimulationPlan {
     throw new ConfigError(`rounds must be an integer in [1, ${MAX_ROUNDS}], got ${rounds}`)
   }
   if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new ConfigError(`seed must be a finite number, got ${seed}`)
+  const views = options.views ?? 1
+  if (!Number.isInteger(views) || views < 1 || views > MAX_VIEWS) {
+    throw new ConfigError(`views must be an integer in [1, ${MAX_VIEWS}], got ${views}`)
+  }
   const round = normalizeRound(options)
-  const path = choosePath(round, options.path ?? 'auto')
+  if (round.view !== 0) throw new ConfigError(`a simulation plays rounds from view 0, got view ${round.view}`)
+  const path = choosePath(round, options.path ?? 'auto', views)
   const chunkRounds = path === 'fast' ? FAST_CHUNK_ROUNDS : messageChunkRounds(round.nodes)
-  return { round, path, rounds, seed, chunkRounds, chunks: Math.ceil(rounds / chunkRounds) }
+  return { round, path, rounds, seed, chunkRounds, chunks: Math.ceil(rounds / chunkRounds), views }
 }
 
-function choosePath(round: NormalizedRound, requested: string): SimulationPath {
-  const fastApplies = round.byzantineCount === 0 && round.p !== null
+function choosePath(round: NormalizedRound, requested: string, views: number): SimulationPath {
+  const fastApplies = round.byzantineCount === 0 && round.p !== null && views === 1
   switch (requested) {
     case 'auto':
       return fastApplies ? 'fast' : 'message'
     case 'fast':
       if (!fastApplies) {
-        throw new ConfigError('the fast path needs every replica honest and one delivery probability p (no links matrix)')
+        throw new ConfigError('the fast path needs every replica honest, one delivery probability p (no links matrix) and one view')
       }
       return 'fast'
     case 'message':
@@ -118,31 +141,34 @@ const MESSAGE_SETUP_DRAWS_PER_LINK = 8
 export function estimatedDraws(plan: SimulationPlan): number {
   const n = plan.round.nodes
   const setup = POINT_SETUP_DRAWS + (plan.path === 'fast' ? FAST_SETUP_DRAWS_PER_NODE * n : MESSAGE_SETUP_DRAWS_PER_LINK * n * n)
-  return setup + plan.rounds * (plan.path === 'fast' ? 3 * n : 2 * n * n)
+  // A view change costs about as much as a view: K views at most.
+  return setup + plan.rounds * (plan.path === 'fast' ? 3 * n : 2 * n * n * plan.views)
 }
 
 /**
  * A function playing one chunk of the plan. Chunk c always draws from its own `new Rng(seed, c)`
- * and plays its rounds in order, so its tally depends on nothing but (plan, c): chunks can run
- * in any order, on any thread, and their sum is the same.
+ * (view 0's normal case) and `new Rng(seed, c, VIEW_STREAM)` (the client and later views) and
+ * plays its rounds in order, so its tally depends on nothing but (plan, c): chunks can run in
+ * any order, on any thread, and their sum is the same.
  */
 export function createChunkRunner(plan: SimulationPlan): (chunk: number) => SimulationTally {
   if (plan.path === 'fast') {
-    const { nodes, f, p, quorumRule } = plan.round
-    const fast = new FastPath(nodes, f, p ?? 1, quorumRule)
+    const { nodes, f, p, quorumRule, clientP } = plan.round
+    const fast = new FastPath(nodes, f, p ?? 1, quorumRule, clientP)
     return (chunk) => {
       const tally = emptyTally()
-      fast.playRounds(new Rng(plan.seed, chunk), chunkSize(plan, chunk), tally)
+      fast.playRounds(new Rng(plan.seed, chunk), chunkSize(plan, chunk), tally, new Rng(plan.seed, chunk, VIEW_STREAM))
       return tally
     }
   }
-  const kernel = createKernel(plan.round)
+  const kernel = createKernel(plan.round, { views: plan.views })
   return (chunk) => {
     const rng = new Rng(plan.seed, chunk)
+    const viewRng = new Rng(plan.seed, chunk, VIEW_STREAM)
     const rounds = chunkSize(plan, chunk)
     const tally = emptyTally()
     for (let r = 0; r < rounds; r++) {
-      const round = kernel.playRound(rng)
+      const round = kernel.playRound(rng, viewRng)
       if (round.outcome === 'success') tally.successes++
       else if (round.outcome === 'safety-violated') tally.safetyViolations++
       else if (round.failurePhase !== null) {
@@ -152,6 +178,8 @@ export function createChunkRunner(plan: SimulationPlan): (chunk: number) => Simu
       tally.sent += round.sent
       tally.delivered += round.delivered
       tally.rejected += round.rejected
+      if (round.clientAccepted) tally.clientAccepts++
+      tally.viewsUsed += round.view + 1
     }
     tally.rounds = rounds
     return tally
@@ -183,6 +211,10 @@ export function finishSimulation(plan: SimulationPlan, tally: SimulationTally): 
     },
     path,
     quorumRule: round.quorumRule,
+    views: plan.views,
+    meanViews: tally.viewsUsed / rounds,
+    clientAccepts: tally.clientAccepts,
+    clientAcceptRate: tally.clientAccepts / rounds,
   }
 }
 

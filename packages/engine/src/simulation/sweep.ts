@@ -14,6 +14,8 @@ export interface SweepOptions {
   seed: number
   /** How replicas count votes at every point (default 'original'). */
   quorumRule?: QuorumRule
+  /** Views a round may use at every point (default 1; see `SimulateOptions.views`). */
+  views?: number
   /** Rounds done over the whole sweep. */
   onProgress?: (done: number, total: number) => void
   signal?: AbortSignal
@@ -50,11 +52,12 @@ function float64Words(value: number): [number, number] {
 }
 
 /** The simulation options of one sweep point. */
-export function pointOptions(options: Pick<SweepOptions, 'rounds' | 'seed' | 'quorumRule'>, point: SweepPointSpec): SimulateOptions {
-  const { rounds, quorumRule } = options
+export function pointOptions(options: Pick<SweepOptions, 'rounds' | 'seed' | 'quorumRule' | 'views'>, point: SweepPointSpec): SimulateOptions {
+  const { rounds, quorumRule, views } = options
   const simulation: SimulateOptions = { nodes: point.nodes, p: point.p, rounds, seed: pointSeed(options.seed, point.nodes, point.p) }
   // Only when given, so that a point's options stay exactly what they were before the rules.
   if (quorumRule !== undefined) simulation.quorumRule = quorumRule
+  if (views !== undefined) simulation.views = views
   return simulation
 }
 

@@ -20,6 +20,10 @@ export interface SimulationTally {
    * messages); each is delivered with probability p, which is how the mean counts use them.
    */
   undrawnSent: number
+  /** Rounds whose client accepted a result (f + 1 matching REPLYs). */
+  clientAccepts: number
+  /** Views the rounds used, summed: a round that ended in view v used v + 1. */
+  viewsUsed: number
 }
 
 export function emptyTally(): SimulationTally {
@@ -32,6 +36,8 @@ export function emptyTally(): SimulationTally {
     delivered: 0,
     rejected: 0,
     undrawnSent: 0,
+    clientAccepts: 0,
+    viewsUsed: 0,
   }
 }
 
@@ -45,6 +51,8 @@ export function addTally(into: SimulationTally, from: SimulationTally): Simulati
   into.delivered += from.delivered
   into.rejected += from.rejected
   into.undrawnSent += from.undrawnSent
+  into.clientAccepts += from.clientAccepts
+  into.viewsUsed += from.viewsUsed
   return into
 }
 
