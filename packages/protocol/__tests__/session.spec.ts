@@ -30,6 +30,10 @@ describe('CreateSessionBody', () => {
       authentication: true,
       quorumRule: 'original',
       idleBotAfterMs: null,
+      maxViews: 4,
+      viewTimeoutMs: 10_000,
+      clientSeat: null,
+      preset: null,
     })
   })
 
@@ -143,9 +147,11 @@ describe('the persisted session document', () => {
   }
 
   /** What a document of before quorum rules reads as: the original rule everywhere. */
+  const { v: _v, ...unversioned } = document
   const migrated = {
-    ...document,
-    settings: { ...document.settings, quorumRule: 'original', idleBotAfterMs: null },
+    ...unversioned,
+    schemaVersion: 2,
+    settings: { ...document.settings, quorumRule: 'original', idleBotAfterMs: null, maxViews: 4, viewTimeoutMs: 10_000, clientSeat: null, preset: null },
     current: { ...document.current, quorumRule: 'original' },
   }
 
@@ -207,7 +213,7 @@ describe('live settings', () => {
   it('takes the quorum rule, the idle bot or both, and nothing else', () => {
     expect(UpdateSettingsBody.parse({ quorumRule: 'castro-liskov' })).toEqual({ quorumRule: 'castro-liskov' })
     expect(UpdateSettingsBody.parse({ idleBotAfterMs: null })).toEqual({ idleBotAfterMs: null })
-    expect(UpdateSettingsBody.safeParse({}).error?.issues[0]?.message).toBe('send quorumRule, idleBotAfterMs or both')
+    expect(UpdateSettingsBody.safeParse({}).error?.issues[0]?.message).toBe('send at least one of quorumRule, idleBotAfterMs, maxViews and viewTimeoutMs')
     expect(UpdateSettingsBody.safeParse({ botTakeover: true }).error?.issues[0]?.message).toMatch(/^unknown field "botTakeover"/)
     expect(UpdateSettingsBody.safeParse({ idleBotAfterMs: 100 }).success).toBe(false)
   })
