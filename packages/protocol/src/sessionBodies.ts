@@ -204,7 +204,7 @@ export const HistoryQuery = z.object({
  * (rounds carry view, primary, viewChanges, clientAccepted). Answers without `schemaVersion`
  * are version 1; `upgradeHistoryExport` reads both.
  */
-export const HISTORY_SCHEMA_VERSION = 2
+export const HISTORY_SCHEMA_VERSION = 2 as const
 
 export const HistoryResponse = z.object({
   sessionId: z.string(),
