@@ -91,7 +91,8 @@ export const CreateSessionBody = z.preprocess(
     }
   }),
 )
-export type CreateSessionBody = z.input<typeof CreateSessionFields>
+/** What a client sends: `nodeCount` may be left out when a preset sets it. */
+export type CreateSessionBody = Omit<z.input<typeof CreateSessionFields>, 'nodeCount'> & { nodeCount?: number }
 export type CreateSessionInput = z.output<typeof CreateSessionFields>
 
 export const CreateSessionResponse = z.object({

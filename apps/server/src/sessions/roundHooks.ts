@@ -26,6 +26,8 @@ export interface SeatHolder {
 export type RoundChange =
   | { kind: 'messages'; from: number; messages: readonly TracedMessage[] }
   | { kind: 'phase' }
+  /** The view clock ran out: the views show it (nothing else changed). */
+  | { kind: 'timer' }
   | { kind: 'finished'; result: RoundResult }
 
 export interface RoundRunnerHooks {

@@ -38,12 +38,16 @@ export class RoundRunner {
   /** The clock of the view being played; null in a classic round. */
   viewClock: ViewClock | null = null
   private phaseTimer: Timer | null = null
+  /** Fires when the view clock runs out. */
+  private clockTimer: Timer | null = null
   private gapTimer: Timer | null = null
   private readonly botTimers = new SeatTimers()
   /** Seats whose human has until then to act before the idle bot plays for them. */
   private readonly idleTimers = new SeatTimers()
   private phaseOpenedAt = 0
   private stopped = false
+  /** Messages of the trace filed in sentBy and receivedBy. */
+  private indexed = 0
 
   /** Starts a round, or with a non-empty log resumes one (restore after a restart). */
   constructor(
@@ -57,7 +61,7 @@ export class RoundRunner {
     const n = record.faults.length
     this.receivedBy = Array.from({ length: n }, () => [])
     this.sentBy = Array.from({ length: n }, () => [])
-    for (const message of this.live.trace) this.index(message)
+    this.indexNew()
     this.standIns = standInsOf(record.log, record.maxViews !== undefined)
   }
 
@@ -92,7 +96,7 @@ export class RoundRunner {
     this.record.log.push(entry)
     this.botTimers.cancel(seat)
     this.idleTimers.cancel(seat)
-    for (const message of messages) this.index(message)
+    this.indexNew()
     this.hooks.onChange({ kind: 'messages', from: seat, messages })
     // Replicas that now hold f + 1 VIEW-CHANGEs join the view change: they are pending now.
     if (phase === 'view-change') this.reschedule()
@@ -128,6 +132,8 @@ export class RoundRunner {
     this.cancelTimers()
     this.live.forceViewChange()
     this.record.log.push({ type: 'view', reason, at: this.elapsed() })
+    // Every timer of the view that ended expired now.
+    if (this.viewClock !== null) this.viewClock = { ...this.viewClock, deadline: Math.min(this.viewClock.deadline, this.hooks.clock.now()) }
     this.enterPhase()
     if (!this.done) this.hooks.onChange({ kind: 'phase' })
   }
@@ -176,6 +182,7 @@ export class RoundRunner {
   stop(): void {
     this.stopped = true
     this.cancelTimers()
+    this.clockTimer?.cancel()
   }
 
   /** Closes the open phase and opens the next (or finishes), without telling anyone yet. */
@@ -187,6 +194,8 @@ export class RoundRunner {
   }
 
   private enterPhase(): void {
+    // A view change opens with the client's REQUEST to everyone: messages no act sent.
+    this.indexNew()
     if (this.done) this.finish()
     else this.openPhase()
   }
@@ -196,10 +205,9 @@ export class RoundRunner {
     const live = this.live
     const now = clock.now()
     this.phaseOpenedAt = now
-    if (live.clientId !== null && this.viewClock?.view !== live.view) {
-      const durationMs = (this.record.viewTimeoutMs ?? DEFAULT_VIEW_TIMEOUT_MS) * live.timeoutFactor
-      this.viewClock = { view: live.view, startedAt: now, durationMs, deadline: now + durationMs }
-    }
+    // A view's clock starts when the view opens: view 0 with the REQUEST, a later view once its
+    // VIEW-CHANGEs are in (during the view change, the clock that ran out is the one shown).
+    if (live.clientId !== null && this.viewClock?.view !== live.view && live.phase !== 'view-change') this.startViewClock(now)
     // The projector's client sends its REQUEST at once; every replica's REPLY is automatic.
     if (live.phase === 'request' && this.clientSeat === null) {
       for (const id of live.pending()) this.act(id, undefined, 'bot')
@@ -215,6 +223,14 @@ export class RoundRunner {
     this.phaseTimer = this.timer(() => this.phaseTimedOut(), timing.phaseTimeoutMs)
     this.reschedule()
     this.afterTurn()
+  }
+
+  private startViewClock(now: number): void {
+    const durationMs = (this.record.viewTimeoutMs ?? DEFAULT_VIEW_TIMEOUT_MS) * this.live.timeoutFactor
+    this.viewClock = { view: this.live.view, startedAt: now, durationMs, deadline: now + durationMs }
+    // Phones show the timer running out (and then offer to ask for a new primary): tell them when.
+    this.clockTimer?.cancel()
+    this.clockTimer = this.timer(() => this.hooks.onChange({ kind: 'timer' }), durationMs)
   }
 
   /**
@@ -284,13 +300,20 @@ export class RoundRunner {
 
   private finish(): void {
     this.cancelTimers()
+    this.clockTimer?.cancel()
     this.phaseDeadline = null
     this.hooks.onChange({ kind: 'finished', result: this.live.result() })
   }
 
-  private index(message: TracedMessage): void {
-    this.sentBy[message.from]?.push(message.index)
-    if (message.status !== 'dropped') this.receivedBy[message.to]?.push(message.index)
+  /** Files the trace's messages not filed yet under their sender and (unless dropped) recipient. */
+  private indexNew(): void {
+    const trace = this.live.trace
+    for (; this.indexed < trace.length; this.indexed++) {
+      const message = trace[this.indexed]
+      if (message === undefined) continue
+      this.sentBy[message.from]?.push(message.index)
+      if (message.status !== 'dropped') this.receivedBy[message.to]?.push(message.index)
+    }
   }
 
   private timer(callback: () => void, ms: number): Timer {
