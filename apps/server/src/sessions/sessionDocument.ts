@@ -1,7 +1,6 @@
 import type { RoundResult } from '@pbft/engine'
 import { SESSION_DOCUMENT_VERSION, type LiveRoundRecord, type RoundOutcome, type RoundRecord, type RoundViews, type SessionDocument } from '@pbft/protocol'
 import type { RoundRunner } from './roundRunner'
-import type { Session } from './session'
 
 /** The outcome of a finished round, as clients see it. */
 export function outcomeOf(round: number, result: RoundResult): RoundOutcome {
@@ -51,8 +50,14 @@ export function recordOf(run: RoundRunner, finishedAt: number, result: RoundResu
   return { ...run.record, finishedAt, aborted: result === null, outcome, ...views }
 }
 
+/** What a session's stored document is made of (a Session is one). */
+export interface StoredSessionParts extends Pick<SessionDocument, 'id' | 'createdAt' | 'hostTokenHash' | 'settings' | 'seats' | 'locked' | 'nextRound' | 'rounds' | 'barred'> {
+  readonly running: boolean
+  readonly run: { readonly record: LiveRoundRecord } | null
+}
+
 /** The session as it is stored (the latest document version). */
-export function documentOf(session: Session): SessionDocument {
+export function documentOf(session: StoredSessionParts): SessionDocument {
   return {
     schemaVersion: SESSION_DOCUMENT_VERSION,
     id: session.id,
