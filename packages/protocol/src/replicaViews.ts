@@ -138,31 +138,37 @@ export const FIRST_VIEW_PHASES = ['request', 'pre-prepare', 'prepare', 'commit',
 export const LATER_VIEW_PHASES = ['view-change', 'new-view', 'prepare', 'commit', 'reply'] as const
 
 /**
- * The moves a bot played for humans, read from a round's log: what the server's views carry
- * and what a replay shows. A move's phase follows from the calls before it: each `close` opens
- * the next phase, the end of a view's phases (or a `view` entry) the next view's first one.
+ * The phase each entry of a round's log was made in: each `close` opens the next phase, the end
+ * of a view's phases (or a `view` entry) the next view's first one. (A phase past the end of a
+ * classic round reads as its last.)
  */
-export function standInsOf(log: readonly RoundLogEntry[], withViews = false): BotStandIn[] {
-  const found: BotStandIn[] = []
+export function phasesOfLog(log: readonly RoundLogEntry[], withViews = false): MessageType[] {
   let view = 0
   let index = 0
   const phases = (): readonly MessageType[] => (!withViews ? CLASSIC_PHASES : view === 0 ? FIRST_VIEW_PHASES : LATER_VIEW_PHASES)
-  const nextView = (): void => {
-    view++
-    index = 0
-  }
-  for (const entry of log) {
+  return log.map((entry) => {
+    const current = phases()
+    const phase = current[Math.min(index, current.length - 1)] ?? 'commit'
     if (entry.type === 'close') {
       index++
-      if (withViews && index >= phases().length) nextView()
+      if (withViews && index >= current.length) {
+        view++
+        index = 0
+      }
     } else if (entry.type === 'view') {
-      nextView()
-    } else if (entry.type === 'act' && entry.standIn) {
-      const current = phases()
-      found.push({ nodeId: entry.replica, phase: current[Math.min(index, current.length - 1)] ?? 'commit', at: entry.at, ...entry.standIn })
+      view++
+      index = 0
     }
-  }
-  return found
+    return phase
+  })
+}
+
+/** The moves a bot played for humans, read from a round's log: what the server's views carry and what a replay shows. */
+export function standInsOf(log: readonly RoundLogEntry[], withViews = false): BotStandIn[] {
+  const phases = phasesOfLog(log, withViews)
+  return log.flatMap((entry, at) =>
+    entry.type === 'act' && entry.standIn ? [{ nodeId: entry.replica, phase: phases[at] ?? 'commit', at: entry.at, ...entry.standIn }] : [],
+  )
 }
 
 /** What acting sends in the open phase (`request` and `reply` are the client's and automatic). */
