@@ -6,14 +6,10 @@ import {
   type FaultKind,
   type LivePhase,
   type LiveRoundRecord,
-  type PlayedBy,
   type QuorumRule,
   type RoundOutcome,
   type RoundRecord,
-  type SeatBar,
-  type SeatRecord,
   type SessionDocument,
-  type SessionSettings,
   type SessionStatus,
 } from '@pbft/protocol'
 import type { Clock } from './clock'
