@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { SessionError } from '../../src/sessions/errors'
-import { replay } from '../../src/sessions/roundLog'
+import { phasesOfLog, type RoundLogEntry } from '@pbft/protocol'
+import { liveRoundOf, replay } from '../../src/sessions/roundLog'
 import { SessionService } from '../../src/sessions/sessionService'
 import { hostView, replicaView } from '../../src/sessions/views'
 import { FakeClock } from './fakeClock'
@@ -79,6 +80,33 @@ describe('a silent primary, all bots', () => {
     expect(session.run?.standIns).toEqual([{ nodeId: 2, phase: 'view-change', reason: 'idle', name: 'Ana', at: expect.any(Number) }])
     h.clock.advance(20 * (CLASS.pacingMs * 2 + CLASS.phaseGapMs))
     expect(h.sink.outcomes[0]).toMatchObject({ view: 1, clientAccepted: true })
+  })
+})
+
+describe('a round that decides in view 0', () => {
+  it('plays the same messages between replicas as the classic round: views only add the REQUEST and the REPLYs', async () => {
+    const h = await make({ nodeCount: 7, ...CLASS, messageDeliveryRate: 97, faults: { 6: 'equivocate' } })
+    let compared = 0
+    for (let round = 0; round < 6; round++) {
+      await h.service.startRound(h.id)
+      h.clock.advance(60_000)
+      const record = h.service.get(h.id).rounds.at(-1)
+      if (!record || record.view !== 0) continue
+      compared++
+      // The same calls without the client: its REQUEST, the automatic REPLYs, and their phases' closes.
+      const phases = phasesOfLog(record.log, true)
+      const classicLog: RoundLogEntry[] = record.log.filter((entry, at) => phases[at] !== 'request' && phases[at] !== 'reply')
+      const classic = liveRoundOf({ ...record, maxViews: undefined, log: [] })
+      for (const entry of classicLog) {
+        if (entry.type === 'act') classic.act(entry.replica, undefined)
+        else if (entry.type === 'close') classic.closePhase()
+      }
+      // Rounds with views also sign (transferable evidence): the rest is the same, draw for draw.
+      const withoutIndex = <T extends { index: number; signature?: string }>({ index: _index, signature: _signature, ...message }: T): Omit<T, 'index' | 'signature'> => message
+      const replicasOnly = replay(record).trace.filter((m) => m.phase !== 'request' && m.phase !== 'reply')
+      expect(replicasOnly.map(withoutIndex)).toEqual(classic.trace.map(withoutIndex))
+    }
+    expect(compared).toBeGreaterThan(2)
   })
 })
 
