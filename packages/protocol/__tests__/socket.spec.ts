@@ -13,7 +13,7 @@ import {
   StartRoundPayload,
   type ReceivedMessage,
   type SentMessage,
-} from '../src/socket'
+} from '../src/index'
 
 describe('socket handshake', () => {
   it('is a host, a seat, a guest of a session, or nobody in particular', () => {

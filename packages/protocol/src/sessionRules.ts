@@ -1,5 +1,5 @@
 import type { QuorumRule } from './quorumRule'
-import { SESSION_LIMITS, type BYZANTINE_KINDS, type FaultKind } from './session'
+import { isByzantineKind, SESSION_LIMITS, type BYZANTINE_KINDS, type FaultKind } from './session'
 
 /**
  * The rules of creating a live session that the server enforces and the host form shows while
@@ -46,6 +46,8 @@ export interface SessionIssueParams {
   FAULTS_MAP_OVERRIDES: { count: number }
   /** Warning: more Byzantine replicas than f; PBFT no longer guarantees safety. */
   FAULTS_EXCEED_BOUND: { count: number; f: number }
+  /** Warning: Byzantine and crashing replicas together exceed f; the honest ones may never decide. */
+  FAULTS_EXCEED_LIVENESS_BOUND: { count: number; crashing: number; f: number }
   /** Warning: N ≠ 3f + 1 under the original rule, whose fixed 2f quorum is then too small. */
   NOT_3F_PLUS_1: { nodes: number; f: number; ideal: number }
   /** Warning: the highest `robotNodes` seats are kept for bots. */
@@ -60,6 +62,7 @@ export const SESSION_ISSUE_SEVERITY: { readonly [C in SessionIssueCode]: 'error'
   ONE_HONEST_REQUIRED: 'error',
   FAULTS_MAP_OVERRIDES: 'warning',
   FAULTS_EXCEED_BOUND: 'warning',
+  FAULTS_EXCEED_LIVENESS_BOUND: 'warning',
   NOT_3F_PLUS_1: 'warning',
   SEATS_KEPT_FOR_BOTS: 'warning',
 }
@@ -165,10 +168,19 @@ export function idleBotIssue(draft: Pick<SessionDraft, 'idleBotAfterMs' | 'phase
  * this on purpose). N ≠ 3f + 1 matters under the original rule only: its fixed 2f quorum is
  * then smaller than a Byzantine quorum, while castro-liskov's grows with N.
  */
-export function faultBoundIssues(nodes: number, byzantine: number, rule: QuorumRule, faultBound: FaultBoundOf, faultFields: IssueFields = COUNTED_FAULT_FIELDS): SessionIssue[] {
+export function faultBoundIssues(
+  nodes: number,
+  byzantine: number,
+  rule: QuorumRule,
+  faultBound: FaultBoundOf,
+  faultFields: IssueFields = COUNTED_FAULT_FIELDS,
+  crashing = 0,
+): SessionIssue[] {
   const f = faultBound(nodes)
   const issues: SessionIssue[] = []
   if (byzantine > f) issues.push(issue('FAULTS_EXCEED_BOUND', faultFields, { count: byzantine, f }))
+  // A crashing replica is faulty but not Byzantine: beyond f it costs liveness, not safety.
+  else if (byzantine + crashing > f) issues.push(issue('FAULTS_EXCEED_LIVENESS_BOUND', faultFields, { count: byzantine + crashing, crashing, f }))
   if (nodes !== 3 * f + 1 && rule === 'original') issues.push(issue('NOT_3F_PLUS_1', ['nodeCount', 'quorumRule'], { nodes, f, ideal: 3 * f + 1 }))
   return issues
 }
@@ -195,7 +207,8 @@ export function sessionIssues(draft: SessionDraft, faultBound: FaultBoundOf): Se
   if (faultMap !== undefined && ((faultyNodes !== undefined && faultyNodes !== byzantine) || (maliciousProposer && faults[0] === 'honest'))) {
     push(issue('FAULTS_MAP_OVERRIDES', ['faults', 'faultyNodes', 'maliciousProposer'], { count: byzantine }))
   }
-  issues.push(...faultBoundIssues(nodeCount, byzantine, draft.quorumRule, faultBound, faultFields))
+  const crashing = faults.filter((kind) => kind === 'crash').length
+  issues.push(...faultBoundIssues(nodeCount, faults.filter(isByzantineKind).length, draft.quorumRule, faultBound, faultFields, crashing))
   const robotNodes = draft.robotNodes ?? 0
   if (robotNodes > 0) push(issue('SEATS_KEPT_FOR_BOTS', ['robotNodes', 'nodeCount'], { first: nodeCount - robotNodes, last: nodeCount - 1, robotNodes }))
   return issues

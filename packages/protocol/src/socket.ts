@@ -1,27 +1,18 @@
 import { z } from 'zod'
 import { ExperimentId, type ExperimentFinishedEvent, type ExperimentProgressEvent } from './experimentApi'
 import { QuorumRule } from './quorumRule'
+import type { HostView, ReplicaView } from './replicaViews'
 import {
   ByzantineChoice,
   FaultKind,
   IdleBotAfterMs,
   LivePhase,
-  MessageCounts,
-  Phase,
-  PHASES,
-  PlayedBy,
   ReplicaId,
   RoundOutcome,
-  RoundSets,
-  SeatInfo,
   SESSION_LIMITS,
   SessionId,
   SessionInfo,
-  SessionStatus,
-  StandInReason,
-  TracedMessage,
   type AssignNodeResponse,
-  type RoundLogEntry,
 } from './session'
 
 /**
@@ -75,6 +66,21 @@ export const SetIdleBotPayload = z.object({ idleBotAfterMs: IdleBotAfterMs })
 /** `nodeId`, when sent, must be the socket's own seat: a seat token acts for its seat only. */
 export const ActPayload = ByzantineChoice.extend({ nodeId: ReplicaId.optional() }).nullish()
 export const SkipPayload = z.object({ nodeId: ReplicaId.optional() }).nullish()
+/**
+ * `replica:view-change` (appended with views): ask for a new primary. Allowed to a seat whose
+ * view timer expired: in phase `view-change` when its VIEW-CHANGE is due, or in a normal-case
+ * phase once the view's deadline passed (the view then ends for everyone: every timer expired).
+ */
+export const ViewChangePayload = z.object({ nodeId: ReplicaId.optional() }).nullish()
+/**
+ * `replica:new-view` (appended with views): the primary of the new view sends NEW-VIEW, in phase
+ * `new-view`. An honest one sends what the protocol says (choices are refused NOT_BYZANTINE); a
+ * Byzantine one may choose `value`/`values` (another value: honest backups refuse it) and the set
+ * V (`viewChanges`, `viewChangesFor`), and tamper if the session allows it.
+ */
+export const NewViewPayload = ByzantineChoice.extend({ nodeId: ReplicaId.optional() }).nullish()
+/** `client:request` (appended with views): the client's seat sends the REQUEST (phase `request`). */
+export const ClientRequestPayload = z.object({ nodeId: ReplicaId.optional() }).nullish()
 export const ClaimPayload = z
   .object({
     nodeId: ReplicaId.optional(),
@@ -89,190 +95,6 @@ export type SocketError = z.infer<typeof SocketError>
 /** What every acknowledgement carries. */
 export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: SocketError }
 export type AckCallback<T extends object = object> = (response: Ack<T>) => void
-
-// ---- server → client views ---------------------------------------------------------------
-
-/** The engine's ReplicaSnapshot: a replica's local state and counters. */
-export const ReplicaSnapshot = z.object({
-  id: z.int(),
-  fault: FaultKind,
-  primary: z.boolean(),
-  acceptedValue: z.string().nullable(),
-  prepareSenders: z.array(z.int()),
-  commitSenders: z.array(z.int()),
-  prepareCount: z.int(),
-  commitCount: z.int(),
-  /** Matching messages from others needed to prepare: equals prepareQuorum. */
-  quorum: z.int(),
-  /** How the replica counts votes (appended with the fields below). */
-  quorumRule: QuorumRule,
-  /** Matching PREPAREs from distinct others still needed in all to prepare, given its own vote as it stands. */
-  prepareQuorum: z.int(),
-  /** Matching COMMITs from distinct others needed to commit, given its own vote as it stands. */
-  commitQuorum: z.int(),
-  /** castro-liskov: its own vote is in its prepare certificate (always false under the original rule). */
-  ownPrepareCounted: z.boolean(),
-  ownCommitCounted: z.boolean(),
-  prepared: z.boolean(),
-  committed: z.boolean(),
-  decidedValue: z.string().nullable(),
-  received: z.object({ prePrepare: z.int(), prepare: z.int(), commit: z.int() }),
-  rejected: z.object({ prePrepare: z.int(), prepare: z.int(), commit: z.int() }),
-  ignored: z.object({ prePrepare: z.int(), prepare: z.int(), commit: z.int() }),
-})
-export type ReplicaSnapshot = z.infer<typeof ReplicaSnapshot>
-
-/** A message as its recipient saw it: never a dropped one; a rejected one shows what arrived. */
-export const ReceivedMessage = z.object({
-  index: z.int(),
-  phase: Phase,
-  from: z.int(),
-  /** The value that arrived (after any tampering). */
-  value: z.string(),
-  status: z.enum(['delivered', 'rejected']),
-  counted: z.boolean(),
-  ignoredReason: z.string().nullable(),
-})
-export type ReceivedMessage = z.infer<typeof ReceivedMessage>
-
-/** A message as its sender knows it: it cannot know whether it arrived. */
-export const SentMessage = z.object({ index: z.int(), phase: Phase, to: z.int(), value: z.string() })
-export type SentMessage = z.infer<typeof SentMessage>
-
-/**
- * A bot played a human's seat in the current round: its human did not act within the
- * session's `idleBotAfterMs` (`idle`), or was away with bot takeover on (`away`).
- */
-export const BotStandIn = z.object({
-  nodeId: z.int(),
-  phase: Phase,
-  reason: StandInReason,
-  /** The seat holder's name when it happened ("a bot played for Ana"). */
-  name: z.string().nullable(),
-  /** Milliseconds since the round started. */
-  at: z.number(),
-})
-export type BotStandIn = z.infer<typeof BotStandIn>
-
-/**
- * The moves a bot played for humans, read from a round's log (each move's phase is the number
- * of phases closed before it): what the server's views carry and what a replay shows.
- */
-export function standInsOf(log: readonly RoundLogEntry[]): BotStandIn[] {
-  const found: BotStandIn[] = []
-  let closed = 0
-  for (const entry of log) {
-    if (entry.type === 'close') closed++
-    else if (entry.type === 'act' && entry.standIn) {
-      found.push({ nodeId: entry.replica, phase: PHASES[Math.min(closed, PHASES.length - 1)] ?? 'commit', at: entry.at, ...entry.standIn })
-    }
-  }
-  return found
-}
-
-export const ReplicaAction = z.enum(['propose', 'prepare', 'commit'])
-export type ReplicaAction = z.infer<typeof ReplicaAction>
-
-/** What a Byzantine seat may choose when it acts. */
-export const ByzantineOptions = z.object({
-  kind: FaultKind,
-  proposal: z.string(),
-  /** The conflicting value colluding replicas push. */
-  conflictingValue: z.string(),
-  /** What the fault kind sends each current recipient if the human chooses nothing (recipient id → value). */
-  defaultValues: z.record(z.string(), z.string()),
-  canTamper: z.boolean(),
-})
-export type ByzantineOptions = z.infer<typeof ByzantineOptions>
-
-/**
- * `replica:view`: exactly what reached one replica. Its message lists may come as deltas:
- * `received` holds the round's received messages from position `receivedFrom` on, `sent`
- * those from `sentFrom` on (both 0: the whole lists). A phone at N = 100 receives ~200
- * messages a round, and resending them all on every update made the views the server's
- * largest cost; `mergeReplicaView` rebuilds the whole view.
- */
-export const ReplicaView = z.object({
-  sessionId: z.string(),
-  nodeId: z.int(),
-  name: z.string().nullable(),
-  role: z.enum(['primary', 'backup']),
-  fault: FaultKind,
-  isByzantine: z.boolean(),
-  playedBy: PlayedBy,
-  status: SessionStatus,
-  round: z.int().nullable(),
-  phase: LivePhase.nullable(),
-  /** Epoch ms at which the current phase closes anyway; null when no phase is open. */
-  phaseDeadline: z.number().nullable(),
-  snapshot: ReplicaSnapshot.nullable(),
-  received: z.array(ReceivedMessage),
-  receivedFrom: z.int().min(0),
-  sent: z.array(SentMessage),
-  sentFrom: z.int().min(0),
-  canAct: z.boolean(),
-  action: ReplicaAction.nullable(),
-  /** Byzantine replicas may stay silent. */
-  canSkip: z.boolean(),
-  /** Who this replica's messages go to in the current phase. */
-  recipients: z.array(z.int()),
-  byzantine: ByzantineOptions.nullable(),
-  outcome: RoundOutcome.nullable(),
-  /** The moves of this seat a bot played for its human in the current round (appended). */
-  standIns: z.array(BotStandIn),
-})
-export type ReplicaView = z.infer<typeof ReplicaView>
-
-/**
- * `host:view`: everything, for the dashboard. The trace comes as a delta: `messages` are the
- * round's trace from index `from` on, so a client keeps `trace.slice(0, from)` and appends
- * them (a new `round`, or `from` 0, starts afresh). A client whose trace is shorter than `from`
- * missed a view and asks `session:sync`, which answers with the whole trace.
- */
-export const HostView = z.object({
-  sessionId: z.string(),
-  status: SessionStatus,
-  round: z.int().nullable(),
-  seed: z.number().nullable(),
-  phase: LivePhase.nullable(),
-  phaseDeadline: z.number().nullable(),
-  pending: z.array(z.int()),
-  sets: RoundSets.nullable(),
-  messages: MessageCounts.nullable(),
-  replicas: z.array(ReplicaSnapshot),
-  seats: z.array(SeatInfo),
-  trace: z.object({ from: z.int(), total: z.int(), messages: z.array(TracedMessage) }),
-  outcome: RoundOutcome.nullable(),
-  messageDeliveryRate: z.number(),
-  locked: z.boolean(),
-  botTakeover: z.boolean(),
-  /** The quorum rule of the round on show (the session's when none is), appended with the fields below. */
-  quorumRule: QuorumRule,
-  /** The session's idle bot: ms, or null when off. */
-  idleBotAfterMs: z.int().nullable(),
-  /** Every move a bot played for a human in the round on show, in order. */
-  standIns: z.array(BotStandIn),
-})
-export type HostView = z.infer<typeof HostView>
-
-/**
- * Applies a `replica:view` to the view held so far: the lists keep their first `…From`
- * messages and append the new ones. Returns null when the delta cannot be placed (another
- * round, or messages missed while reconnecting): the client then asks `session:sync`, which
- * answers with the whole view.
- */
-export function mergeReplicaView(previous: ReplicaView | null, next: ReplicaView): ReplicaView | null {
-  if (next.receivedFrom === 0 && next.sentFrom === 0) return next
-  if (previous === null || previous.nodeId !== next.nodeId || previous.round !== next.round) return null
-  if (previous.received.length < next.receivedFrom || previous.sent.length < next.sentFrom) return null
-  return {
-    ...next,
-    received: [...previous.received.slice(0, next.receivedFrom), ...next.received],
-    receivedFrom: 0,
-    sent: [...previous.sent.slice(0, next.sentFrom), ...next.sent],
-    sentFrom: 0,
-  }
-}
 
 export const SeatKicked = z.object({ sessionId: z.string(), nodeId: z.int(), reason: z.string() })
 export type SeatKicked = z.infer<typeof SeatKicked>
@@ -296,7 +118,20 @@ export interface ClientToServerEvents {
   'host:set-quorum-rule': (payload: Payload<typeof SetQuorumRulePayload>, ack: AckCallback<{ quorumRule: QuorumRule; effective: 'now' | 'next-round' }>) => void
   /** From the next phase on (a phase already open keeps the timers it has). */
   'host:set-idle-bot': (payload: Payload<typeof SetIdleBotPayload>, ack: AckCallback<{ idleBotAfterMs: number | null }>) => void
+  /**
+   * Sends what the open phase asks of this seat (`action` in its view): PRE-PREPARE, PREPARE,
+   * COMMIT, and with views VIEW-CHANGE and NEW-VIEW too (the dedicated events below refuse a
+   * phase they are not for).
+   */
   'replica:act': (payload: Payload<typeof ActPayload>, ack: AckCallback<{ nodeId: number; sent: number }>) => void
+  /** The host forces the next view now (appended with views); in the last view allowed, the round ends. */
+  'host:next-view': (payload: Payload<typeof Empty>, ack: AckCallback<{ view: number; phase: z.infer<typeof LivePhase> }>) => void
+  /** Ask for a new primary: this seat's VIEW-CHANGE (see ViewChangePayload). */
+  'replica:view-change': (payload: Payload<typeof ViewChangePayload>, ack: AckCallback<{ nodeId: number; view: number; sent: number }>) => void
+  /** The new primary's NEW-VIEW (see NewViewPayload). */
+  'replica:new-view': (payload: Payload<typeof NewViewPayload>, ack: AckCallback<{ nodeId: number; view: number; sent: number }>) => void
+  /** The client's REQUEST, from the seat that plays the client. */
+  'client:request': (payload: Payload<typeof ClientRequestPayload>, ack: AckCallback<{ nodeId: number; sent: number }>) => void
   'replica:skip': (payload: Payload<typeof SkipPayload>, ack: AckCallback<{ nodeId: number }>) => void
   /** Claims a seat and turns this socket into that seat's (alternative to REST assign-node). */
   'seat:claim': (payload: Payload<typeof ClaimPayload>, ack: AckCallback<AssignNodeResponse>) => void

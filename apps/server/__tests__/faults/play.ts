@@ -1,4 +1,4 @@
-import type { ReplicaView, RoundTraceResponse } from '@pbft/protocol'
+import { phasesOfLog, type ReplicaView, type RoundTraceResponse } from '@pbft/protocol'
 import type { ReconnectingClient } from './childServer'
 
 /**
@@ -37,15 +37,14 @@ export function autoPlay(client: ReconnectingClient, acked: string[] = []): () =
  */
 export function actsPerPhase(trace: RoundTraceResponse): { acts: Map<string, number>; messages: Map<string, number> } {
   const acts = new Map<string, number>()
-  const phases = ['pre-prepare', 'prepare', 'commit'] as const
-  let phase = 0
-  for (const entry of trace.round.log) {
-    if (entry.type === 'close') phase++
+  // Rounds with views open the client's request phase first and the replies last (view 0).
+  const phases = phasesOfLog(trace.round.log, trace.round.maxViews !== undefined)
+  trace.round.log.forEach((entry, at) => {
     if (entry.type === 'act' || entry.type === 'skip') {
-      const key = `${phases[phase] ?? 'done'}:${entry.replica}`
+      const key = `${phases[at] ?? 'done'}:${entry.replica}`
       acts.set(key, (acts.get(key) ?? 0) + 1)
     }
-  }
+  })
   const messages = new Map<string, number>()
   for (const message of trace.trace) {
     const key = `${message.phase}:${message.from}`

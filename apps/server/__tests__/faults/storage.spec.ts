@@ -93,7 +93,8 @@ describe('a save that fails at runtime (disk full)', () => {
     const saved = (await store.loadSessions()) as { id: string; rounds: { log: { type: string; replica?: number; by?: string }[] }[] }[]
     const document = saved.find((candidate) => candidate.id === sessionId)
     expect(document?.rounds[0]?.log.some((entry) => entry.type === 'act' && entry.replica === 1 && entry.by === 'human')).toBe(true)
-    expect(document?.rounds[0]?.log.filter((entry) => entry.type === 'act' && entry.replica === 1)).toHaveLength(2)
+    // Its prepare (unsaved, but played), its commit, and the REPLY every replica that decided sends on its own.
+    expect(document?.rounds[0]?.log.filter((entry) => entry.type === 'act' && entry.replica === 1)).toHaveLength(3)
   }, 20_000)
 
   it('answers REST changes with 503 STORAGE while the disk is full, never a success', async () => {

@@ -2,7 +2,8 @@ import type { FaultKind, HistoryResponse, RoundOutcome, RoundTraceResponse } fro
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { autoPlay, Client, startLiveServer, type LiveServer } from './liveServer'
 
-const FAST = { pacingMs: 5, phaseTimeoutMs: 4000, phaseGapMs: 5 }
+/** One view a round: these are one-attempt outcomes; safety across views is the engine's property test (and views.spec.ts). */
+const FAST = { pacingMs: 5, phaseTimeoutMs: 4000, phaseGapMs: 5, maxViews: 1 }
 
 describe('Byzantine replicas in live rounds', () => {
   let server: LiveServer

@@ -51,7 +51,9 @@ describe('four humans play a round on their phones', () => {
 
     // The host: every message, per-replica counters, sets and seats.
     const view = host.host
-    expect(host.trace).toHaveLength(3 + 3 * 3 + 4 * 3)
+    // The client's REQUEST, then the replicas' 3 + 9 + 12 messages, then their 4 REPLYs to the client.
+    expect(host.trace).toHaveLength(1 + 3 + 3 * 3 + 4 * 3 + 4)
+    expect(host.trace.filter((m) => m.phase === 'reply').map((m) => [m.from, m.to, m.counted])).toEqual([0, 1, 2, 3].map((id) => [id, 4, true]))
     expect(view?.messages).toEqual({ sent: 24, delivered: 24, dropped: 0, rejected: 0 })
     expect(view?.sets).toEqual({ prePrepared: 4, prepared: 4, committed: 4 })
     expect(view?.replicas.map((r) => [r.prepareCount, r.commitCount])).toEqual([

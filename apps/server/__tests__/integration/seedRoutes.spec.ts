@@ -78,7 +78,7 @@ describe('the seed-compatible session routes', () => {
   it('POST /api/sessions/:id/assign-node claims seats in order, or the one asked for', async () => {
     const first = await server.request<Body>('POST', `/api/sessions/${sessionId}/assign-node`)
     expect(first.status).toBe(200)
-    expect(Object.keys(first.body).sort()).toEqual(['fault', 'isByzantine', 'nodeId', 'role', 'seatToken', 'sessionId'])
+    expect(Object.keys(first.body).sort()).toEqual(['client', 'fault', 'isByzantine', 'nodeId', 'role', 'seatToken', 'sessionId'])
     expect(first.body).toMatchObject({ sessionId, nodeId: 0, role: 'primary', fault: 'honest', isByzantine: false })
     const third = await server.request<Body>('POST', `/api/sessions/${sessionId}/assign-node`, { body: { nodeId: 3, name: 'Bo' } })
     expect(third.body).toMatchObject({ nodeId: 3, role: 'backup' })
@@ -128,7 +128,9 @@ describe('the seed-compatible session routes', () => {
     expect(history.body.rounds).toHaveLength(1)
     expect(history.body.rounds[0]).toMatchObject({ round: 1, aborted: true, outcome: null, seed: expect.any(Number) })
     const trace = await server.request<Body>('GET', `/api/sessions/${sessionId}/history?round=1`)
-    expect(trace).toMatchObject({ status: 200, body: { sessionId, trace: [] } })
+    // Only the client's REQUEST to the primary went out (the projector sends it as the round starts).
+    expect(trace).toMatchObject({ status: 200, body: { sessionId, trace: [{ phase: 'request', from: 4, to: 0, view: 0 }] } })
+    expect((trace.body.trace as unknown[]).length).toBe(1)
     expect((await server.request('GET', `/api/sessions/${sessionId}/history?round=9`)).status).toBe(404)
   })
 

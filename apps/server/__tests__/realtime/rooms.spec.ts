@@ -33,7 +33,8 @@ describe('rooms', () => {
   })
 
   it('session:update goes to hosts and guests as it changes; a phone gets it once, on connecting', async () => {
-    const created = await server.createSession({ nodeCount: 4, pacingMs: 20, phaseTimeoutMs: 2000, phaseGapMs: 20 })
+    // One view: the two humans never act, so the round ends after its phase timeouts.
+    const created = await server.createSession({ nodeCount: 4, pacingMs: 20, phaseTimeoutMs: 2000, phaseGapMs: 20, maxViews: 1 })
     const { sessionId } = created
     const host = await Client.connect(server.base, { sessionId, hostToken: created.hostToken })
     const guest = await Client.connect(server.base, { sessionId })

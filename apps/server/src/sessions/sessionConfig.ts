@@ -3,6 +3,7 @@ import {
   DEFAULT_BYZANTINE_KIND,
   faultBoundIssues,
   idleBotIssue,
+  isByzantineKind,
   maxBotStaggerMs,
   seatFaults,
   sessionIssues,
@@ -54,8 +55,9 @@ export function newSessionConfig(input: CreateSessionInput): NewSessionConfig {
  * on purpose); see the protocol's `faultBoundIssues`.
  */
 export function faultWarnings(nodes: number, faults: readonly FaultKind[], rule: QuorumRule = 'original'): string[] {
-  const byzantine = faults.filter((kind) => kind !== 'honest').length
-  return faultBoundIssues(nodes, byzantine, rule, defaultFaultBound).map(sessionIssueText)
+  const byzantine = faults.filter(isByzantineKind).length
+  const crashing = faults.filter((kind) => kind === 'crash').length
+  return faultBoundIssues(nodes, byzantine, rule, defaultFaultBound, undefined, crashing).map(sessionIssueText)
 }
 
 /**
@@ -86,7 +88,7 @@ export function publicConfig(settings: SessionSettings, faults: readonly FaultKi
   return {
     ...settings,
     faultyNodes: Object.keys(byzantine).length,
-    maliciousProposer: faults[0] !== undefined && faults[0] !== 'honest',
+    maliciousProposer: faults[0] !== undefined && isByzantineKind(faults[0]),
     faults: byzantine,
   }
 }

@@ -29,6 +29,10 @@ export function sessionIssueText(issue: SessionIssue): string {
       const { count, f } = issue.params
       return `${count} Byzantine replicas exceed f = ${f}: PBFT no longer guarantees safety (colluding replicas can split the honest ones)`
     }
+    case 'FAULTS_EXCEED_LIVENESS_BOUND': {
+      const { count, crashing, f } = issue.params
+      return `${count} faulty replicas (${crashing} crashing) exceed f = ${f}: PBFT no longer guarantees that the honest ones decide`
+    }
     case 'NOT_3F_PLUS_1': {
       const { nodes, ideal } = issue.params
       return `N = ${nodes} is not 3f + 1 = ${ideal}: the model's fixed 2f quorum is smaller than a Byzantine quorum, so one faulty primary may already split the honest replicas`

@@ -108,6 +108,7 @@ export const ISSUE_MESSAGES: { readonly [C in SessionIssueCode]: IssueMessage<C>
   ONE_HONEST_REQUIRED: { field: 'faultyNodes', key: 'oneHonest' },
   FAULTS_MAP_OVERRIDES: null,
   FAULTS_EXCEED_BOUND: { field: 'faultyNodes', key: 'moreThanF', params: (p) => ({ count: p.count, f: p.f }) },
+  FAULTS_EXCEED_LIVENESS_BOUND: { field: 'faultyNodes', key: 'moreFaultyThanF', params: (p) => ({ count: p.count, crashing: p.crashing, f: p.f }) },
   NOT_3F_PLUS_1: { field: 'nodeCount', key: 'not3f1', params: (p) => ({ nodes: p.nodes, ideal: p.ideal }) },
   SEATS_KEPT_FOR_BOTS: null,
 }

@@ -49,6 +49,7 @@ export const hostEn = {
       tolerates: 'N = {nodes} tolerates f = {f} Byzantine replicas; each replica needs {quorum} matching messages from others.',
       toleratesPaper: 'N = {nodes} tolerates f = {f} Byzantine or silent replicas; a quorum is {quorum} matching votes, the replica’s own included.',
       moreThanF: '{count} Byzantine replicas exceed f = {f}: PBFT no longer guarantees safety.',
+      moreFaultyThanF: '{count} faulty replicas ({crashing} crashing) exceed f = {f}: the honest ones may never decide.',
       not3f1: 'N = {nodes} is not 3f + 1 (that would be {ideal}): a smaller quorum than textbook PBFT, so a faulty primary may split the honest replicas.',
     },
   },

@@ -51,6 +51,7 @@ export const hostZhCN: Dictionary<typeof hostEn> = {
       tolerates: 'N = {nodes} 可容忍 f = {f} 个拜占庭副本；每个副本需要来自其他副本的 {quorum} 条一致消息。',
       toleratesPaper: 'N = {nodes} 可容忍 f = {f} 个拜占庭或沉默的副本；法定人数为 {quorum} 张一致的票，包括副本自己的一票。',
       moreThanF: '{count} 个拜占庭副本超过 f = {f}：PBFT 不再保证安全性。',
+      moreFaultyThanF: '{count} 个故障副本（其中 {crashing} 个崩溃）超过 f = {f}：诚实副本可能永远无法达成决定。',
       not3f1: 'N = {nodes} 不等于 3f + 1（应为 {ideal}）：法定人数比教科书 PBFT 小，一个作恶的主节点就可能分裂诚实副本。',
     },
   },

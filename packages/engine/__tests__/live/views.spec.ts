@@ -133,6 +133,39 @@ describe('a value prepared in view 0 survives into view 1', () => {
   })
 })
 
+describe('a crashing primary (the crash-after-prepare lesson)', () => {
+  it('sends its PRE-PREPARE to the f + 1 backups after it and stops; view 1 decides the value they prepared', () => {
+    const config: RoundConfig = { nodes: 4, p: 1, quorumRule: 'castro-liskov', proposal: 'block-7' }
+    const live = new LiveRound({ config, seed: 5, maxViews: 3, crashing: [0] })
+    finishPhase(live) // request
+    expect(live.recipients(0)).toEqual([1, 2])
+    expect(live.act(0).map((m) => [m.phase, m.to])).toEqual([['pre-prepare', 1], ['pre-prepare', 2]])
+    live.closePhase()
+    while (live.view === 0 && live.phase !== 'done') finishPhase(live)
+    expect(live.snapshot(1).preparedCertificate).toEqual({ view: 0, value: 'block-7', prepares: [1, 2] })
+    expect(live.snapshot(3).preparedCertificate).toBeNull()
+    // The new primary's re-proposal, as its phone shows it while it collects VIEW-CHANGEs.
+    finishPhase(live) // view-change
+    expect(live.phase).toBe('new-view')
+    expect(live.reProposalOf(1)).toEqual({ value: 'block-7', certificateView: 0, certificateFrom: 1 })
+    const result = playToEnd(live)
+    expect(result).toMatchObject({ decidedValue: 'block-7', view: 1, primary: 1, clientAccepted: true, outcome: 'success' })
+    // It crashed: it sent nothing more and took nothing in.
+    expect((result.trace ?? []).filter((m) => m.from === 0 && m.phase !== 'pre-prepare')).toEqual([])
+    expect(ofType(result, 'new-view', 1).find((m) => m.to === 0)?.ignoredReason).toBe('crashed')
+  })
+
+  it('is honest until it is a primary: as a backup it prepares and commits', () => {
+    const result = runRound({ nodes: 4, p: 1, quorumRule: 'castro-liskov' }, { seed: 1, maxViews: 2 })
+    const live = new LiveRound({ config: { nodes: 4, p: 1, quorumRule: 'castro-liskov' }, seed: 1, maxViews: 2, crashing: [2] })
+    expect(playToEnd(live).trace).toEqual(result.trace)
+  })
+
+  it('refuses a crashing replica that does not exist', () => {
+    expect(() => new LiveRound({ config: { nodes: 4 }, seed: 1, maxViews: 2, crashing: [4] })).toThrow(LiveRoundError)
+  })
+})
+
 describe('a Byzantine new primary proposing another value', () => {
   it('is refused by every honest backup, visibly, and the round moves on to the next view', () => {
     const result = runRound({ nodes: 7, p: 1, faults: { 0: 'silent', 1: 'wrong-value' }, quorumRule: 'castro-liskov' }, { seed: 4, maxViews: 4 })

@@ -1,7 +1,7 @@
 import { normalizeRound, type LinkMatrix, type NormalizedRound } from '../config'
 import { Rng } from '../rng'
 import { deriveRoundSecret } from '../round/authenticator'
-import { primaryOf } from '../round/certificates'
+import { primaryOf, type ReProposal } from '../round/certificates'
 import { Network } from '../round/network'
 import { PRIMARY, type Replica, type ReplicaSnapshot } from '../round/replica'
 import { ignored } from '../round/replicaTypes'
@@ -10,6 +10,7 @@ import type { TracedMessage } from '../round/trace'
 import { checkChoice, deviates, deviationOf, type ByzantineChoice } from './choice'
 import type { Client } from './client'
 import { Delivery, type Participant } from './delivery'
+import { crashReach, isProposalPhase } from './crash'
 import { LiveRoundError } from './errors'
 import { createParticipants } from './participants'
 import { checkViews, type LiveProgress, type LiveRoundOptions } from './options'
@@ -23,6 +24,7 @@ export { CLASSIC_PHASES, FIRST_VIEW_PHASES, LATER_VIEW_PHASES, MAX_VIEWS, timeou
 export type { LiveProgress, LiveRoundOptions } from './options'
 export type { ClientSnapshot, RoundResult, RoundSets } from '../round/result'
 export type { TracedMessage } from '../round/trace'
+export type { ReProposal } from '../round/certificates'
 export type { ReplicaSnapshot } from '../round/replica'
 
 /**
@@ -62,6 +64,8 @@ export class LiveRound {
   private readonly turnTaken = new Set<number>()
   private inPhase: number[] = []
   private readonly crashed = new Set<number>()
+  /** Replicas that crash once they sent a proposal as primary (see crash.ts). */
+  private readonly crashing: ReadonlySet<number>
   /** Views beyond 0 that honest replicas entered. */
   private readonly entered = new Set<number>()
 
@@ -84,6 +88,8 @@ export class LiveRound {
     this.clientId = this.client?.id ?? null
     this.delivery = new Delivery(this.network, (id) => this.participant(id), nodes, options.trace !== false)
     this.viewNumber = view
+    this.crashing = new Set(options.crashing ?? [])
+    for (const id of this.crashing) this.replica(id)
     this.open()
   }
 
@@ -115,7 +121,18 @@ export class LiveRound {
   recipients(from: number): number[] {
     if (this.client !== null && from === this.client.id) return this.phase === 'request' ? [this.primary] : []
     this.replica(from)
-    return this.inPhase.filter((id) => id !== from)
+    const all = this.inPhase.filter((id) => id !== from)
+    return this.crashesNow(from) ? crashReach(all, from, this.nodes, this.f) : all
+  }
+
+  /** What replica `id`'s NEW-VIEW would re-propose for the view being played, from the VIEW-CHANGEs it holds (null: none yet). */
+  reProposalOf(id: number): ReProposal | null {
+    return this.replica(id).reProposalFor(this.viewNumber)
+  }
+
+  /** A crashing replica sends its proposal as the view's primary now (and then stops). */
+  private crashesNow(from: number): boolean {
+    return this.crashing.has(from) && !this.crashed.has(from) && isProposalPhase(this.phase) && from === this.primary
   }
 
   /**
@@ -139,6 +156,7 @@ export class LiveRound {
       }
       checkChoice(choice)
     }
+    const crashes = this.crashesNow(from)
     this.takeTurn(from)
     const phase = this.phase
     const view = this.viewNumber
@@ -146,6 +164,7 @@ export class LiveRound {
     const messages = replica.outgoing(phase as Exclude<LivePhase, 'done'>, this.recipients(from), view, choice && deviationOf(choice))
     const tamper = replica.isHonest ? undefined : choice?.tamper
     const sent = messages.map((message) => this.delivery.deliver(message, tamper))
+    if (crashes) this.crashed.add(from)
     if (replica.isHonest && (phase === 'view-change' || phase === 'new-view')) this.entered.add(view)
     for (const message of sent) {
       const recipient = this.replicas[message.to]
@@ -241,7 +260,8 @@ export class LiveRound {
     const phase = this.phase
     const messages = { ...this.delivery.counts }
     const clientAccepted = this.client?.accepted ?? false
-    return { phase, done: phase === 'done', sets: roundSets(this.replicas), messages, view: this.viewNumber, primary: this.primary, clientAccepted }
+    const viewChanges = this.entered.size
+    return { phase, done: phase === 'done', sets: roundSets(this.replicas), messages, view: this.viewNumber, primary: this.primary, clientAccepted, viewChanges }
   }
 
   /** The final result, the same shape as `runRound`'s; throws 'round-not-over' before the end. */

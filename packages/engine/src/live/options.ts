@@ -20,6 +20,12 @@ export interface LiveRoundOptions {
    * client's REQUEST and the REPLYs come on top).
    */
   maxViews?: number
+  /**
+   * Replicas that crash (a benign fault; they count as honest in the sets): each is honest until
+   * it is the primary of a view, sends that view's PRE-PREPARE or NEW-VIEW to only f + 1 backups
+   * and stops (see crash.ts). Give them fault 'honest'.
+   */
+  crashing?: readonly number[]
 }
 
 export interface LiveProgress {
@@ -31,6 +37,8 @@ export interface LiveProgress {
   view: number
   primary: number
   clientAccepted: boolean
+  /** Views beyond 0 that honest replicas entered so far. */
+  viewChanges: number
 }
 
 /** The number of views a round may use (1 for the classic round); throws ConfigError for a bad `maxViews`. */

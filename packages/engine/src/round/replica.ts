@@ -2,7 +2,7 @@ import { isByzantine, sendsMessages } from '../byzantine'
 import type { FaultKind } from '../config'
 import type { Phase } from '../outcome'
 import { countsPrepareFrom, DEFAULT_QUORUM_RULE, viewChangesNeeded, weakQuorum } from '../quorum'
-import { primaryOf } from './certificates'
+import { primaryOf, reProposal, type ReProposal } from './certificates'
 import type { Certificate, SignedRequest } from './evidence'
 import type { Message, MessageType } from './message'
 import { receiveNewView, receiveRequest, receiveViewChange } from './replicaEvidence'
@@ -136,6 +136,19 @@ export class Replica implements ReplicaState {
 
   get commitQuorum(): number {
     return this.votes.commitQuorum
+  }
+
+  /**
+   * What its NEW-VIEW for `view` would re-propose (OSDI'99 §4.4): from the VIEW-CHANGEs it holds
+   * for `view` and its own prepared certificate; null while they determine no value.
+   */
+  reProposalFor(view: number): ReProposal | null {
+    const held = this.log.target === view ? [...this.log.received.values()] : []
+    if (this.log.sentFor(view) && this.log.own !== null) held.push(this.log.own)
+    const found = reProposal(held, this.request)
+    const own = this.log.sentFor(view) ? null : this.certificate
+    if (own !== null && (found?.certificateView ?? -1) < own.view) return { value: own.value, certificateView: own.view, certificateFrom: this.id }
+    return found
   }
 
   /** Honest, not yet sent its VIEW-CHANGE for `view`, and holds f + 1 from others for it: it joins (OSDI'99 §4.5.2). */
