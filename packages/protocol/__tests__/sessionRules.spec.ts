@@ -195,6 +195,7 @@ describe('every code', () => {
     ONE_HONEST_REQUIRED: { faults: { 0: 'silent', 1: 'silent', 2: 'silent', 3: 'silent' } },
     FAULTS_MAP_OVERRIDES: { faults: { 1: 'silent' }, faultyNodes: 2 },
     FAULTS_EXCEED_BOUND: { faultyNodes: 2 },
+    FAULTS_EXCEED_LIVENESS_BOUND: { faults: { 0: 'crash', 1: 'silent' } },
     NOT_3F_PLUS_1: { nodeCount: 6 },
     SEATS_KEPT_FOR_BOTS: { robotNodes: 1 },
   }
