@@ -1,5 +1,5 @@
 import { computed, ref, watch } from 'vue'
-import type { LivePhase, Phase, RoundOutcome, SeatInfo, TracedMessage } from '@pbft/protocol'
+import type { LivePhase, MessageType, Phase, RoundOutcome, SeatInfo, TracedMessage } from '@pbft/protocol'
 import type { CounterRow } from '../components/host/counterRows'
 import { useI18n } from '../i18n'
 import { ValuePalette } from '../session/valueColours'
@@ -53,7 +53,7 @@ export interface CountSpread {
 
 export function useRoundStage(source: RoundStageSource) {
   const palette = computed(() => registerValues(new ValuePalette(source.proposal()), source.trace()))
-  const picked = ref<Phase | null>(null)
+  const picked = ref<MessageType | null>(null)
   watch(source.round, () => (picked.value = null))
 
   const storyInput = computed(() => {
@@ -62,14 +62,14 @@ export function useRoundStage(source: RoundStageSource) {
   })
   const { story, sentences } = useOutcomeStory(storyInput, palette)
 
-  const followedPhase = computed<Phase | null>(() => {
+  const followedPhase = computed<MessageType | null>(() => {
     if (source.outcome()) return story.value?.failurePhase ?? 'commit'
     const live = source.livePhase()
     if (live && live !== 'done') return live
     return source.trace().at(-1)?.phase ?? null
   })
-  const shownPhase = computed<Phase | null>(() => picked.value ?? followedPhase.value)
-  function showPhase(phase: Phase | null): void {
+  const shownPhase = computed<MessageType | null>(() => picked.value ?? followedPhase.value)
+  function showPhase(phase: MessageType | null): void {
     picked.value = phase
   }
 

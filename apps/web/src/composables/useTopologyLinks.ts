@@ -1,4 +1,4 @@
-import type { Phase, TracedMessage } from '@pbft/protocol'
+import type { MessageType, TracedMessage } from '@pbft/protocol'
 import type { ValuePalette } from '../session/valueColours'
 
 /**
@@ -48,7 +48,7 @@ export const STATUS_COLOURS: Record<Exclude<LinkStatus, 'delivered'>, string> = 
   forged: '#B00020',
 }
 
-export function topologyLinks(trace: readonly TracedMessage[], phase: Phase | null, palette: ValuePalette, nodes: number): TopologyLinks {
+export function topologyLinks(trace: readonly TracedMessage[], phase: MessageType | null, palette: ValuePalette, nodes: number): TopologyLinks {
   if (phase === null) return { links: [], hidden: 0 }
   const everything = nodes <= ALL_LINKS_UP_TO
   const links: TopologyLink[] = []

@@ -54,7 +54,7 @@ export function rowsFromReplay(counters: readonly ReplicaCounters[], faults: rea
     commitQuorum: replica.commitQuorum,
     prepared: replica.prepared,
     committed: replica.committed,
-    decided: replica.honest && replica.committed ? replica.accepted : null,
+    decided: replica.decided,
     pending: false,
   }))
 }

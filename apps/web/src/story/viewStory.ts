@@ -1,0 +1,61 @@
+import type { RoundOutcome, TracedMessage } from '@pbft/protocol'
+import type { StoryInput } from './storyInput'
+import { line, type StoryLine } from './storyLine'
+
+/**
+ * The view change and the client in a finished round's story, for the projector: in which view
+ * the value was decided and which primaries were replaced, or how many views were tried; and
+ * whether the client got its f + 1 matching replies. Classic rounds (one view, no client) have
+ * none of these sentences.
+ */
+
+/** The round had views and a client (rounds stored before them had neither). */
+export function hasViews(outcome: RoundOutcome): boolean {
+  return outcome.maxViews > 1 || outcome.viewChanges > 0 || outcome.clientMessages.sent > 0
+}
+
+/** The messages of the view the round ended in: where a failure's why is read. */
+export function lastViewTrace(input: StoryInput): readonly TracedMessage[] {
+  if (!hasViews(input.outcome)) return input.trace
+  return input.trace.filter((message) => message.view === input.outcome.view && message.phase !== 'view-change')
+}
+
+/** "It was decided in view 1, with replica 1 as primary; replica 0 had been replaced." */
+export function tellViews(outcome: RoundOutcome): StoryLine[] {
+  if (outcome.viewChanges === 0 || outcome.replacedPrimaries.length === 0) return []
+  const replaced = { replicas: outcome.replacedPrimaries }
+  if (outcome.outcome === 'success') return [line('viewDecided', { view: outcome.view, primary: { replicas: [outcome.primary] }, replaced })]
+  return [line('viewsTried', { count: outcome.view + 1, replaced })]
+}
+
+/** The client's replies: "2 of the 2 matching replies it needs" (its need is f + 1). */
+export function tellClient(input: StoryInput): StoryLine[] {
+  const { outcome, trace } = input
+  if (!hasViews(outcome)) return []
+  const needed = outcome.f + 1
+  if (outcome.clientAccepted && outcome.clientValue !== null) {
+    return [line('clientAccepted', { count: needed, needed, value: { value: outcome.clientValue } })]
+  }
+  return [line('clientWaiting', { count: Math.min(matchingReplies(trace), needed), needed })]
+}
+
+/** The most distinct replicas whose counted REPLYs carry one value. */
+export function matchingReplies(trace: readonly TracedMessage[]): number {
+  const byValue = new Map<string, Set<number>>()
+  for (const message of trace) {
+    if (message.phase !== 'reply' || message.status !== 'delivered') continue
+    const value = message.deliveredValue ?? message.value
+    byValue.set(value, (byValue.get(value) ?? new Set()).add(message.from))
+  }
+  return Math.max(0, ...[...byValue.values()].map((from) => from.size))
+}
+
+/** Honest backups that refused the NEW-VIEW of the view on show: its value is not what its set V calls for. */
+export function refusedNewView(trace: readonly TracedMessage[], honest: ReadonlySet<number>): number[] {
+  const refused = new Set<number>()
+  for (const message of trace) {
+    if (message.phase !== 'new-view' || !honest.has(message.to)) continue
+    if (message.ignoredReason === 'wrong-re-proposal' || message.ignoredReason === 'invalid-new-view') refused.add(message.to)
+  }
+  return [...refused].sort((a, b) => a - b)
+}
