@@ -1,5 +1,17 @@
 import { computed, reactive, watch } from 'vue'
-import { BYZANTINE_KINDS, SESSION_LIMITS, TOPOLOGIES, type CreateSessionBody, type FaultKind, type QuorumRule, type Topology } from '@pbft/protocol'
+import {
+  BYZANTINE_KINDS,
+  DEFAULT_MAX_VIEWS,
+  DEFAULT_VIEW_TIMEOUT_MS,
+  SESSION_LIMITS,
+  SESSION_PRESETS,
+  TOPOLOGIES,
+  type CreateSessionBody,
+  type FaultKind,
+  type PresetName,
+  type QuorumRule,
+  type Topology,
+} from '@pbft/protocol'
 import { byzantineQuorum, defaultFaultBound } from '@pbft/engine'
 
 /**
@@ -32,6 +44,10 @@ export interface HostFormValues {
   /** A bot plays for a student who has not acted `idleBotSeconds` after a phase opened. */
   idleBot: boolean
   idleBotSeconds: number
+  /** Views a round may use (1: one attempt, no view change). */
+  maxViews: number
+  /** The view timer of view 0, in seconds (it doubles with every further view). */
+  viewTimeoutSeconds: number
 }
 
 export type HostFormField = Exclude<keyof HostFormValues, 'kinds'> | 'timing'
@@ -66,6 +82,8 @@ export function defaultHostForm(): HostFormValues {
     quorumRule: 'castro-liskov',
     idleBot: true,
     idleBotSeconds: CLASSROOM_IDLE_SECONDS,
+    maxViews: DEFAULT_MAX_VIEWS,
+    viewTimeoutSeconds: DEFAULT_VIEW_TIMEOUT_MS / 1000,
   }
 }
 
@@ -139,7 +157,30 @@ export function validateHostForm(values: HostFormValues): Partial<Record<HostFor
       problems.idleBotSeconds = { key: 'idleTooLate', params: { timeout: values.phaseTimeoutMs / 1000 } }
     }
   }
+  set('maxViews', intProblem(values.maxViews, 1, SESSION_LIMITS.maxViews))
+  set('viewTimeoutSeconds', intProblem(values.viewTimeoutSeconds, Math.ceil(SESSION_LIMITS.minViewTimeoutMs / 1000), SESSION_LIMITS.maxViewTimeoutMs / 1000))
   return problems
+}
+
+/** The fields a one-click lesson takes from the form: how the class plays, not what the lesson shows. */
+const LESSON_FIELDS: readonly HostFormField[] = ['pacingMs', 'phaseTimeoutMs', 'phaseGapMs', 'timing', 'idleBotSeconds', 'viewTimeoutSeconds', 'proposalContent', 'proposalValue', 'branchCount']
+
+/** The problems that stop a one-click lesson (those of the fields it takes from the form). */
+export function lessonProblems(values: HostFormValues): Partial<Record<HostFormField, FormProblem>> {
+  const all = validateHostForm(values)
+  return Object.fromEntries(Object.entries(all).filter(([field]) => LESSON_FIELDS.includes(field as HostFormField)))
+}
+
+/**
+ * A one-click lesson's body: the preset sets the replicas, faults, rule, delivery rate and views
+ * (the server fills them in), the form the pace of the class: timing, the idle bot, the view
+ * timer, the proposal and the drawing. Fields sent here win over the preset's, so none of the
+ * preset's own is sent.
+ */
+export function toPresetBody(values: HostFormValues, preset: PresetName): CreateSessionBody {
+  const { nodeCount: _nodeCount, faultyNodes: _faulty, maliciousProposer: _malicious, faults: _faults, robotNodes: _robots, quorumRule: _rule, messageDeliveryRate: _p, maxViews: _views, ...rest } =
+    toCreateBody(values)
+  return { ...rest, nodeCount: SESSION_PRESETS[preset].nodeCount, preset }
 }
 
 /** What the form will create, explained before the server says it (f, 3f + 1, seats for bots). */
@@ -183,6 +224,8 @@ export function toCreateBody(values: HostFormValues): CreateSessionBody {
     botTakeover: values.botTakeover,
     quorumRule: values.quorumRule,
     idleBotAfterMs: values.idleBot ? Math.round(values.idleBotSeconds * 1000) : null,
+    maxViews: values.maxViews,
+    viewTimeoutMs: Math.round(values.viewTimeoutSeconds * 1000),
   }
 }
 
@@ -203,5 +246,6 @@ export function useHostForm() {
     },
     { immediate: true, flush: 'sync' },
   )
-  return { values, problems, valid, seats, notes, body: () => toCreateBody(values) }
+  const lessonReady = computed(() => Object.keys(lessonProblems(values)).length === 0)
+  return { values, problems, valid, seats, notes, lessonReady, body: () => toCreateBody(values), presetBody: (preset: PresetName) => toPresetBody(values, preset) }
 }
