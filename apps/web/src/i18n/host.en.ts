@@ -247,6 +247,7 @@ export const hostEn = {
     round: 'Round {round}',
     replay: 'Replay',
     p: 'p = {p}',
+    view: 'view {view}, primary: replica {primary}',
   },
   replay: {
     lead: 'Pick a finished round and play it back message by message on the same network view.',

@@ -35,7 +35,7 @@ export const hostStageEn = {
     exitFullscreen: 'Leave full screen',
     fullscreenRefused: 'The browser refused full screen, so the stage fills this window instead (F or Esc leaves it; F11 makes the window full screen).',
     describe: {
-      nodes: 'A network of {nodes} replicas; replica 0 is the primary.',
+      nodes: 'A network of {nodes} replicas; replica {primary} is the primary.',
       phase: '{phase} messages on show: {delivered} delivered, {dropped} dropped, {rejected} rejected as forged, {forged} forged and accepted.',
       committed: '{replicas} committed {value}.',
       prepared: 'Prepared but not committed: {replicas}.',

@@ -38,7 +38,7 @@ export const hostStageZhCN: Dictionary<typeof hostStageEn> = {
     exitFullscreen: '退出全屏',
     fullscreenRefused: '浏览器拒绝了全屏，舞台改为铺满当前窗口（按 F 或 Esc 退出；按 F11 可让窗口全屏）。',
     describe: {
-      nodes: '由 {nodes} 个副本组成的网络；副本 0 是主节点。',
+      nodes: '由 {nodes} 个副本组成的网络；副本 {primary} 是主节点。',
       phase: '显示的{phase}消息：{delivered} 条已投递，{dropped} 条丢失，{rejected} 条被识破篡改而拒绝，{forged} 条被篡改却被接受。',
       committed: '{replicas} 提交了 {value}。',
       prepared: '已准备但未提交：{replicas}。',

@@ -7,6 +7,7 @@ export const hostViewsEn = {
     legend: 'One-click lessons',
     intro: 'Each lesson creates a session at once with its replicas and faults; the settings below (timing, the idle bot) still apply.',
     start: 'Start lesson: {name}',
+    size: 'N = {nodes}',
     names: {
       'silent-primary': 'Silent primary',
       'equivocating-primary': 'Equivocating primary',

@@ -7,6 +7,7 @@ export const hostViewsZhCN: Dictionary<typeof hostViewsEn> = {
     legend: '一键课程',
     intro: '每个课程都会立即创建一个会话，副本和故障都已设好；下面的设置（时间、机器人代操作）仍然有效。',
     start: '开始课程：{name}',
+    size: 'N = {nodes}',
     names: {
       'silent-primary': '沉默的主节点',
       'equivocating-primary': '两面派主节点',

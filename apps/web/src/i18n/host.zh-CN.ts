@@ -249,6 +249,7 @@ export const hostZhCN: Dictionary<typeof hostEn> = {
     round: '第 {round} 轮',
     replay: '回放',
     p: 'p = {p}',
+    view: '视图 {view}，主节点：副本 {primary}',
   },
   replay: {
     lead: '选择一轮已结束的共识，在同一网络视图上逐条消息回放。',

@@ -19,6 +19,8 @@ export interface CounterRow {
   /** The value it committed (honest replicas only). */
   decided: string | null
   pending: boolean
+  /** Its view timer runs: it knows of the client's request and has not decided (rounds with views). */
+  timerRunning?: boolean
 }
 
 export function rowsFromSnapshots(replicas: readonly ReplicaSnapshot[], pending: readonly number[] = []): CounterRow[] {
@@ -37,6 +39,7 @@ export function rowsFromSnapshots(replicas: readonly ReplicaSnapshot[], pending:
     committed: replica.committed,
     decided: replica.fault === 'honest' && replica.committed ? (replica.decidedValue ?? replica.acceptedValue) : null,
     pending: waiting.has(replica.id),
+    timerRunning: replica.timerRunning ?? false,
   }))
 }
 
