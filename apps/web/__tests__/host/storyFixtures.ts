@@ -1,4 +1,4 @@
-import { outcomeKindOf, type FaultKind, type Phase, type RoundOutcome, type TracedMessage } from '@pbft/protocol'
+import { outcomeKindOf, type FaultKind, type MessageType, type Phase, type RoundOutcome, type TracedMessage } from '@pbft/protocol'
 import type { CounterRow } from '../../src/components/host/counterRows'
 
 /** Builders for the stage's tests: replicas' counters, trace messages and outcomes. */
@@ -24,7 +24,7 @@ export function row(id: number, overrides: Partial<CounterRow> = {}): CounterRow
 }
 
 let index = 0
-export function message(phase: Phase, from: number, to: number, overrides: Partial<TracedMessage> = {}): TracedMessage {
+export function message(phase: MessageType, from: number, to: number, overrides: Partial<TracedMessage> = {}): TracedMessage {
   const value = overrides.value ?? 'blue'
   return {
     index: index++,

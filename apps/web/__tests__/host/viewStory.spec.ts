@@ -113,13 +113,13 @@ describe('the stage’s views', () => {
 
   it('replays the counters of every view as the engine counted them (a silent primary, two in a row; both rules)', () => {
     const cases = [
-      { nodes: 4, faults: { 0: 'silent' } as const },
-      { nodes: 7, faults: { 0: 'silent', 1: 'silent' } as const },
+      { nodes: 4, faults: { 0: 'silent' } as Record<number, 'silent'> },
+      { nodes: 7, faults: { 0: 'silent', 1: 'silent' } as Record<number, 'silent'> },
     ]
     for (const [{ nodes, faults }, quorumRule] of cases.flatMap((c) => [[c, 'castro-liskov'] as const, [c, 'original'] as const])) {
       const result = runRound({ nodes, p: 1, faults, quorumRule, proposal: 'v' }, { seed: 3, maxViews: 4 })
       const trace = result.trace ?? []
-      const kinds = Array.from({ length: nodes }, (_, id) => (faults as Record<number, 'silent'>)[id] ?? 'honest')
+      const kinds = Array.from({ length: nodes }, (_, id) => faults[id] ?? 'honest')
       const counters = replayCounters(trace, trace.length, { nodes, faults: kinds, proposal: 'v', quorumRule })
       expect(result.view, JSON.stringify(faults)).toBeGreaterThan(0)
       for (const replica of result.replicas.filter((r) => r.fault === 'honest')) {

@@ -30,7 +30,7 @@ export function termKeys(terms: Terms) {
 }
 
 /** The words sentences of the phone's story take from the current terms. */
-export const TERM_WORDS = ['replica', 'replicas', 'proposer', 'content', 'prepareOne', 'prepareMany', 'commitOne', 'commitMany', 'commitVerb'] as const
+export const TERM_WORDS = ['replica', 'replicas', 'proposer', 'content', 'prepareOne', 'prepareMany', 'commitOne', 'commitMany', 'commitVerb', 'leader'] as const
 export type TermWord = (typeof TERM_WORDS)[number]
 
 /** One choice for the whole app, remembered across reloads (and followed across tabs). */
@@ -55,7 +55,8 @@ export interface UseTerms {
   counter: (phase: 'prepare' | 'commit', count: number, needed: number) => string
   /**
    * The placeholders of the story's sentences in the current terms: {replica}, {replicas},
-   * {proposer}, {content}, {commitVerb}, and {prepares}/{commits} agreeing with `count`.
+   * {proposer}, {content}, {commitVerb}, {leader} (the primary as a noun), and {prepares}/{commits}
+   * agreeing with `count`.
    */
   words: (count?: number) => Record<string, string>
 }
@@ -81,6 +82,7 @@ export function useTerms(): UseTerms {
         proposer: word('proposer'),
         content: word('content'),
         commitVerb: word('commitVerb'),
+        leader: word('leader'),
         prepares: word(one ? 'prepareOne' : 'prepareMany'),
         commits: word(one ? 'commitOne' : 'commitMany'),
       }

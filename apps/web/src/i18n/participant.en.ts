@@ -1,5 +1,8 @@
+import { participantViewsEn } from './participant.views.en'
+
 /** English texts of the join and node (phone) pages (merged into `en.ts` as `participant`). */
 export const participantEn = {
+  views: participantViewsEn,
   title: 'Your replica',
   join: {
     lead: 'Scan the QR code on the projector, or type the short code your instructor shows.',
@@ -262,6 +265,7 @@ export const participantEn = {
         commitOne: 'confirm',
         commitMany: 'confirms',
         commitVerb: 'confirm',
+        leader: 'proposer',
       },
     },
     pbft: {
@@ -310,6 +314,7 @@ export const participantEn = {
         commitOne: 'commit',
         commitMany: 'commits',
         commitVerb: 'commit',
+        leader: 'primary',
       },
     },
   },

@@ -1,8 +1,10 @@
 import type { Dictionary } from './messages'
 import type { participantEn } from './participant.en'
+import { participantViewsZhCN } from './participant.views.zh-CN'
 
 /** 加入页与节点（手机）页的文字（并入 `zh-CN.ts` 的 `participant`）。 */
 export const participantZhCN: Dictionary<typeof participantEn> = {
+  views: participantViewsZhCN,
   title: '你的副本',
   join: {
     lead: '扫描投影上的二维码，或输入老师给出的会话码。',
@@ -265,6 +267,7 @@ export const participantZhCN: Dictionary<typeof participantEn> = {
         commitOne: '确认消息',
         commitMany: '确认消息',
         commitVerb: '确认',
+        leader: '提议者',
       },
     },
     pbft: {
@@ -313,6 +316,7 @@ export const participantZhCN: Dictionary<typeof participantEn> = {
         commitOne: ' commit 消息',
         commitMany: ' commit 消息',
         commitVerb: '提交',
+        leader: '主节点',
       },
     },
   },

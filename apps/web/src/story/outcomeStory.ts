@@ -4,7 +4,7 @@ import type { Sentence } from '../session/sentence'
 import { tellFailure } from './failureCauses'
 import type { StoryInput } from './storyInput'
 import { line, type StoryLine } from './storyLine'
-import { lastViewTrace, tellClient, tellViews } from './viewStory'
+import { lastViewTrace, tellClient, tellPhoneViews, tellViews } from './viewStory'
 
 /**
  * How a round ended, in plain words: one module for the projector and the phones. Both start
@@ -164,6 +164,8 @@ export interface PhoneOutcomeStory {
   state: PhoneOutcomeState
   /** One or two plain sentences: why it ended so, with the numbers of this round. */
   reasons: Sentence[]
+  /** With views: in which view it was decided, the primaries replaced, the client's replies. */
+  views: Sentence[]
   /** What this replica decided. */
   mine: Sentence
 }
@@ -243,5 +245,5 @@ export function tellPhoneOutcome(outcome: RoundOutcome, view: ReplicaView): Phon
   if (view.isByzantine) mine = { key: 'participant.node.story.mineByzantine' }
   else if (decided !== null) mine = { key: 'participant.node.story.mine', values: [decided] }
   else mine = { key: 'participant.node.story.mineNone' }
-  return { state, reasons, mine }
+  return { state, reasons, mine, views: tellPhoneViews(outcome, view) }
 }

@@ -1,4 +1,5 @@
-import type { RoundOutcome, TracedMessage } from '@pbft/protocol'
+import type { ReplicaView, RoundOutcome, TracedMessage } from '@pbft/protocol'
+import type { Sentence } from '../session/sentence'
 import type { StoryInput } from './storyInput'
 import { line, type StoryLine } from './storyLine'
 
@@ -58,4 +59,31 @@ export function refusedNewView(trace: readonly TracedMessage[], honest: Readonly
     if (message.ignoredReason === 'wrong-re-proposal' || message.ignoredReason === 'invalid-new-view') refused.add(message.to)
   }
   return [...refused].sort((a, b) => a - b)
+}
+
+/**
+ * The same for a phone, in its terms: in which view it was decided and by whom, which primaries
+ * were replaced, and for the client's seat what it accepted.
+ */
+export function tellPhoneViews(outcome: RoundOutcome, view: ReplicaView): Sentence[] {
+  const said: Sentence[] = []
+  const self = view.nodeId
+  if (outcome.viewChanges > 0 && outcome.replacedPrimaries.length > 0) {
+    said.push(
+      outcome.outcome === 'success'
+        ? { key: 'participant.views.story.view', params: { view: outcome.view }, who: { ids: [outcome.primary], self } }
+        : { key: 'participant.views.story.viewsTried', params: { count: outcome.view + 1 } },
+    )
+    said.push({ key: 'participant.views.story.replaced', who: { ids: [...new Set(outcome.replacedPrimaries)], self } })
+  }
+  const client = view.client
+  if (client && client.seat === self) {
+    const count = Math.min(client.matching, client.needed)
+    said.push(
+      client.accepted && client.acceptedValue !== null
+        ? { key: 'participant.views.story.clientAccepted', params: { count }, values: [client.acceptedValue] }
+        : { key: 'participant.views.story.clientWaiting', params: { count, needed: client.needed } },
+    )
+  }
+  return said
 }
