@@ -12,14 +12,7 @@ import { productionSources } from './sourceFiles'
  */
 
 /** Files allowed over MAX_LINES for now. */
-export const SIZE_ALLOWANCES: Record<string, string> = {
-  // TEMPORARY (issue 12): the features helper splits the protocol's session contracts on its
-  // branch; the lead removes this line after merging it.
-  'packages/protocol/src/session.ts': 'split on the features branch (issue 12)',
-  // TEMPORARY (issue 12): the features helper owns sessions/session.ts and shrinks it on its
-  // branch (view changes); the lead removes this line after merging it.
-  'apps/server/src/sessions/session.ts': 'shrunk on the features branch (issue 12)',
-}
+export const SIZE_ALLOWANCES: Record<string, string> = {}
 
 /**
  * Import cycles allowed for now, each as the sorted list of its files (one strongly connected

@@ -6,6 +6,7 @@ import {
   DEFAULT_PROPOSAL,
   HistoryQuery,
   parseSessionDocument,
+  upgradeHistoryExport,
   UpdateSettingsBody,
   SESSION_ID_ALPHABET,
   SessionId,
@@ -206,6 +207,73 @@ describe('the persisted session document', () => {
   it('refuses unknown versions and broken logs', () => {
     expect(() => parseSessionDocument({ ...document, v: 2 })).toThrow()
     expect(() => parseSessionDocument({ ...document, current: { ...document.current, log: [{ type: 'jump' }] } })).toThrow()
+  })
+})
+
+describe('views in the stored document and the history export (schemaVersion 2)', () => {
+  const round = {
+    round: 1,
+    seed: 9,
+    startedAt: 1,
+    faults: ['honest', 'honest', 'honest', 'honest'],
+    p: 1,
+    proposal: 'v',
+    authentication: true,
+    quorumRule: 'original',
+    log: [],
+    finishedAt: 2,
+    aborted: false,
+    outcome: null,
+  }
+
+  it('a v1 round reads as a classic round that ended in view 0 without a client; a v2 document keeps its views', () => {
+    const v1 = upgradeHistoryExport({ sessionId: 'K7PX2M', rounds: [round] })
+    expect(v1).toMatchObject({ schemaVersion: 2, rounds: [{ view: 0, primary: 0, viewChanges: 0, clientAccepted: false }] })
+    expect(v1).not.toHaveProperty('rounds.0.maxViews')
+    const withViews = { ...round, maxViews: 4, view: 1, primary: 1, viewChanges: 1, clientAccepted: true }
+    expect(upgradeHistoryExport({ sessionId: 'K7PX2M', schemaVersion: 2, rounds: [withViews] })).toMatchObject({ rounds: [{ view: 1, primary: 1, maxViews: 4 }] })
+    const trace = upgradeHistoryExport({ sessionId: 'K7PX2M', round, trace: [] })
+    expect(trace).toMatchObject({ round: { view: 0, clientAccepted: false }, trace: [], schemaVersion: 2 })
+    expect(() => upgradeHistoryExport({ sessionId: 'K7PX2M', schemaVersion: 3, rounds: [] })).toThrow()
+    expect(() => upgradeHistoryExport({ rounds: [] })).toThrow()
+  })
+
+  it('a document of the latest version parses as it is, and a later version is refused', () => {
+    const document = {
+      schemaVersion: 2,
+      id: 'K7PX2M',
+      createdAt: 1,
+      hostTokenHash: 'h',
+      settings: CreateSessionBody.parse({ preset: 'silent-primary' }),
+      seats: [],
+      locked: false,
+      nextRound: 2,
+      rounds: [{ ...round, maxViews: 4, viewTimeoutMs: 1000, clientSeat: null, view: 1, primary: 1, viewChanges: 1, clientAccepted: true }],
+      current: null,
+      barred: [],
+    }
+    const parsed = parseSessionDocument(document)
+    expect(parsed.rounds[0]).toMatchObject({ maxViews: 4, view: 1, primary: 1, viewChanges: 1, clientAccepted: true })
+    expect(parsed.settings).toMatchObject({ maxViews: 4, preset: 'silent-primary' })
+    expect(() => parseSessionDocument({ ...document, schemaVersion: 3 })).toThrow()
+  })
+
+  it('takes the view settings and refuses what is out of range', () => {
+    expect(CreateSessionBody.parse({ nodeCount: 4, maxViews: 1, viewTimeoutMs: 200, clientSeat: 3 })).toMatchObject({ maxViews: 1, viewTimeoutMs: 200, clientSeat: 3 })
+    for (const [field, value] of [
+      ['maxViews', 0],
+      ['maxViews', 11],
+      ['maxViews', 2.5],
+      ['viewTimeoutMs', 199],
+      ['viewTimeoutMs', 600_001],
+      ['clientSeat', 4],
+      ['clientSeat', -1],
+    ] as const) {
+      const parsed = CreateSessionBody.safeParse({ nodeCount: 4, [field]: value })
+      expect(parsed.error?.issues[0]?.path, `${field} ${value}`).toEqual([field])
+    }
+    expect(CreateSessionBody.parse({ nodeCount: 4, faults: { 0: 'crash' } }).faults).toEqual({ 0: 'crash' })
+    expect(UpdateSettingsBody.parse({ maxViews: 2, viewTimeoutMs: 5000 })).toEqual({ maxViews: 2, viewTimeoutMs: 5000 })
   })
 })
 

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { QuorumRule } from './quorumRule'
 import { CertificateSummary, MessageCounts, RoundOutcome, RoundSets, StandInReason, TracedMessage, type RoundLogEntry } from './roundRecords'
 import { PlayedBy, SeatInfo } from './sessionViews'
-import { FaultKind, LivePhase, MessageType, PHASES, SeatRole, SessionStatus } from './terms'
+import { FaultKind, LivePhase, MessageType, SeatRole, SessionStatus } from './terms'
 
 /**
  * What the server shows each audience: a replica's view (`replica:view`, its phone) and the
@@ -125,26 +125,41 @@ export const BotStandIn = z.object({
   name: z.string().nullable(),
   /** Milliseconds since the round started. */
   at: z.number(),
-  /** The view it happened in (appended). */
-  view: z.int().optional(),
 })
 export type BotStandIn = z.infer<typeof BotStandIn>
 
 /**
- * The moves a bot played for humans, read from a round's log: what the server's views carry
- * and what a replay shows. Stand-ins logged with views name their phase; older ones get it from
- * the number of phases closed before them.
+ * The phases a round opens, in order, until it is done (the engine's CLASSIC_PHASES,
+ * FIRST_VIEW_PHASES and LATER_VIEW_PHASES): the classic round (stored before views) opens the
+ * normal case once; a round with views opens view 0's phases, then each later view's.
  */
-export function standInsOf(log: readonly RoundLogEntry[]): BotStandIn[] {
+export const CLASSIC_PHASES = ['pre-prepare', 'prepare', 'commit'] as const
+export const FIRST_VIEW_PHASES = ['request', 'pre-prepare', 'prepare', 'commit', 'reply'] as const
+export const LATER_VIEW_PHASES = ['view-change', 'new-view', 'prepare', 'commit', 'reply'] as const
+
+/**
+ * The moves a bot played for humans, read from a round's log: what the server's views carry
+ * and what a replay shows. A move's phase follows from the calls before it: each `close` opens
+ * the next phase, the end of a view's phases (or a `view` entry) the next view's first one.
+ */
+export function standInsOf(log: readonly RoundLogEntry[], withViews = false): BotStandIn[] {
   const found: BotStandIn[] = []
-  let closed = 0
+  let view = 0
+  let index = 0
+  const phases = (): readonly MessageType[] => (!withViews ? CLASSIC_PHASES : view === 0 ? FIRST_VIEW_PHASES : LATER_VIEW_PHASES)
+  const nextView = (): void => {
+    view++
+    index = 0
+  }
   for (const entry of log) {
-    if (entry.type === 'close') closed++
-    else if (entry.type === 'act' && entry.standIn) {
-      const { phase, view, ...standIn } = entry.standIn
-      const at: BotStandIn = { nodeId: entry.replica, phase: phase === undefined || phase === 'done' ? (PHASES[Math.min(closed, PHASES.length - 1)] ?? 'commit') : phase, at: entry.at, ...standIn }
-      if (view !== undefined) at.view = view
-      found.push(at)
+    if (entry.type === 'close') {
+      index++
+      if (withViews && index >= phases().length) nextView()
+    } else if (entry.type === 'view') {
+      nextView()
+    } else if (entry.type === 'act' && entry.standIn) {
+      const current = phases()
+      found.push({ nodeId: entry.replica, phase: current[Math.min(index, current.length - 1)] ?? 'commit', at: entry.at, ...entry.standIn })
     }
   }
   return found

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { DEFAULT_QUORUM_RULE, QuorumRule, RoundOutcomeKind } from './quorumRule'
-import { ChoiceValue, FaultKind, LivePhase, MessageType, Phase, ReplicaKey, StoredReplicaKey } from './terms'
+import { ChoiceValue, FaultKind, MessageType, Phase, ReplicaKey, StoredReplicaKey } from './terms'
 
 /**
  * Rounds as they are recorded: the outcome of a finished round, the calls made on its
@@ -112,16 +112,8 @@ const LoggedChoice = ByzantineChoice.extend({ values: z.record(StoredReplicaKey,
 export const STAND_IN_REASONS = ['idle', 'away'] as const
 export const StandInReason = z.enum(STAND_IN_REASONS)
 export type StandInReason = z.infer<typeof StandInReason>
-/**
- * On a bot's act for a seat a human holds: why, and the holder's name then ("a bot played for
- * Ana"); with views, the phase and view it was played in (appended: older logs derive the phase).
- */
-export const LoggedStandIn = z.object({
-  reason: StandInReason,
-  name: z.string().nullable(),
-  phase: LivePhase.optional(),
-  view: z.int().optional(),
-})
+/** On a bot's act for a seat a human holds: why, and the holder's name then ("a bot played for Ana"). */
+export const LoggedStandIn = z.object({ reason: StandInReason, name: z.string().nullable() })
 
 /**
  * One call on the round's LiveRound. A live round is deterministic given its seed and these

@@ -91,7 +91,8 @@ export const CreateSessionBody = z.preprocess(
     }
   }),
 )
-export type CreateSessionBody = z.input<typeof CreateSessionFields>
+/** What a client sends: `nodeCount` may be left out when a preset sets it. */
+export type CreateSessionBody = Omit<z.input<typeof CreateSessionFields>, 'nodeCount'> & { nodeCount?: number }
 export type CreateSessionInput = z.output<typeof CreateSessionFields>
 
 export const CreateSessionResponse = z.object({
@@ -204,7 +205,7 @@ export const HistoryQuery = z.object({
  * (rounds carry view, primary, viewChanges, clientAccepted). Answers without `schemaVersion`
  * are version 1; `upgradeHistoryExport` reads both.
  */
-export const HISTORY_SCHEMA_VERSION = 2
+export const HISTORY_SCHEMA_VERSION = 2 as const
 
 export const HistoryResponse = z.object({
   sessionId: z.string(),

@@ -65,7 +65,7 @@ const DocumentFields = {
 export const SessionDocumentV1 = z.object({ v: z.literal(1), ...DocumentFields })
 
 /** The latest version of the document: it carries `schemaVersion`. */
-export const SESSION_DOCUMENT_VERSION = 2
+export const SESSION_DOCUMENT_VERSION = 2 as const
 
 /**
  * Version 2 (views, issue 13): settings with maxViews, viewTimeoutMs, clientSeat and preset;

@@ -19,9 +19,10 @@ export type FaultKind = z.infer<typeof FaultKind>
 
 export const BYZANTINE_KINDS = ['silent', 'wrong-value', 'equivocate', 'tamper'] as const
 export const ByzantineKind = z.enum(BYZANTINE_KINDS)
+export type ByzantineKind = z.infer<typeof ByzantineKind>
 
 /** Byzantine: it may send what the protocol does not say (`crash` is faulty but not Byzantine). */
-export function isByzantineKind(kind: FaultKind): boolean {
+export function isByzantineKind(kind: FaultKind): kind is ByzantineKind {
   return kind !== 'honest' && kind !== 'crash'
 }
 

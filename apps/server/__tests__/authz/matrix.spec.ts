@@ -53,6 +53,7 @@ const HANDSHAKE_EXPECT: Record<Actor, 'guest' | 'seat' | 'host' | 'FORBIDDEN'> =
 const HOST_EVENTS = [
   ['host:start-round', {}],
   ['host:next-phase', {}],
+  ['host:next-view', {}],
   ['host:reset-round', {}],
   ['host:set-delivery-rate', { messageDeliveryRate: 90 }],
   ['host:set-fault', { nodeId: 0, fault: 'honest' }],
@@ -151,6 +152,7 @@ describe('authorization matrix', () => {
   describe('host-only REST routes', () => {
     const routes = [
       ['POST', 'rounds', 201, {}],
+      ['POST', 'next-view', 200, {}],
       ['POST', 'reset-round', 200, {}],
       ['PATCH', 'settings', 200, { idleBotAfterMs: null }],
     ] as const

@@ -183,7 +183,8 @@ export class Client {
 export function autoPlay(client: Client, choice?: (view: ReplicaView) => Record<string, unknown> | undefined): () => void {
   const done = new Set<string>()
   const onView = (view: ReplicaView): void => {
-    const key = `${view.round}:${view.phase}`
+    // A phase comes back in every view (prepare, commit, the view change): once per view.
+    const key = `${view.round}:${view.view ?? 0}:${view.phase}`
     if (!view.canAct || done.has(key)) return
     done.add(key)
     // A phone closed while its ack is pending rejects ("socket has been disconnected"): that is

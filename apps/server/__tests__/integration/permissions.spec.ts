@@ -4,6 +4,7 @@ import { Client, startLiveServer, type LiveServer } from './liveServer'
 const HOST_EVENTS = [
   ['host:start-round', {}],
   ['host:next-phase', {}],
+  ['host:next-view', {}],
   ['host:reset-round', {}],
   ['host:set-delivery-rate', { messageDeliveryRate: 50 }],
   ['host:set-fault', { nodeId: 1, fault: 'silent' }],

@@ -41,6 +41,10 @@ describe('the socket gateway with hostile clients', () => {
       ['host:start-round', { seed: -1 }],
       ['host:start-round', 'go'],
       ['host:next-phase', 7],
+      ['host:next-view', 'now'],
+      ['replica:view-change', { nodeId: -1 }],
+      ['replica:new-view', { viewChangesFor: { '01': [1] } }],
+      ['client:request', 3],
     ] as const
     for (const [event, payload] of strict) {
       expect(await host.emit(event, payload), `${event} ${JSON.stringify(payload)}`).toMatchObject({ ok: false, error: { code: 'VALIDATION' } })

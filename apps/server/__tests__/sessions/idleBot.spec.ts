@@ -1,7 +1,7 @@
 import { CreateSessionBody, type RoundLogEntry } from '@pbft/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import { SessionError } from '../../src/sessions/errors'
-import { replay } from '../../src/sessions/roundRunner'
+import { replay } from '../../src/sessions/roundLog'
 import { botDelayMs } from '../../src/sessions/sessionConfig'
 import { SessionService } from '../../src/sessions/sessionService'
 import { hostView, replicaView } from '../../src/sessions/views'

@@ -1,7 +1,7 @@
 import { gunzipSync } from 'node:zlib'
-import type { RoundLogEntry, RoundRecord } from '@pbft/protocol'
+import { VIEW_ZERO, type RoundLogEntry, type RoundRecord } from '@pbft/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { applyEntry, liveRoundOf, replay } from '../../src/sessions/roundRunner'
+import { applyEntry, liveRoundOf, replay } from '../../src/sessions/roundLog'
 import { startLiveServer, type LiveServer } from '../integration/liveServer'
 
 /** A finished all-honest round at N = 100 (every replica acts in every phase): ~20,000 messages. */
@@ -17,6 +17,7 @@ function bigRound(round: number, seed: number): RoundRecord {
     authentication: true,
     log: [],
     quorumRule: 'original',
+    ...VIEW_ZERO,
     finishedAt: 1,
     aborted: false,
     outcome: null,

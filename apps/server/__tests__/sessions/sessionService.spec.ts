@@ -37,20 +37,26 @@ describe('bots', () => {
     const h = await make({ nodeCount: 4, ...TIMING })
     await h.service.startRound(h.id)
     const session = h.service.get(h.id)
+    // The projector sent the client's REQUEST to the primary as the round opened.
+    expect(session.run?.live.trace.map((m) => [m.phase, m.from, m.to])).toEqual([['request', 4, 0]])
     h.clock.advance(botDelayMs(TIMING, 0) - 1)
-    expect(session.run?.live.trace).toHaveLength(0)
+    expect(session.run?.live.trace).toHaveLength(1)
     h.clock.advance(1)
-    expect(session.run?.live.trace).toHaveLength(3)
+    expect(session.run?.live.trace).toHaveLength(4)
     h.clock.advance(3 * (botDelayMs(TIMING, 15) + TIMING.phaseGapMs))
     expect(session.status).toBe('finished')
     expect(h.sink.outcomes).toHaveLength(1)
     expect(h.sink.outcomes[0]).toMatchObject({ round: 1, success: true, decidedValue: 'the proposal', safetyViolation: false })
     const record = session.rounds[0]
+    // request, pre-prepare, prepare, commit, reply: the client accepted in view 0.
     expect(record?.log.filter((entry) => entry.type === 'close').map((entry) => entry.type === 'close' && entry.reason)).toEqual([
       'complete',
       'complete',
       'complete',
+      'complete',
+      'complete',
     ])
+    expect(h.sink.outcomes[0]).toMatchObject({ view: 0, primary: 0, viewChanges: 0, clientAccepted: true, clientValue: 'the proposal' })
   })
 
   it('stagger deterministically per seat within half the pacing', () => {
@@ -73,8 +79,8 @@ describe('bots', () => {
 })
 
 describe('phase timeouts', () => {
-  it('close a phase whose humans stay silent, and the round fails', async () => {
-    const h = await make({ nodeCount: 4, ...TIMING })
+  it('close a phase whose humans stay silent, and a one-view round fails', async () => {
+    const h = await make({ nodeCount: 4, ...TIMING, maxViews: 1 })
     for (const id of [1, 2, 3]) await joinSeat(h, id)
     await h.service.startRound(h.id)
     const session = h.service.get(h.id)
@@ -90,6 +96,25 @@ describe('phase timeouts', () => {
     const outcome = h.sink.outcomes[0]
     expect(outcome).toMatchObject({ success: false, failureReason: 'prepare: Np=0 < N-f=3' })
     expect(session.rounds[0]?.log.some((entry) => entry.type === 'close' && entry.reason === 'timeout')).toBe(true)
+  })
+
+  it('with views, silent humans time out, the client waits for its view timer, and the view changes', async () => {
+    const h = await make({ nodeCount: 4, ...TIMING, viewTimeoutMs: 5000 })
+    for (const id of [1, 2, 3]) await joinSeat(h, id)
+    await h.service.startRound(h.id)
+    const session = h.service.get(h.id)
+    h.clock.advance(TIMING.pacingMs + TIMING.phaseGapMs + 2 * TIMING.phaseTimeoutMs)
+    // Nobody committed: the client has no result and waits until the view timer runs out.
+    expect(session.phase).toBe('reply')
+    expect(session.run?.live.progress().clientAccepted).toBe(false)
+    expect(h.service.hostView(h.id).phaseDeadline).toBe(session.run?.viewClock?.deadline)
+    h.clock.advance((session.run?.viewClock?.deadline ?? 0) - h.clock.now() - 1)
+    expect(session.phase).toBe('reply')
+    h.clock.advance(1)
+    expect([session.phase, session.run?.live.view]).toEqual(['view-change', 1])
+    expect(session.run?.record.log.at(-1)).toMatchObject({ type: 'close', reason: 'view-timeout' })
+    // View 1's clock runs twice as long.
+    expect(session.run?.viewClock?.durationMs).toBe(10_000)
   })
 
   it('the host can force the next phase', async () => {
@@ -143,13 +168,15 @@ describe('humans', () => {
   })
 
   it('see only the messages that reached them, rejected ones marked', async () => {
-    const h = await make({ nodeCount: 7, ...TIMING, messageDeliveryRate: 60, faults: { 6: 'tamper' } })
+    const h = await make({ nodeCount: 7, ...TIMING, messageDeliveryRate: 60, faults: { 6: 'tamper' }, viewTimeoutMs: 500 })
     for (const id of [0, 1, 2, 3, 4, 5, 6]) await joinSeat(h, id)
     await h.service.startRound(h.id)
     const session = h.service.get(h.id)
-    for (let guard = 0; guard < 10 && session.running; guard++) {
+    for (let guard = 0; guard < 60 && session.running; guard++) {
       for (const id of session.run?.live.pending() ?? []) await h.service.act(h.id, { nodeId: id, tokenHash: session.seats[id]?.tokenHash ?? '' })
       h.clock.advance(TIMING.phaseGapMs)
+      // A view without a result waits for its timer, then the next view is played the same way.
+      if (session.phase === 'reply') h.clock.advance((session.run?.viewClock?.deadline ?? 0) - h.clock.now())
     }
     const trace = h.service.hostView(h.id).trace.messages
     expect(trace.some((m) => m.status === 'dropped')).toBe(true)
@@ -286,9 +313,11 @@ describe('views', () => {
 
 describe('history and persistence', () => {
   it('keeps each round as seed + log, and replays its exact trace', async () => {
-    const h = await make({ nodeCount: 4, ...TIMING, messageDeliveryRate: 80 })
+    const h = await make({ nodeCount: 4, ...TIMING, messageDeliveryRate: 80, viewTimeoutMs: 1000 })
     await h.service.startRound(h.id)
-    h.clock.advance(2000)
+    // Every view a round may use (view timers 1 + 2 + 4 + 8 s), and more.
+    h.clock.advance(30_000)
+    expect(h.service.get(h.id).status).toBe('finished')
     const live = h.service.get(h.id).run?.live.trace
     const replayed = JSON.parse((await h.service.roundTraceJson(h.id, 1)).toString()) as { trace: unknown[] }
     expect(replayed.trace).toEqual(live)
@@ -296,15 +325,16 @@ describe('history and persistence', () => {
   })
 
   it('a delivery rate changed mid-round applies to the messages sent from then on, and replays', async () => {
-    const h = await make({ nodeCount: 4, ...TIMING })
+    const h = await make({ nodeCount: 4, ...TIMING, maxViews: 1 })
     await h.service.startRound(h.id)
     h.clock.advance(TIMING.pacingMs)
     await h.service.setDeliveryRate(h.id, 0)
     h.clock.advance(2000)
     const session = h.service.get(h.id)
     const trace = session.run?.live.trace ?? []
-    expect(trace.filter((m) => m.phase === 'pre-prepare').every((m) => m.status === 'delivered')).toBe(true)
-    expect(trace.filter((m) => m.phase !== 'pre-prepare').every((m) => m.status === 'dropped')).toBe(true)
+    // The client's REQUEST (sent as the round opened) and the PRE-PREPAREs went out at 100 %.
+    expect(trace.filter((m) => m.phase === 'pre-prepare' || m.phase === 'request').every((m) => m.status === 'delivered')).toBe(true)
+    expect(trace.filter((m) => m.phase !== 'pre-prepare' && m.phase !== 'request').every((m) => m.status === 'dropped')).toBe(true)
     expect(session.rounds[0]?.log.filter((entry) => entry.type === 'rate')).toEqual([{ type: 'rate', p: 0, at: TIMING.pacingMs }])
     expect((JSON.parse((await h.service.roundTraceJson(h.id, 1)).toString()) as { trace: unknown[] }).trace).toEqual(trace)
     expect(session.settings.messageDeliveryRate).toBe(0)

@@ -16,20 +16,25 @@ afterEach(async () => {
 async function seated(body: Parameters<typeof harness>[0]): Promise<Harness> {
   const h = await harness(body)
   open.push(h)
-  for (let id = 0; id < body.nodeCount; id++) await joinSeat(h, id)
+  for (let id = 0; id < (body.nodeCount ?? 0); id++) await joinSeat(h, id)
   return h
 }
 
-/** Plays the running round to its end, every seat acting as soon as it may. */
+/**
+ * Plays the running round to its end, every seat acting as soon as it may; a view whose client
+ * got no result waits for its view timer, then the next view is played the same way.
+ */
 async function playRound(h: Harness): Promise<void> {
   await h.service.startRound(h.id)
   const session = h.service.get(h.id)
-  for (let guard = 0; guard < 10 && session.running; guard++) {
+  for (let guard = 0; guard < 60 && session.running; guard++) {
     for (const id of session.run?.live.pending() ?? []) {
       await h.service.act(h.id, { nodeId: id, tokenHash: session.seats[id]?.tokenHash ?? '' })
       h.clock.advance(1)
     }
     h.clock.advance(TIMING.phaseGapMs)
+    const clock = session.run?.viewClock
+    if (session.phase === 'reply' && clock) h.clock.advance(Math.max(0, clock.deadline - h.clock.now()))
   }
   expect(session.running).toBe(false)
 }

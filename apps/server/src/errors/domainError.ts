@@ -19,6 +19,14 @@ export const DOMAIN_ERROR_CODES = [
   'ROUND_RUNNING',
   'ROUND_OVER',
   'NOT_PENDING',
+  /** A view-change step sent in a phase it does not belong to (e.g. NEW-VIEW during prepare). */
+  'WRONG_PHASE',
+  /** The seat's view timer has not expired: it may not ask for a new primary yet. */
+  'TIMER_RUNNING',
+  /** Only the primary of the view being changed to sends NEW-VIEW. */
+  'NOT_NEW_PRIMARY',
+  /** Only the seat that plays the client sends the client's REQUEST. */
+  'NOT_CLIENT',
   /** The session is busy with something else (a batch running, an owner that moved, shutting down). */
   'BUSY',
   /** An experiment that cannot be cancelled any more (it finished or failed). */

@@ -7,7 +7,9 @@ import {
   ConnectedNodesResponse,
   CreateSessionBody,
   CreateSessionResponse,
+  HISTORY_SCHEMA_VERSION,
   HistoryQuery,
+  LivePhase,
   HistoryResponse,
   RoundTraceResponse,
   SessionInfo,
@@ -155,6 +157,23 @@ async function registerSessionRoutes(app: FastifyInstance, options: SessionRoute
     )
 
     api.post(
+      '/api/sessions/:id/next-view',
+      {
+        schema: {
+          tags: TAGS,
+          summary: 'Force the next view of the running round (as socket host:next-view)',
+          description: `${HOST_ONLY} The view ends now, as if every timer expired, and the next view's view change opens; in the last view allowed, the round ends. 409 NO_ROUND without a running round.`,
+          params,
+          response: { 200: z.object({ sessionId: z.string(), view: z.int(), phase: LivePhase }), ...errors },
+        },
+      },
+      async (request) => {
+        const session = service.checkHost(request.params.id, bearerToken(request))
+        return { sessionId: session.id, ...(await service.nextView(session.id)) }
+      },
+    )
+
+    api.post(
       '/api/sessions/:id/reset-round',
       {
         schema: {
@@ -177,8 +196,8 @@ async function registerSessionRoutes(app: FastifyInstance, options: SessionRoute
       {
         schema: {
           tags: TAGS,
-          summary: 'Change the quorum rule or the idle bot while the session runs (as socket host:set-quorum-rule, host:set-idle-bot)',
-          description: `${HOST_ONLY} A new quorumRule applies from the next round (a running round keeps its own: \`effective\` says which); idleBotAfterMs (ms below phaseTimeoutMs, or null: off) applies to the open phase too.`,
+          summary: 'Change the quorum rule, the idle bot or the views while the session runs (as socket host:set-quorum-rule, host:set-idle-bot)',
+          description: `${HOST_ONLY} A new quorumRule, maxViews or viewTimeoutMs applies from the next round (a running round keeps its own: \`effective\` says which); idleBotAfterMs (ms below phaseTimeoutMs, or null: off) applies to the open phase too.`,
           params,
           body: UpdateSettingsBody,
           response: { 200: UpdateSettingsResponse, ...errors },
@@ -186,11 +205,20 @@ async function registerSessionRoutes(app: FastifyInstance, options: SessionRoute
       },
       async (request) => {
         const session = service.checkHost(request.params.id, bearerToken(request))
-        const { quorumRule, idleBotAfterMs } = request.body
+        const { quorumRule, idleBotAfterMs, maxViews, viewTimeoutMs } = request.body
         // The idle bot first: it is the one that can be refused (it must be below the phase timeout).
         if (idleBotAfterMs !== undefined) await service.setIdleBot(session.id, idleBotAfterMs)
+        if (maxViews !== undefined || viewTimeoutMs !== undefined) await service.setViews(session.id, { maxViews, viewTimeoutMs })
         const effective = quorumRule === undefined ? (session.running ? 'next-round' : 'now') : await service.setQuorumRule(session.id, quorumRule)
-        return { sessionId: session.id, quorumRule: session.settings.quorumRule, idleBotAfterMs: session.settings.idleBotAfterMs, effective }
+        const { settings } = session
+        return {
+          sessionId: session.id,
+          quorumRule: settings.quorumRule,
+          idleBotAfterMs: settings.idleBotAfterMs,
+          effective,
+          maxViews: settings.maxViews,
+          viewTimeoutMs: settings.viewTimeoutMs,
+        }
       },
     )
 
@@ -259,7 +287,7 @@ async function registerSessionRoutes(app: FastifyInstance, options: SessionRoute
           ;(reply as unknown as { send(payload: Buffer): void }).send(json)
           return
         }
-        return { sessionId: session.id, rounds: session.rounds.map(({ log: _log, ...record }) => record) }
+        return { sessionId: session.id, rounds: session.rounds.map(({ log: _log, ...record }) => record), schemaVersion: HISTORY_SCHEMA_VERSION }
       },
     )
 

@@ -2,11 +2,13 @@ import {
   ActPayload,
   AllowSeatPayload,
   ClaimPayload,
+  ClientRequestPayload,
   EmptyPayload,
   experimentRoom,
   ExperimentWatchPayload,
   KickPayload,
   LockPayload,
+  NewViewPayload,
   SetBotTakeoverPayload,
   SetIdleBotPayload,
   SetQuorumRulePayload,
@@ -15,6 +17,7 @@ import {
   SkipPayload,
   SocketAuth,
   StartRoundPayload,
+  ViewChangePayload,
   type Ack,
   type ClientToServerEvents,
   type SocketError,
@@ -56,6 +59,10 @@ const KNOWN_EVENTS = new Set<string>([
   'host:set-idle-bot',
   'replica:act',
   'replica:skip',
+  'host:next-view',
+  'replica:view-change',
+  'replica:new-view',
+  'client:request',
   'seat:claim',
   'session:sync',
   'experiment:watch',
@@ -208,6 +215,13 @@ export function attachGateway(deps: GatewayDeps): void {
     on('host:set-idle-bot', (payload) => act({ event: 'host:set-idle-bot', payload: parse(SetIdleBotPayload, payload, 'host:set-idle-bot') }))
     on('replica:act', (payload) => act({ event: 'replica:act', payload: parse(ActPayload, payload, 'replica:act') }))
     on('replica:skip', (payload) => act({ event: 'replica:skip', payload: parse(SkipPayload, payload, 'replica:skip') }))
+    on('host:next-view', (payload) => {
+      parse(EmptyPayload, payload, 'host:next-view')
+      return act({ event: 'host:next-view' })
+    })
+    on('replica:view-change', (payload) => act({ event: 'replica:view-change', payload: parse(ViewChangePayload, payload, 'replica:view-change') }))
+    on('replica:new-view', (payload) => act({ event: 'replica:new-view', payload: parse(NewViewPayload, payload, 'replica:new-view') }))
+    on('client:request', (payload) => act({ event: 'client:request', payload: parse(ClientRequestPayload, payload, 'client:request') }))
     on('seat:claim', (payload) => act({ event: 'seat:claim', payload: parse(ClaimPayload, payload, 'seat:claim') }))
     on('session:sync', async (payload) => {
       parse(EmptyPayload, payload, 'session:sync')

@@ -1,9 +1,9 @@
 import { promisify } from 'node:util'
 import { gunzip as gunzipCallback, gzip as gzipCallback } from 'node:zlib'
 import type { LiveRound, TracedMessage } from '@pbft/engine'
-import type { LiveRoundRecord, RoundRecord } from '@pbft/protocol'
+import { HISTORY_SCHEMA_VERSION, type LiveRoundRecord, type RoundRecord } from '@pbft/protocol'
 import { SessionError } from './errors'
-import { applyEntry, liveRoundOf } from './roundRunner'
+import { applyEntry, liveRoundOf } from './roundLog'
 
 // zlib's async forms run on the thread pool: ~150 ms of gzip for a 5 MB trace never blocks the
 // loop. Their output reaches the loop one chunk per callback: 1 MiB chunks rather than the
@@ -131,7 +131,8 @@ export class RoundTraces {
     }
     const computed = (async () => {
       const trace = await stringifySliced((await replaySliced(record)).trace)
-      return gzip(Buffer.from(`{"sessionId":${JSON.stringify(sessionId)},"round":${JSON.stringify(record)},"trace":${trace}}`))
+      const head = `{"sessionId":${JSON.stringify(sessionId)},"schemaVersion":${HISTORY_SCHEMA_VERSION}`
+      return gzip(Buffer.from(`${head},"round":${JSON.stringify(record)},"trace":${trace}}`))
     })()
     this.computingNow.set(record, computed)
     void computed.then(

@@ -1,5 +1,6 @@
 import type { LiveRound } from '@pbft/engine'
 import {
+  isByzantineKind,
   SESSION_LIMITS,
   type ByzantineChoice,
   type FaultKind,
@@ -19,10 +20,10 @@ import type { Clock } from './clock'
 import { SessionError } from './errors'
 import { RoundRunner, type RoundChange } from './roundRunner'
 import { deliveryProbability } from './deliveryRate'
-import { displayedRound, outcomeOf } from './sessionDocument'
+import { displayedRound, documentOf, recordOf } from './sessionDocument'
+import { checkChoiceIds, checkNewView, checkViewChange, type ViewStep } from './viewSteps'
 import { botDelayMs, checkIdleBot } from './sessionConfig'
-import { barHolder, liftBars, releaseSeat, seatByTokenHash, seatToClaim } from './seats'
-import { clientKey, hashToken, newToken, sameHash } from './tokens'
+import { SeatRoster } from './seatRoster'
 
 /** What a session needs from its owner: time, and to hear about what changed. */
 export interface SessionEnv {
@@ -37,21 +38,14 @@ export interface SessionEnv {
  * and the history of finished ones. Transport-free and storage-free: the service persists it
  * and tells the audiences. Rules of PBFT stay in the engine's LiveRound, driven by `run`.
  */
-export class Session {
+export class Session extends SeatRoster {
   readonly id: string
   readonly createdAt: number
   readonly hostTokenHash: string
-  readonly settings: SessionSettings
-  readonly seats: SeatRecord[]
-  locked: boolean
   nextRound: number
   readonly rounds: RoundRecord[]
-  /** Kicked holders who may not claim again until the host allows their seat. */
-  readonly barred: SeatBar[]
   /** The round being played, or the last one played (kept after it finished for the views). */
   run: RoundRunner | null = null
-  /** Socket connection ids per seat: a human is online while one of their sockets is connected. */
-  private readonly connections = new Map<number, Set<string>>()
   /** A round was running when the document was saved: `resume` restarts its timers. */
   private interrupted: boolean
 
@@ -61,18 +55,24 @@ export class Session {
     private readonly env: SessionEnv,
     replayed?: LiveRound,
   ) {
+    super(document.seats, document.barred, document.settings, document.locked, env.clock)
     this.id = document.id
     this.createdAt = document.createdAt
     this.hostTokenHash = document.hostTokenHash
-    this.settings = document.settings
-    this.seats = document.seats
-    this.locked = document.locked
     this.nextRound = document.nextRound
     this.rounds = document.rounds
-    this.barred = document.barred
     this.interrupted = document.current !== null
     const displayed = displayedRound(document)
     if (displayed) this.run = this.runner(displayed, replayed)
+  }
+
+  protected presenceChanged(): void {
+    this.run?.reschedule()
+  }
+
+  /** The session's clock now (views show how long a timer has left). */
+  now(): number {
+    return this.env.clock.now()
   }
 
   /** Schedules the timers of a restored round: call once the owner can take changes. */
@@ -80,10 +80,6 @@ export class Session {
     // A round whose log already ends the commit phase finishes now and enters the history.
     if (this.interrupted) this.run?.start()
     this.interrupted = false
-  }
-
-  get nodeCount(): number {
-    return this.seats.length
   }
 
   get running(): boolean {
@@ -122,98 +118,6 @@ export class Session {
     return this.seats.map((seat) => seat.fault)
   }
 
-  seat(nodeId: number): SeatRecord {
-    const seat = Number.isInteger(nodeId) ? this.seats[nodeId] : undefined
-    if (!seat) throw new SessionError('VALIDATION', `no seat ${nodeId}: seats are 0..${this.nodeCount - 1}`)
-    return seat
-  }
-
-  isOnline(nodeId: number): boolean {
-    return (this.connections.get(nodeId)?.size ?? 0) > 0
-  }
-
-  onlineSeats(): number[] {
-    return this.seats.filter((seat) => seat.holder === 'human' && this.isOnline(seat.id)).map((seat) => seat.id)
-  }
-
-  /** A human plays a claimed seat while online; away, a bot does if the host allows it, else nobody. */
-  playedBy(nodeId: number): PlayedBy {
-    const seat = this.seat(nodeId)
-    if (seat.holder === 'bot') return 'bot'
-    if (this.isOnline(nodeId)) return 'human'
-    return this.settings.botTakeover ? 'bot' : 'nobody'
-  }
-
-  // ---- seats ------------------------------------------------------------------------------
-
-  /** `client` is the claimer's address (undefined: unknown, e.g. an internal call). */
-  claim(request: { nodeId?: number; name?: string }, client?: string): { seat: SeatRecord; token: string } {
-    if (this.locked) throw new SessionError('LOCKED', 'the host locked this session: nobody new can join')
-    const from = client === undefined ? null : clientKey(client)
-    if (from !== null && this.barred.some((bar) => bar.client === from)) {
-      throw new SessionError('KICKED', 'the host removed you from this session: ask the host to let you back in')
-    }
-    const seat = seatToClaim(this.seats, this.settings.robotNodes, request.nodeId)
-    const token = newToken()
-    seat.holder = 'human'
-    seat.name = request.name ?? null
-    seat.tokenHash = hashToken(token)
-    seat.claimedAt = this.env.clock.now()
-    seat.claimedFrom = from
-    this.run?.reschedule()
-    return { seat, token }
-  }
-
-  /** The seat a token belongs to, or null (revoked, or another session's). */
-  seatByToken(token: string): SeatRecord | null {
-    return seatByTokenHash(this.seats, hashToken(token))
-  }
-
-  /** Throws FORBIDDEN unless `tokenHash` still holds seat `nodeId` (a kick revokes it at once). */
-  checkSeat(nodeId: number, tokenHash: string): void {
-    const seat = this.seats[nodeId]
-    if (!seat || seat.tokenHash === null || !sameHash(seat.tokenHash, tokenHash)) {
-      throw new SessionError('FORBIDDEN', `this seat token does not hold seat ${nodeId}`)
-    }
-  }
-
-  /** Returns whether the seat's presence changed. */
-  connect(nodeId: number, connection: string): boolean {
-    const wasOnline = this.isOnline(nodeId)
-    let set = this.connections.get(nodeId)
-    if (!set) this.connections.set(nodeId, (set = new Set()))
-    set.add(connection)
-    if (!wasOnline) this.run?.reschedule()
-    return !wasOnline
-  }
-
-  disconnect(nodeId: number, connection: string): boolean {
-    const set = this.connections.get(nodeId)
-    if (!set?.delete(connection) || set.size > 0) return false
-    this.run?.reschedule()
-    return true
-  }
-
-  /** Hands the seat back to a bot and bars its holder from claiming again (see `allow`). */
-  kick(nodeId: number): void {
-    const seat = this.seat(nodeId)
-    if (seat.holder !== 'human') throw new SessionError('VALIDATION', `seat ${nodeId} is played by a bot already`)
-    barHolder(this.barred, seat, this.env.clock.now())
-    releaseSeat(seat)
-    this.connections.delete(nodeId)
-    this.run?.reschedule()
-  }
-
-  /** Lifts the bars of the holders kicked from `nodeId`; returns how many there were. */
-  allow(nodeId: number): number {
-    this.seat(nodeId)
-    return liftBars(this.barred, nodeId)
-  }
-
-  isBarred(nodeId: number): boolean {
-    return this.barred.some((bar) => bar.nodeId === nodeId)
-  }
-
   /**
    * A round keeps the faults it started with (its LiveRound fixed them), so a change made
    * while a round runs takes effect from the next round.
@@ -230,6 +134,13 @@ export class Session {
   /** The rule of the rounds started from now on: a running round keeps the rule it started with. */
   setQuorumRule(rule: QuorumRule): 'now' | 'next-round' {
     this.settings.quorumRule = rule
+    return this.running ? 'next-round' : 'now'
+  }
+
+  /** Views per round and the view timer of view 0: a running round keeps its own. */
+  setViews(views: { maxViews?: number | undefined; viewTimeoutMs?: number | undefined }): 'now' | 'next-round' {
+    if (views.maxViews !== undefined) this.settings.maxViews = views.maxViews
+    if (views.viewTimeoutMs !== undefined) this.settings.viewTimeoutMs = views.viewTimeoutMs
     return this.running ? 'next-round' : 'now'
   }
 
@@ -266,6 +177,9 @@ export class Session {
       authentication: this.settings.authentication,
       log: [],
       quorumRule: this.settings.quorumRule,
+      maxViews: this.settings.maxViews,
+      viewTimeoutMs: this.settings.viewTimeoutMs,
+      clientSeat: this.settings.clientSeat,
     })
     this.run.start()
     return round
@@ -283,19 +197,15 @@ export class Session {
     this.run = null
     if (!run || run.done) return null
     run.stop()
-    this.remember({ ...run.record, finishedAt: this.env.clock.now(), aborted: true, outcome: null })
+    this.remember(recordOf(run, this.env.clock.now(), null))
     return run.record.round
   }
 
   act(nodeId: number, choice: ByzantineChoice | undefined): number {
     const run = this.runningRound()
-    // A value for a replica that does not exist would be stored in the log and shown to
-    // nobody: the caller made a mistake (or probes), and is told so.
-    for (const key of Object.keys(choice?.values ?? {})) {
-      if (!/^(?:0|[1-9]\d*)$/.test(key) || Number(key) >= this.nodeCount) {
-        throw new SessionError('VALIDATION', `values.${key}: no replica ${key} in a session of ${this.nodeCount} (replicas are 0..${this.nodeCount - 1})`)
-      }
-    }
+    // An id of a replica that does not exist would be stored in the log and shown to nobody:
+    // the caller made a mistake (or probes), and is told so.
+    if (choice !== undefined) checkChoiceIds(choice, this.nodeCount)
     if (choice?.tamper === true && !this.settings.allowTampering && run.record.faults[nodeId] !== 'tamper') {
       throw new SessionError('FORBIDDEN', 'tampering is not allowed in this session')
     }
@@ -304,10 +214,45 @@ export class Session {
 
   skip(nodeId: number): void {
     const run = this.runningRound()
-    if (run.record.faults[nodeId] === 'honest') {
-      throw new SessionError('NOT_BYZANTINE', `replica ${nodeId} is honest: honest replicas always send`)
+    const fault = run.record.faults[nodeId] ?? 'honest'
+    if (!isByzantineKind(fault)) {
+      throw new SessionError('NOT_BYZANTINE', `replica ${nodeId} is ${fault === 'crash' ? 'honest until it crashes' : 'honest'}: honest replicas always send`)
     }
     run.skip(nodeId, 'human')
+  }
+
+  /** The host forces the next view (in the last view allowed, the round ends). */
+  nextView(): ViewStep {
+    const run = this.runningRound()
+    run.endView('host')
+    return { view: run.live.view, phase: run.live.phase }
+  }
+
+  /** `replica:view-change`: the seat asks for a new primary (see checkViewChange for when it may). */
+  askNewPrimary(nodeId: number): ViewStep & { sent: number } {
+    const run = this.runningRound()
+    if (checkViewChange(run, nodeId, this.env.clock.now()) === 'end-view') run.endView('timer')
+    const view = run.live.view
+    return { view, phase: run.live.phase, sent: this.act(nodeId, undefined) }
+  }
+
+  /** `replica:new-view`: the new primary's NEW-VIEW. */
+  sendNewView(nodeId: number, choice: ByzantineChoice | undefined): ViewStep & { sent: number } {
+    const run = this.runningRound()
+    checkNewView(run, nodeId)
+    const view = run.live.view
+    return { view, phase: run.live.phase, sent: this.act(nodeId, choice) }
+  }
+
+  /** `client:request`: the client's seat sends the REQUEST. */
+  clientRequest(nodeId: number): number {
+    const run = this.runningRound()
+    const client = run.live.clientId
+    if (client === null || run.clientSeat !== nodeId) {
+      throw new SessionError('NOT_CLIENT', `seat ${nodeId} does not play the client${run.clientSeat === null ? ' (the projector does)' : `: seat ${run.clientSeat} does`}`)
+    }
+    if (run.live.phase !== 'request') throw new SessionError('WRONG_PHASE', `the client sends its request when the round opens, not in ${run.live.phase}`)
+    return run.act(client, undefined, 'human').length
   }
 
   /** Cancels every timer (the session is deleted or the server stops). */
@@ -315,20 +260,9 @@ export class Session {
     this.run?.stop()
   }
 
+  /** The session as it is stored. */
   document(): SessionDocument {
-    return {
-      v: 1,
-      id: this.id,
-      createdAt: this.createdAt,
-      hostTokenHash: this.hostTokenHash,
-      settings: this.settings,
-      seats: this.seats,
-      locked: this.locked,
-      nextRound: this.nextRound,
-      rounds: this.rounds,
-      current: this.running && this.run ? this.run.record : null,
-      barred: this.barred,
-    }
+    return documentOf(this)
   }
 
   private runningRound(): RoundRunner {
@@ -353,10 +287,7 @@ export class Session {
       onChange: (change) => {
         // A runner replaced by a reset may still be unwinding a callback: ignore it.
         if (this.run !== runner) return
-        if (change.kind === 'finished') {
-          const outcome = outcomeOf(runner.record.round, change.result)
-          this.remember({ ...runner.record, finishedAt: this.env.clock.now(), aborted: false, outcome })
-        }
+        if (change.kind === 'finished') this.remember(recordOf(runner, this.env.clock.now(), change.result))
         this.env.roundChanged(this, change)
       },
       onError: (error) => this.env.onError(error),

@@ -1,10 +1,13 @@
 import type {
   ActPayload,
   AllowSeatPayload,
+  ByzantineChoice,
   ClaimPayload,
+  ClientRequestPayload,
   HostView,
   KickPayload,
   LockPayload,
+  NewViewPayload,
   ReplicaView,
   SessionInfo,
   SetBotTakeoverPayload,
@@ -14,6 +17,7 @@ import type {
   SetFaultPayload,
   SkipPayload,
   StartRoundPayload,
+  ViewChangePayload,
 } from '@pbft/protocol'
 import type { z } from 'zod'
 import { SessionError } from './errors'
@@ -55,6 +59,10 @@ export type SessionAction =
   | { event: 'host:set-idle-bot'; payload: Parsed<typeof SetIdleBotPayload> }
   | { event: 'replica:act'; payload: Parsed<typeof ActPayload> }
   | { event: 'replica:skip'; payload: Parsed<typeof SkipPayload> }
+  | { event: 'host:next-view' }
+  | { event: 'replica:view-change'; payload: Parsed<typeof ViewChangePayload> }
+  | { event: 'replica:new-view'; payload: Parsed<typeof NewViewPayload> }
+  | { event: 'client:request'; payload: Parsed<typeof ClientRequestPayload> }
   | { event: 'seat:claim'; payload: Parsed<typeof ClaimPayload> }
 
 export type SessionEvent = SessionAction['event']
@@ -150,6 +158,11 @@ function seat(role: SessionRole, nodeId: number | undefined): { sessionId: strin
   return role
 }
 
+/** A choice that says something, or undefined (an empty one is the honest move). */
+function chosen(choice: ByzantineChoice): ByzantineChoice | undefined {
+  return Object.values(choice).some((value) => value !== undefined) ? choice : undefined
+}
+
 async function runAction(service: SessionService, role: SessionRole, action: SessionAction, client?: string): Promise<ActionResult> {
   switch (action.event) {
     case 'host:start-round':
@@ -198,8 +211,24 @@ async function runAction(service: SessionService, role: SessionRole, action: Ses
     case 'replica:act': {
       const { nodeId, ...choice } = action.payload ?? {}
       const me = seat(role, nodeId)
-      const deviates = choice.value !== undefined || choice.values !== undefined || choice.tamper !== undefined
-      return { ack: { nodeId: me.nodeId, sent: await service.act(me.sessionId, me, deviates ? choice : undefined) } }
+      return { ack: { nodeId: me.nodeId, sent: await service.act(me.sessionId, me, chosen(choice)) } }
+    }
+    case 'host:next-view':
+      return { ack: await service.nextView(host(role)) }
+    case 'replica:view-change': {
+      const me = seat(role, action.payload?.nodeId)
+      const { view, sent } = await service.askNewPrimary(me.sessionId, me)
+      return { ack: { nodeId: me.nodeId, view, sent } }
+    }
+    case 'replica:new-view': {
+      const { nodeId, ...choice } = action.payload ?? {}
+      const me = seat(role, nodeId)
+      const { view, sent } = await service.sendNewView(me.sessionId, me, chosen(choice))
+      return { ack: { nodeId: me.nodeId, view, sent } }
+    }
+    case 'client:request': {
+      const me = seat(role, action.payload?.nodeId)
+      return { ack: { nodeId: me.nodeId, sent: await service.clientRequest(me.sessionId, me) } }
     }
     case 'replica:skip': {
       const me = seat(role, action.payload?.nodeId)

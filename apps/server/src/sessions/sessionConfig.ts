@@ -1,5 +1,5 @@
 import { defaultFaultBound } from '@pbft/engine'
-import type { CreateSessionInput, FaultKind, QuorumRule, SessionConfig, SessionSettings } from '@pbft/protocol'
+import { isByzantineKind, type CreateSessionInput, type FaultKind, type QuorumRule, type SessionConfig, type SessionSettings } from '@pbft/protocol'
 import { SessionError } from './errors'
 
 /** What faultyNodes makes of a seat when the host did not name kinds: colluding equivocators. */
@@ -60,10 +60,13 @@ export function newSessionConfig(input: CreateSessionInput): NewSessionConfig {
  */
 export function faultWarnings(nodes: number, faults: readonly FaultKind[], rule: QuorumRule = 'original'): string[] {
   const f = defaultFaultBound(nodes)
-  const byzantine = faults.filter((kind) => kind !== 'honest').length
+  const byzantine = faults.filter(isByzantineKind).length
+  const crashing = faults.filter((kind) => kind === 'crash').length
   const warnings: string[] = []
   if (byzantine > f) {
     warnings.push(`${byzantine} Byzantine replicas exceed f = ${f}: PBFT no longer guarantees safety (colluding replicas can split the honest ones)`)
+  } else if (byzantine + crashing > f) {
+    warnings.push(`${byzantine + crashing} faulty replicas (${crashing} crashing) exceed f = ${f}: PBFT no longer guarantees that the honest ones decide`)
   }
   if (nodes !== 3 * f + 1 && rule === 'original') {
     warnings.push(`N = ${nodes} is not 3f + 1 = ${3 * f + 1}: the model's fixed 2f quorum is smaller than a Byzantine quorum, so one faulty primary may already split the honest replicas`)
@@ -124,7 +127,7 @@ export function publicConfig(settings: SessionSettings, faults: readonly FaultKi
   return {
     ...settings,
     faultyNodes: Object.keys(byzantine).length,
-    maliciousProposer: faults[0] !== undefined && faults[0] !== 'honest',
+    maliciousProposer: faults[0] !== undefined && isByzantineKind(faults[0]),
     faults: byzantine,
   }
 }

@@ -222,6 +222,9 @@ export abstract class SessionCore {
         // The sender's view and the views of everyone something reached; dropped mail changes nothing.
         const touched = new Set<number>([change.from])
         for (const message of change.messages) if (message.status !== 'dropped') touched.add(message.to)
+        // The client (id N) is shown on the phone of the seat that plays it, if any.
+        const client = session.run?.live.clientId
+        if (client != null && touched.delete(client) && session.run?.clientSeat != null) touched.add(session.run.clientSeat)
         // Public info (phase, seats) does not change with a message; only phases and seats do.
         this.publisher.host(session.id)
         this.publisher.seats(session.id, touched)
@@ -234,6 +237,10 @@ export abstract class SessionCore {
         this.publisher.all(session.id)
         this.publisher.flush(session.id)
         void this.saves.request(session.id, false).catch((error: unknown) => this.saveFailed(session.id, error))
+        break
+      case 'timer':
+        this.publisher.all(session.id)
+        this.publisher.flush(session.id)
         break
       case 'finished': {
         this.publisher.all(session.id)

@@ -1,4 +1,4 @@
-import type { AssignNodeResponse, ByzantineChoice, CreateSessionInput, FaultKind, LivePhase, QuorumRule, SessionDocument } from '@pbft/protocol'
+import { isByzantineKind, SESSION_DOCUMENT_VERSION, type AssignNodeResponse, type ByzantineChoice, type CreateSessionInput, type FaultKind, type LivePhase, type QuorumRule, type SessionDocument } from '@pbft/protocol'
 import { runBatchExperiment, type BatchResult } from './batchExperiment'
 import { deliveryProbability } from './deliveryRate'
 import { SessionError } from './errors'
@@ -8,6 +8,8 @@ import { SessionCore } from './sessionCore'
 import { newSessionId, newRoundSeed } from './sessionId'
 import { botSeats } from './seats'
 import { newSessionConfig } from './sessionConfig'
+import { primaryOnShow } from './viewChangeViews'
+import type { ViewStep } from './viewSteps'
 import { hashToken, newToken } from './tokens'
 
 export type { SeatCredential, SessionOwnership, SessionServiceOptions } from './serviceOptions'
@@ -41,7 +43,7 @@ export class SessionService extends SessionCore {
       while (!(await this.options.ownership.claim(id))) id = newSessionId((candidate) => this.sessions.has(candidate))
     }
     const document: SessionDocument = {
-      v: 1,
+      schemaVersion: SESSION_DOCUMENT_VERSION,
       id,
       createdAt: this.clock.now(),
       hostTokenHash: hashToken(hostToken),
@@ -83,9 +85,10 @@ export class SessionService extends SessionCore {
       sessionId: session.id,
       nodeId: seat.id,
       seatToken: token,
-      role: seat.id === 0 ? 'primary' : 'backup',
+      role: seat.id === primaryOnShow(session) ? 'primary' : 'backup',
       fault: seat.fault,
-      isByzantine: seat.fault !== 'honest',
+      isByzantine: isByzantineKind(seat.fault),
+      client: session.settings.clientSeat === seat.id,
     }
   }
 
@@ -144,6 +147,15 @@ export class SessionService extends SessionCore {
   async setQuorumRule(sessionId: string, rule: QuorumRule): Promise<'now' | 'next-round'> {
     const session = this.get(sessionId)
     const effective = session.setQuorumRule(rule)
+    this.changed(session, [])
+    await this.durably(session)
+    return effective
+  }
+
+  /** Views per round and the view timer of view 0, from the next round on. */
+  async setViews(sessionId: string, views: { maxViews?: number | undefined; viewTimeoutMs?: number | undefined }): Promise<'now' | 'next-round'> {
+    const session = this.get(sessionId)
+    const effective = session.setViews(views)
     this.changed(session, [])
     await this.durably(session)
     return effective
@@ -208,6 +220,40 @@ export class SessionService extends SessionCore {
     await this.durably(session)
   }
 
+  // ---- views (issue 13) -------------------------------------------------------------------
+
+  /** The host forces the next view now (in the last view allowed, the round ends). */
+  async nextView(sessionId: string): Promise<ViewStep> {
+    const session = this.get(sessionId)
+    const step = this.engine(() => session.nextView())
+    await this.durably(session)
+    return step
+  }
+
+  /** A seat whose view timer expired asks for a new primary: its VIEW-CHANGE. */
+  async askNewPrimary(sessionId: string, credential: SeatCredential): Promise<ViewStep & { sent: number }> {
+    const session = this.seatSession(sessionId, credential)
+    const step = this.engine(() => session.askNewPrimary(credential.nodeId))
+    await this.durably(session)
+    return step
+  }
+
+  /** The new primary's NEW-VIEW (a Byzantine one may choose its value and set V). */
+  async sendNewView(sessionId: string, credential: SeatCredential, choice?: ByzantineChoice): Promise<ViewStep & { sent: number }> {
+    const session = this.seatSession(sessionId, credential)
+    const step = this.engine(() => session.sendNewView(credential.nodeId, choice))
+    await this.durably(session)
+    return step
+  }
+
+  /** The client's REQUEST, from the seat that plays the client. */
+  async clientRequest(sessionId: string, credential: SeatCredential): Promise<number> {
+    const session = this.seatSession(sessionId, credential)
+    const sent = this.engine(() => session.clientRequest(credential.nodeId))
+    await this.durably(session)
+    return sent
+  }
+
   /**
    * A round of the history with its full message trace, replayed from its seed and log, as the
    * JSON bytes of a RoundTraceResponse, gzipped if asked (built in slices and cached: see RoundTraces).
@@ -231,12 +277,18 @@ export class SessionService extends SessionCore {
   /** The original system's batch experiment with this session's N, p and faults (bounded: see BatchLimiter). */
   async runBatch(sessionId: string, rounds: number, seed?: number, client = 'local'): Promise<BatchResult & { sessionId: string; durationMs: number }> {
     const session = this.get(sessionId)
+    const faults = session.faults()
+    const crashing = faults.flatMap((kind, id) => (kind === 'crash' ? [id] : []))
+    if (crashing.length > 0) {
+      // The batch is the one-view metric of the original system, on a kernel without crashes.
+      throw new SessionError('VALIDATION', `the batch experiment plays no crashes: give seat(s) ${crashing.join(', ')} another fault kind first`)
+    }
     return this.batches.run(session.id, session.nodeCount, rounds, client, async () => {
       const started = performance.now()
       const result = await runBatchExperiment({
         nodes: session.nodeCount,
         p: deliveryProbability(session.settings.messageDeliveryRate),
-        faults: session.faults(),
+        faults: faults.map((kind) => (kind === 'crash' ? 'honest' : kind)),
         authentication: session.settings.authentication,
         quorumRule: session.settings.quorumRule,
         proposal: session.settings.proposalContent,

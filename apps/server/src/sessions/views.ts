@@ -1,20 +1,22 @@
 import { CONFLICTING, defaultFaultBound, outgoingValue, PROPOSAL, valueLabel, type TracedMessage } from '@pbft/engine'
-import type {
-  ByzantineOptions,
-  ConnectedNodesResponse,
-  FaultKind,
-  HostView,
-  ReceivedMessage,
-  ReplicaAction,
-  ReplicaView,
-  SeatInfo,
-  SentMessage,
-  SessionInfo,
-  SessionStatusResponse,
+import {
+  isByzantineKind,
+  type ByzantineKind,
+  type ByzantineOptions,
+  type ConnectedNodesResponse,
+  type HostView,
+  type ReceivedMessage,
+  type ReplicaAction,
+  type ReplicaView,
+  type SeatInfo,
+  type SentMessage,
+  type SessionInfo,
+  type SessionStatusResponse,
 } from '@pbft/protocol'
 import type { Session } from './session'
 import { faultWarnings, publicConfig } from './sessionConfig'
 import { isReserved } from './seats'
+import { clientView, primaryOnShow, seatViewChange, viewTimerOf } from './viewChangeViews'
 
 /**
  * Who sees what. A replica's view holds only what reached that replica (never dropped
@@ -23,17 +25,19 @@ import { isReserved } from './seats'
 
 export function seatInfos(session: Session): SeatInfo[] {
   const { nodeCount, settings } = session
+  const primary = primaryOnShow(session)
   return session.seats.map((seat) => ({
     nodeId: seat.id,
-    role: seat.id === 0 ? 'primary' : 'backup',
+    role: seat.id === primary ? 'primary' : 'backup',
     holder: seat.holder,
     reserved: isReserved(seat, nodeCount, settings.robotNodes),
     name: seat.name,
     online: seat.holder === 'human' ? session.isOnline(seat.id) : null,
     playedBy: session.playedBy(seat.id),
     fault: seat.fault,
-    isByzantine: seat.fault !== 'honest',
+    isByzantine: isByzantineKind(seat.fault),
     barred: session.isBarred(seat.id),
+    client: settings.clientSeat === seat.id,
   }))
 }
 
@@ -52,6 +56,8 @@ export function sessionInfo(session: Session): SessionInfo {
     locked: session.locked,
     seats: seatInfos(session),
     warnings: faultWarnings(session.nodeCount, faults, session.settings.quorumRule),
+    view: session.run?.live.view ?? null,
+    primary: session.run ? primaryOnShow(session) : null,
   }
 }
 
@@ -68,6 +74,8 @@ export function sessionStatus(session: Session): SessionStatusResponse {
     messageDeliveryRate: session.settings.messageDeliveryRate,
     lastOutcome: session.lastOutcome,
     quorumRule: session.settings.quorumRule,
+    view: session.run?.live.view ?? null,
+    primary: session.run ? primaryOnShow(session) : null,
   }
 }
 
@@ -85,14 +93,27 @@ function received(message: TracedMessage): ReceivedMessage {
     status: message.status === 'rejected' ? 'rejected' : 'delivered',
     counted: message.counted,
     ignoredReason: message.ignoredReason,
+    view: message.view,
+    ...(message.summary === undefined ? {} : { summary: message.summary }),
+    ...(message.detail === undefined ? {} : { detail: message.detail }),
   }
 }
 
 function sent(message: TracedMessage): SentMessage {
-  return { index: message.index, phase: message.phase, to: message.to, value: message.value }
+  const { index, phase, to, value, view, summary } = message
+  return summary === undefined ? { index, phase, to, value, view } : { index, phase, to, value, view, summary }
 }
 
-function byzantineOptions(session: Session, kind: FaultKind, recipients: readonly number[]): ByzantineOptions {
+/** What acting sends in each phase (`request` is the client's, `reply` automatic). */
+const ACTIONS: Partial<Record<string, ReplicaAction>> = {
+  'pre-prepare': 'propose',
+  prepare: 'prepare',
+  commit: 'commit',
+  'view-change': 'view-change',
+  'new-view': 'new-view',
+}
+
+function byzantineOptions(session: Session, kind: ByzantineKind, recipients: readonly number[]): ByzantineOptions {
   const proposal = session.run?.record.proposal ?? session.settings.proposalContent
   const defaultValues: Record<string, string> = {}
   for (const to of recipients) defaultValues[String(to)] = valueLabel(outgoingValue(kind, PROPOSAL, to), proposal)
@@ -132,14 +153,15 @@ export function replicaView(session: Session, nodeId: number, from: ReplicaLists
   // A start past the end (the lists were reset) sends everything again.
   const receivedFrom = from.received <= receivedIndices.length ? from.received : 0
   const sentFrom = from.sent <= sentIndices.length ? from.sent : 0
-  const action: ReplicaAction | null = !canAct || phase === null || phase === 'done' ? null : phase === 'pre-prepare' ? 'propose' : phase
+  const action: ReplicaAction | null = canAct && phase !== null ? (ACTIONS[phase] ?? null) : null
+  const byzantine = isByzantineKind(fault) ? fault : null
   return {
     sessionId: session.id,
     nodeId,
     name: seat.name,
-    role: nodeId === 0 ? 'primary' : 'backup',
+    role: nodeId === primaryOnShow(session) ? 'primary' : 'backup',
     fault,
-    isByzantine: fault !== 'honest',
+    isByzantine: byzantine !== null,
     playedBy: session.playedBy(nodeId),
     status: session.status,
     round: run?.record.round ?? null,
@@ -152,11 +174,14 @@ export function replicaView(session: Session, nodeId: number, from: ReplicaLists
     sentFrom,
     canAct,
     action,
-    canSkip: canAct && fault !== 'honest',
+    canSkip: canAct && byzantine !== null,
     recipients,
-    byzantine: fault === 'honest' ? null : byzantineOptions(session, fault, recipients),
+    byzantine: byzantine === null ? null : byzantineOptions(session, byzantine, recipients),
     outcome: session.outcome,
     standIns: (run?.standIns ?? []).filter((standIn) => standIn.nodeId === nodeId),
+    view: live?.view ?? null,
+    primary: run ? primaryOnShow(session) : null,
+    ...seatViewChange(session, nodeId, session.now()),
   }
 }
 
@@ -187,5 +212,13 @@ export function hostView(session: Session, from: number): HostView {
     quorumRule: run?.record.quorumRule ?? session.settings.quorumRule,
     idleBotAfterMs: session.settings.idleBotAfterMs,
     standIns: [...(run?.standIns ?? [])],
+    view: live?.view ?? null,
+    primary: run ? primaryOnShow(session) : null,
+    maxViews: run ? (run.record.maxViews ?? 1) : session.settings.maxViews,
+    viewTimeoutMs: run?.record.viewTimeoutMs ?? session.settings.viewTimeoutMs,
+    viewTimer: viewTimerOf(session),
+    viewChanges: progress?.viewChanges ?? 0,
+    replacedPrimaries: live ? Array.from({ length: live.view }, (_, view) => view % live.nodes) : [],
+    client: clientView(session),
   }
 }

@@ -260,7 +260,8 @@ export class LiveRound {
     const phase = this.phase
     const messages = { ...this.delivery.counts }
     const clientAccepted = this.client?.accepted ?? false
-    return { phase, done: phase === 'done', sets: roundSets(this.replicas), messages, view: this.viewNumber, primary: this.primary, clientAccepted }
+    const viewChanges = this.entered.size
+    return { phase, done: phase === 'done', sets: roundSets(this.replicas), messages, view: this.viewNumber, primary: this.primary, clientAccepted, viewChanges }
   }
 
   /** The final result, the same shape as `runRound`'s; throws 'round-not-over' before the end. */

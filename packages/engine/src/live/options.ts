@@ -37,6 +37,8 @@ export interface LiveProgress {
   view: number
   primary: number
   clientAccepted: boolean
+  /** Views beyond 0 that honest replicas entered so far. */
+  viewChanges: number
 }
 
 /** The number of views a round may use (1 for the classic round); throws ConfigError for a bad `maxViews`. */
