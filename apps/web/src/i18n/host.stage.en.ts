@@ -14,7 +14,7 @@ export const hostStageEn = {
       'pre-prepare': 'The primary sends its proposal to every other replica.',
       request: 'The client sends its request to the primary; if no answer comes in time, it sends it to every replica, and their view timers start.',
       reply: 'Each replica that committed replies to the client; the client accepts a result once f + 1 replicas sent the same one, so at least one of them is honest.',
-      'view-change': 'A replica whose timer ran out asks for a new primary, and sends what it prepared so that a value that may have been decided is not lost; the new primary needs {quorum} such requests.',
+      'view-change': 'A replica whose timer ran out asks for a new primary, and sends what it prepared so that a value that may have been decided is not lost; the new primary needs {quorum} such requests, its own included.',
       'new-view': 'The new primary sends the view changes it collected and proposes again the value they show as prepared (or the client’s request); the others check that and refuse anything else.',
       prepare: 'Every replica that got the proposal tells all the others; each needs {quorum} matching prepares from the others.',
       commit: 'Prepared replicas confirm to each other; each needs {quorum} matching commits from the others.',

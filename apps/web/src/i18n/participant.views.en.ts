@@ -6,6 +6,7 @@
  */
 export const participantViewsEn = {
   now: 'View {view} · {role}: {who}',
+  clientName: 'the client',
   timer: {
     left: 'Your view timer: {seconds} s left',
     expired: 'Your view timer ran out',

@@ -4,6 +4,7 @@ import type { participantViewsEn } from './participant.views.en'
 /** 手机上关于视图与客户端的文字（并入 `participant` 的 `views`）。 */
 export const participantViewsZhCN: Dictionary<typeof participantViewsEn> = {
   now: '视图 {view} · {role}：{who}',
+  clientName: '客户端',
   timer: {
     left: '你的视图计时器：还剩 {seconds} 秒',
     expired: '你的视图计时器已到时',
