@@ -57,6 +57,8 @@ describe('the host dashboard', () => {
       await page.fill('#host-phaseTimeoutMs', '2000')
       await page.fill('#host-phaseGapMs', '50')
       await page.fill('#host-proposalContent', 'blue')
+      // All bots: no student to play for, and a 10 s idle bot would not fit a 2 s phase.
+      await page.click('[data-testid=idle-bot]')
       expect(await page.locator('[data-testid=problem-timing]').count()).toBe(0)
       const created = page.waitForResponse((r) => r.url().endsWith('/api/sessions') && r.request().method() === 'POST')
       await page.click('[data-testid=create-session]')

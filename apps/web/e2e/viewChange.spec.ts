@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CreateSessionResponse } from '@pbft/protocol'
 import { expectAccessible } from './support/axe'
 import { fitsViewport, launchBrowser, screenshot, type OpenedPage } from './support/browser'
-import { ENGLISH_RUN, ENGINE_NOTATION, expectSettledAccessible, openDashboard, projectorShot, visibleText } from './support/hostPage'
+import { ENGLISH_RUN, ENGINE_NOTATION, expectSettledAccessible, onFirstScreen, openDashboard, projectorShot, visibleText } from './support/hostPage'
 import { claimSeat, createSession, openSeat, readable, roundEnded } from './support/seats'
 import { startServer, type RunningServer } from './support/server'
 
@@ -156,6 +156,9 @@ describe('a silent primary replaced by the class', () => {
     expect(story).toContain('The client got 2 of the 2 matching replies it needs and accepted')
     expect(await page.locator('[data-testid=topology-client][data-accepted=true]').count()).toBe(1)
     expect(await visibleText(page, '[data-testid=round-stage]')).not.toMatch(ENGINE_NOTATION)
+    for (const part of ['[data-testid=stage-network]', '[data-testid=view-banner]', '[data-testid=round-outcome]']) {
+      expect((await onFirstScreen(page, part)).inside, `${part} on the first screen at 1280×720`).toBe(true)
+    }
     await expectSettledAccessible(page, 'the projector after a view change')
     await projectorShot(page, 'projector-after-view-change')
 
@@ -163,7 +166,14 @@ describe('a silent primary replaced by the class', () => {
     await page.goto(`${server.url}/history/${session.sessionId}`)
     await page.locator('[data-testid=history-view]').first().waitFor({ timeout: 15_000 })
     expect(await page.locator('[data-testid=history-view]').first().getAttribute('data-view')).toBe('1')
-    await page.locator('[data-testid=messages-tab-view-change]').waitFor({ state: 'attached', timeout: 15_000 }).catch(() => undefined)
+    const banner = page.locator('[data-testid=view-banner]')
+    await banner.waitFor({ timeout: 15_000 })
+    expect(await banner.getAttribute('data-view')).toBe('0')
+    // Step message by message: the VIEW-CHANGEs come (their own tab), then NEW-VIEW opens view 1.
+    for (let step = 0; step < 60 && (await banner.getAttribute('data-view')) === '0'; step++) await page.locator('[data-testid=replay-step]').click()
+    expect(await banner.getAttribute('data-view')).toBe('1')
+    expect(await page.locator('[data-testid=view-primary]').innerText()).toContain('Primary: replica 1')
+    expect(await page.locator('[data-testid=messages-tab-view-change]').innerText()).toMatch(/View change \(\d+\)/)
 
     // 简体中文: the projector's story has no English sentence.
     await page.evaluate(() => localStorage.setItem('pbft.locale', 'zh-CN'))

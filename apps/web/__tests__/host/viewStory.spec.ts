@@ -134,3 +134,15 @@ describe('the stage’s views', () => {
     }
   })
 })
+
+describe('the view a replay has reached', () => {
+  it('moves on with the NEW-VIEW, not with the VIEW-CHANGEs or the client’s REQUEST to everyone', () => {
+    const result = runRound({ nodes: 4, p: 1, faults: { 0: 'silent' }, quorumRule: 'castro-liskov' }, { seed: 1, maxViews: 4 })
+    const trace = result.trace ?? []
+    const firstNewView = trace.findIndex((m) => m.phase === 'new-view')
+    // Before it: the REQUESTs tagged view 1 and every VIEW-CHANGE to view 1 are in, the view is still 0.
+    expect(trace.slice(0, firstNewView).some((m) => m.view === 1 && m.phase === 'request')).toBe(true)
+    expect(replayStageViews(trace, firstNewView, { nodes: 4, f: 1, hasViews: true })?.view).toBe(0)
+    expect(replayStageViews(trace, firstNewView + 1, { nodes: 4, f: 1, hasViews: true })?.view).toBe(1)
+  })
+})

@@ -46,11 +46,23 @@ export interface ReplayContext {
 
 const zeroTypes = (): Record<MessageType, number> => Object.fromEntries(MESSAGE_TYPES.map((type) => [type, 0])) as Record<MessageType, number>
 
-/** The view a replay has reached after `upto` messages: the highest view its messages belong to. */
+/**
+ * Whether a message shows its view has started: a proposal, PREPARE, COMMIT, NEW-VIEW or REPLY
+ * of it. A VIEW-CHANGE names the view it asks for, and the client's REQUEST sent to everyone is
+ * tagged with the next view before that view starts: neither does.
+ */
+function opensItsView(message: TracedMessage): boolean {
+  return message.phase !== 'view-change' && message.phase !== 'request'
+}
+
+/** The view a replay has reached after `upto` messages. */
 export function viewAt(trace: readonly TracedMessage[], upto: number): number {
   let view = 0
   const end = Math.max(0, Math.min(upto, trace.length))
-  for (let index = 0; index < end; index++) view = Math.max(view, (trace[index] as TracedMessage).view ?? 0)
+  for (let index = 0; index < end; index++) {
+    const message = trace[index] as TracedMessage
+    if (opensItsView(message)) view = Math.max(view, message.view)
+  }
   return view
 }
 
@@ -111,9 +123,8 @@ export function replayCounters(trace: readonly TracedMessage[], upto: number, co
   const end = Math.max(0, Math.min(upto, trace.length))
   for (let index = 0; index < end; index++) {
     const message = trace[index] as TracedMessage
-    const messageView = message.view ?? 0
-    // A VIEW-CHANGE names the view it asks for: the view on show changes with its NEW-VIEW.
-    if (messageView > view && message.phase !== 'view-change') enter(messageView)
+    const messageView = message.view
+    if (messageView > view && opensItsView(message)) enter(messageView)
     if (messageView === view) {
       if (message.phase === 'commit') votedCommit.add(message.from)
       else if (message.phase === 'prepare' || message.phase === 'pre-prepare' || message.phase === 'new-view') votedPrepare.add(message.from)
