@@ -132,12 +132,13 @@ describe('the host dashboard', () => {
       const { page, close } = await openPage(browser, `${server.url}/history/${sessionId}`, DESKTOP)
       await page.locator(`[data-testid=pick-round-${decidedRound}][aria-pressed=true]`).waitFor({ timeout: 10_000 })
       await page.locator('[data-testid=replay-play]').waitFor()
-      expect(await page.textContent('[data-testid=replay-state]')).toMatch(/Message 0 of 24/)
+      // 24 messages between the replicas, the client's REQUEST and the 4 REPLYs (the form plays views).
+      expect(await page.textContent('[data-testid=replay-state]')).toMatch(/Message 0 of 29/)
       // The same stage as the dashboard's: the network first, the round list below.
       expect(await page.locator('[data-testid=round-stage] [data-testid=topology]').count()).toBe(1)
       await expectSettledAccessible(page, 'the history list with a round to replay')
       await page.click('[data-testid=replay-step]')
-      expect(await page.textContent('[data-testid=replay-state]')).toMatch(/Message 1 of 24/)
+      expect(await page.textContent('[data-testid=replay-state]')).toMatch(/Message 1 of 29/)
       await page.click('[data-testid=replay-speed] [data-speed="4"]')
       await page.click('[data-testid=replay-play]')
       await page.locator('[data-testid=replay-state][data-state=finished]').waitFor({ timeout: 15_000 })

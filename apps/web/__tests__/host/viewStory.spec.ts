@@ -87,6 +87,9 @@ describe('the view change in the projector’s story', () => {
   it('leaves a classic round’s story as it was: no view or client sentence', () => {
     const story = tellOutcome({ rows: [row(0), row(1), row(2), row(3)], trace: [], outcome: outcome({ success: true, decidedValue: 'blue', decidedValues: ['blue'] }) })
     expect(story.lines.map((line) => line.key)).toEqual(['success'])
+    // A one-view round has a client, but no view change to tell: its story is the classic one too.
+    const oneView = outcome({ success: true, decidedValue: 'blue', decidedValues: ['blue'], clientMessages: CLIENT, clientAccepted: true, clientValue: 'blue' })
+    expect(tellOutcome({ rows: [row(0), row(1), row(2), row(3)], trace: [], outcome: oneView }).lines.map((line) => line.key)).toEqual(['success'])
   })
 })
 

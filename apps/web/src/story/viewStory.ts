@@ -10,9 +10,12 @@ import { line, type StoryLine } from './storyLine'
  * none of these sentences.
  */
 
-/** The round had views and a client (rounds stored before them had neither). */
+/**
+ * The round could change views. A one-view round has a client too, but its story stays the
+ * classic one (the client's replies show on its node), so that it keeps to the first screen.
+ */
 export function hasViews(outcome: RoundOutcome): boolean {
-  return outcome.maxViews > 1 || outcome.viewChanges > 0 || outcome.clientMessages.sent > 0
+  return outcome.maxViews > 1 || outcome.viewChanges > 0
 }
 
 /** The messages of the view the round ended in: where a failure's why is read. */

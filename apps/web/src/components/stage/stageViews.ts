@@ -7,6 +7,8 @@ import { viewAt } from '../../composables/useReplayCounters'
  * classic round (one view, no client), which the stage draws as before.
  */
 export interface StageViews {
+  /** Views the round may use: with one, there is a client but no view change to show. */
+  maxViews: number
   view: number
   primary: number
   /** Primaries of the views before this one, in order. */
@@ -38,6 +40,7 @@ export function liveStageViews(view: HostView | null, now: number): StageViews |
   if (view === null || view.view == null || view.round === null) return null
   const client = view.client
   return {
+    maxViews: view.maxViews ?? 1,
     view: view.view,
     primary: view.primary ?? view.view % Math.max(view.replicas.length, 1),
     replaced: view.replacedPrimaries ?? [],
@@ -55,7 +58,7 @@ export function liveStageViews(view: HostView | null, now: number): StageViews |
 }
 
 /** A replayed round's views after its first `upto` messages (rounds recorded before views: null). */
-export function replayStageViews(trace: readonly TracedMessage[], upto: number, context: { nodes: number; f: number; hasViews: boolean; clientSeat?: number | null }): StageViews | null {
+export function replayStageViews(trace: readonly TracedMessage[], upto: number, context: { nodes: number; f: number; hasViews: boolean; maxViews?: number; clientSeat?: number | null }): StageViews | null {
   if (!context.hasViews || context.nodes === 0) return null
   const view = viewAt(trace, upto)
   const replies = new Map<string, Set<number>>()
@@ -68,6 +71,7 @@ export function replayStageViews(trace: readonly TracedMessage[], upto: number, 
   const needed = context.f + 1
   const matching = best?.[1].size ?? 0
   return {
+    maxViews: context.maxViews ?? 1,
     view,
     primary: view % context.nodes,
     replaced: Array.from({ length: view }, (_, earlier) => earlier % context.nodes),
