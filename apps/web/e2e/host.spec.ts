@@ -57,6 +57,8 @@ describe('the host dashboard', () => {
       await page.fill('#host-phaseTimeoutMs', '2000')
       await page.fill('#host-phaseGapMs', '50')
       await page.fill('#host-proposalContent', 'blue')
+      // All bots: no student to play for, and a 10 s idle bot would not fit a 2 s phase.
+      await page.click('[data-testid=idle-bot]')
       expect(await page.locator('[data-testid=problem-timing]').count()).toBe(0)
       // The classroom's idle bot (10 s) must act before a 2 s phase closes: the form says so.
       await expect.poll(() => page.locator('[data-testid=problem-idleBotSeconds]').textContent()).toMatch(/2 s/)
@@ -135,12 +137,13 @@ describe('the host dashboard', () => {
       const { page, close } = await openPage(browser, `${server.url}/history/${sessionId}`, DESKTOP)
       await page.locator(`[data-testid=pick-round-${decidedRound}][aria-pressed=true]`).waitFor({ timeout: 10_000 })
       await page.locator('[data-testid=replay-play]').waitFor()
-      expect(await page.textContent('[data-testid=replay-state]')).toMatch(/Message 0 of 24/)
+      // 24 messages between the replicas, the client's REQUEST and the 4 REPLYs (the form plays views).
+      expect(await page.textContent('[data-testid=replay-state]')).toMatch(/Message 0 of 29/)
       // The same stage as the dashboard's: the network first, the round list below.
       expect(await page.locator('[data-testid=round-stage] [data-testid=topology]').count()).toBe(1)
       await expectSettledAccessible(page, 'the history list with a round to replay')
       await page.click('[data-testid=replay-step]')
-      expect(await page.textContent('[data-testid=replay-state]')).toMatch(/Message 1 of 24/)
+      expect(await page.textContent('[data-testid=replay-state]')).toMatch(/Message 1 of 29/)
       await page.click('[data-testid=replay-speed] [data-speed="4"]')
       await page.click('[data-testid=replay-play]')
       await page.locator('[data-testid=replay-state][data-state=finished]').waitFor({ timeout: 15_000 })

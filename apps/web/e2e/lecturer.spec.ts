@@ -115,7 +115,7 @@ describe('the lecturer at the projector', () => {
   })
 
   it('reaches every control and scroll region of the dashboard with Tab, each with a visible focus', async () => {
-    const session = await createSession(server, { nodeCount: 4, faults: { 3: 'silent' }, pacingMs: 20, phaseTimeoutMs: 4000, phaseGapMs: 20, proposalContent: 'blue' })
+    const session = await createSession(server, { nodeCount: 4, maxViews: 1, faults: { 3: 'silent' }, pacingMs: 20, phaseTimeoutMs: 4000, phaseGapMs: 20, proposalContent: 'blue' })
     const { page, close } = await openDashboard(browser, server, session, PROJECTOR)
     await page.keyboard.press(' ')
     await page.locator('[data-testid=round-outcome]').waitFor({ timeout: 20_000 })
@@ -148,7 +148,7 @@ describe('the lecturer at the projector', () => {
   })
 
   it('keeps a class of 100 within two screens: students listed, bots counted, counters aggregated, the ring labelling students', async () => {
-    const session = await createSession(server, { nodeCount: 100, pacingMs: 0, phaseTimeoutMs: 20_000, phaseGapMs: 100, botTakeover: true, messageDeliveryRate: 98, proposalContent: 'blue' })
+    const session = await createSession(server, { nodeCount: 100, maxViews: 1, pacingMs: 0, phaseTimeoutMs: 20_000, phaseGapMs: 100, botTakeover: true, messageDeliveryRate: 98, proposalContent: 'blue' })
     for (const [nodeId, name] of [[12, 'Ada'], [57, 'Lin']] as const) {
       const claimed = await fetch(`${server.url}/api/sessions/${session.sessionId}/assign-node`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ nodeId, name }) })
       expect(claimed.status).toBe(200)

@@ -44,8 +44,10 @@ describe('the round stage on a projector', () => {
       const name = `${viewport.width}x${viewport.height}-${locale}`
       it(`${name}: network, phase, counters and outcome fill the first screen; the outcome says why in words`, async () => {
         // N = 4 with replica 3 silent: the issue's example, "prepare: Np=1 < N-f=3" in the engine's words.
+        // One view: the original rule never decides it, and its story is the classic round's.
         const session = await createSession(server, {
           nodeCount: 4,
+          maxViews: 1,
           faults: { 3: 'silent' },
           pacingMs: 700,
           phaseTimeoutMs: 8000,
@@ -97,7 +99,7 @@ describe('the round stage on a projector', () => {
 
   it('a safety violation is its own red state, never “Consensus reached”', async () => {
     // Replicas 0 and 1 equivocate together (more than f = 1): replicas 2 and 3 commit different values.
-    const session = await createSession(server, { nodeCount: 4, faults: { 0: 'equivocate', 1: 'equivocate' }, pacingMs: 20, phaseTimeoutMs: 4000, phaseGapMs: 20, proposalContent: 'blue' })
+    const session = await createSession(server, { nodeCount: 4, maxViews: 1, faults: { 0: 'equivocate', 1: 'equivocate' }, pacingMs: 20, phaseTimeoutMs: 4000, phaseGapMs: 20, proposalContent: 'blue' })
     const { page, close } = await openDashboard(browser, server, session, PROJECTORS[0])
     await page.click('[data-testid=start-round]')
     const outcome = page.locator('[data-testid=round-outcome]')

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { CreateSessionBody, SESSION_ISSUE_CODES, SESSION_ISSUE_SEVERITY } from '@pbft/protocol'
-import { defaultHostForm, faultySeats, formNotes, ISSUE_MESSAGES, toCreateBody, useHostForm, validateHostForm } from '../../src/composables/useHostForm'
+import { CreateSessionBody, PRESET_NAMES, SESSION_ISSUE_CODES, SESSION_ISSUE_SEVERITY, SESSION_PRESETS } from '@pbft/protocol'
+import { defaultHostForm, faultySeats, formNotes, ISSUE_MESSAGES, lessonProblems, toCreateBody, toPresetBody, useHostForm, validateHostForm } from '../../src/composables/useHostForm'
 import { flattenMessages } from '../../src/i18n/messages'
 import { en } from '../../src/i18n/en'
 import { zhCN } from '../../src/i18n/zh-CN'
@@ -117,5 +117,33 @@ describe('faultySeats and the body', () => {
     expect(host.valid.value).toBe(true)
     host.values.nodeCount = 3
     expect(host.valid.value).toBe(false)
+  })
+})
+
+describe('views and the one-click lessons', () => {
+  it('sends four views and a 10 s view timer by default, and checks their ranges', () => {
+    expect(toCreateBody(form())).toMatchObject({ maxViews: 4, viewTimeoutMs: 10_000 })
+    expect(toCreateBody(form({ maxViews: 1, viewTimeoutSeconds: 3 }))).toMatchObject({ maxViews: 1, viewTimeoutMs: 3000 })
+    expect(validateHostForm(form({ maxViews: 0 })).maxViews).toEqual({ key: 'range', params: { min: 1, max: 10 } })
+    expect(validateHostForm(form({ maxViews: 11 })).maxViews?.key).toBe('range')
+    expect(validateHostForm(form({ viewTimeoutSeconds: 0 })).viewTimeoutSeconds?.key).toBe('range')
+    expect(validateHostForm(form({ viewTimeoutSeconds: 2.5 })).viewTimeoutSeconds?.key).toBe('integer')
+  })
+
+  it('a lesson lets its preset set the replicas, faults, rule and views, and takes the class’s pace from the form', () => {
+    for (const preset of PRESET_NAMES) {
+      const body = toPresetBody(form({ nodeCount: 10, faultyNodes: 3, quorumRule: 'original', messageDeliveryRate: 50, maxViews: 1, viewTimeoutSeconds: 5 }), preset)
+      expect(body).toMatchObject({ preset, nodeCount: SESSION_PRESETS[preset].nodeCount, idleBotAfterMs: 10_000, viewTimeoutMs: 5000 })
+      for (const field of ['faults', 'faultyNodes', 'maliciousProposer', 'quorumRule', 'messageDeliveryRate', 'maxViews', 'robotNodes']) expect(body).not.toHaveProperty(field)
+      const parsed = CreateSessionBody.parse(body)
+      const lesson = SESSION_PRESETS[preset]
+      expect(parsed).toMatchObject({ nodeCount: lesson.nodeCount, faults: lesson.faults, quorumRule: 'castro-liskov', maxViews: lesson.maxViews, messageDeliveryRate: 100 })
+    }
+  })
+
+  it('a lesson is held back only by the fields it takes from the form', () => {
+    expect(lessonProblems(form({ nodeCount: 3, faultyNodes: 9 }))).toEqual({})
+    expect(Object.keys(lessonProblems(form({ idleBotSeconds: 40 })))).toEqual(['idleBotSeconds'])
+    expect(Object.keys(lessonProblems(form({ viewTimeoutSeconds: 0 })))).toEqual(['viewTimeoutSeconds'])
   })
 })

@@ -10,6 +10,7 @@ const message = (index: number): TracedMessage => ({
   phase: 'prepare',
   from: 1,
   to: 2,
+  view: 0,
   value: 'v',
   deliveredValue: 'v',
   digest: 'd',

@@ -8,8 +8,18 @@ function key(name: string, target: Element = document.body, modifiers: Partial<K
 }
 
 describe('lecturer keys', () => {
-  it('maps Space/N, R, F, Q and ? to their actions, whatever the case', () => {
-    expect([' ', 'n', 'N', 'r', 'f', 'q', '?'].map((name) => actionFor(key(name)))).toEqual(['advance', 'advance', 'advance', 'reset', 'fullscreen', 'qr', 'help'])
+  it('maps Space/N, V, R, F, Q and ? to their actions, whatever the case', () => {
+    expect([' ', 'n', 'N', 'v', 'V', 'r', 'f', 'q', '?'].map((name) => actionFor(key(name)))).toEqual([
+      'advance',
+      'advance',
+      'advance',
+      'nextView',
+      'nextView',
+      'reset',
+      'fullscreen',
+      'qr',
+      'help',
+    ])
     expect(actionFor(key('x'))).toBeNull()
   })
 
@@ -30,7 +40,7 @@ describe('lecturer keys', () => {
     const scope = effectScope()
     scope.run(() =>
       useLecturerKeys(
-        { advance: () => calls.push('advance'), reset: () => calls.push('reset'), fullscreen: () => calls.push('fullscreen'), qr: () => calls.push('qr'), help: () => calls.push('help') },
+        { advance: () => calls.push('advance'), nextView: () => calls.push('nextView'), reset: () => calls.push('reset'), fullscreen: () => calls.push('fullscreen'), qr: () => calls.push('qr'), help: () => calls.push('help') },
         { paused: () => paused, target: target as unknown as Window },
       ),
     )
@@ -40,15 +50,17 @@ describe('lecturer keys', () => {
       return event.defaultPrevented
     }
     expect(press('n')).toBe(true)
+    expect(press('v')).toBe(true)
     paused = true
     press('n')
+    press('v')
     press('r')
     press('?')
     press('q')
-    expect(calls).toEqual(['advance', 'help', 'qr'])
+    expect(calls).toEqual(['advance', 'nextView', 'help', 'qr'])
     scope.stop()
     press('f')
-    expect(calls).toHaveLength(3)
+    expect(calls).toHaveLength(4)
   })
 })
 

@@ -10,6 +10,7 @@ function msg(phase: TracedMessage['phase'], from: number, to: number, extra: Par
     phase,
     from,
     to,
+    view: 0,
     value: 'v',
     deliveredValue: 'v',
     digest: 'd',
@@ -93,7 +94,7 @@ describe('replayCounters', () => {
     expect(counters.map((c) => c.accepted)).toEqual(['v', 'v', 'v', 'v'])
     expect(counters.map((c) => c.prepares)).toEqual([2, 0, 1, 1])
     expect(counters.map((c) => c.prepared)).toEqual([true, false, false, false])
-    expect(counters[2]?.delivered).toEqual({ 'pre-prepare': 1, prepare: 1, commit: 0 })
+    expect(counters[2]?.delivered).toEqual({ request: 0, 'pre-prepare': 1, prepare: 1, commit: 0, reply: 0, 'view-change': 0, 'new-view': 0 })
   })
 
   it('ends a complete round with every replica committed', () => {

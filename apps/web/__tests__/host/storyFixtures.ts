@@ -1,4 +1,4 @@
-import { outcomeKindOf, type FaultKind, type Phase, type RoundOutcome, type TracedMessage } from '@pbft/protocol'
+import { outcomeKindOf, type FaultKind, type MessageType, type Phase, type RoundOutcome, type TracedMessage } from '@pbft/protocol'
 import type { CounterRow } from '../../src/components/host/counterRows'
 
 /** Builders for the stage's tests: replicas' counters, trace messages and outcomes. */
@@ -24,13 +24,14 @@ export function row(id: number, overrides: Partial<CounterRow> = {}): CounterRow
 }
 
 let index = 0
-export function message(phase: Phase, from: number, to: number, overrides: Partial<TracedMessage> = {}): TracedMessage {
+export function message(phase: MessageType, from: number, to: number, overrides: Partial<TracedMessage> = {}): TracedMessage {
   const value = overrides.value ?? 'blue'
   return {
     index: index++,
     phase,
     from,
     to,
+    view: 0,
     value,
     deliveredValue: overrides.status === 'dropped' ? null : value,
     digest: 'd',
@@ -47,6 +48,18 @@ export function allToAll(phase: Phase, senders: number[], among: number[], overr
   return senders.flatMap((from) => among.filter((to) => to !== from).map((to) => message(phase, from, to, overrides(from, to))))
 }
 
+/** A classic round's view fields: one view, primary 0, no client (what rounds stored before views read as). */
+export const CLASSIC_VIEWS = {
+  view: 0,
+  primary: 0,
+  viewChanges: 0,
+  clientAccepted: false,
+  maxViews: 1,
+  replacedPrimaries: [],
+  clientValue: null,
+  clientMessages: { sent: 0, delivered: 0, dropped: 0, rejected: 0 },
+} satisfies Partial<RoundOutcome>
+
 export function outcome(overrides: Partial<RoundOutcome> = {}): RoundOutcome {
   return {
     round: 1,
@@ -62,6 +75,7 @@ export function outcome(overrides: Partial<RoundOutcome> = {}): RoundOutcome {
     sets: { prePrepared: 4, prepared: 4, committed: 4 },
     messages: { sent: 0, delivered: 0, dropped: 0, rejected: 0 },
     quorumRule: 'original',
+    ...CLASSIC_VIEWS,
     ...overrides,
     outcome: overrides.outcome ?? outcomeKindOf({ success: overrides.success ?? false, safetyViolation: overrides.safetyViolation ?? false }),
   }

@@ -6,7 +6,7 @@ import NodePage from '../../src/pages/NodePage.vue'
 import { useTerms } from '../../src/composables/useTerms'
 import { createAppRouter } from '../../src/router'
 import { loadSeat, saveSeat } from '../../src/session/seatToken'
-import { FakeSocket, replicaView, roundOutcome } from './fakeSocket'
+import { CLASSIC_VIEWS, FakeSocket, replicaView, roundOutcome } from './fakeSocket'
 
 const sockets: FakeSocket[] = []
 vi.mock('../../src/session/sessionSocket', async (importOriginal) => {
@@ -147,6 +147,7 @@ describe('the node page', () => {
       messages: { sent: 30, delivered: 30, dropped: 0, rejected: 0 },
       outcome: 'safety-violated' as const,
       quorumRule: 'original' as const,
+      ...CLASSIC_VIEWS,
     }
     socket.serverEmit('replica:view', replicaView({ status: 'finished', phase: 'done', canAct: false, action: null, outcome }))
     await flushPromises()

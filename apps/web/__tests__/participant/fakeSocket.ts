@@ -78,6 +78,10 @@ export function sessionInfo(overrides: Partial<SessionInfo> = {}): SessionInfo {
       phaseTimeoutMs: 30000,
       phaseGapMs: 400,
       botTakeover: false,
+      maxViews: 1,
+      viewTimeoutMs: 10000,
+      clientSeat: null,
+      preset: null,
       authentication: true,
       quorumRule: 'original',
       idleBotAfterMs: null,
@@ -153,6 +157,18 @@ export function replicaView(overrides: Partial<ReplicaView> = {}): ReplicaView {
   }
 }
 
+/** A classic round's view fields: one view, primary 0, no client (what rounds stored before views read as). */
+export const CLASSIC_VIEWS = {
+  view: 0,
+  primary: 0,
+  viewChanges: 0,
+  clientAccepted: false,
+  maxViews: 1,
+  replacedPrimaries: [],
+  clientValue: null,
+  clientMessages: { sent: 0, delivered: 0, dropped: 0, rejected: 0 },
+} satisfies Partial<RoundOutcome>
+
 /** A finished round of N = 4 that decided "lunch" (round 3). */
 export function roundOutcome(overrides: Partial<RoundOutcome> = {}): RoundOutcome {
   return {
@@ -169,6 +185,7 @@ export function roundOutcome(overrides: Partial<RoundOutcome> = {}): RoundOutcom
     sets: { prePrepared: 4, prepared: 4, committed: 4 },
     messages: { sent: 30, delivered: 30, dropped: 0, rejected: 0 },
     quorumRule: 'original',
+    ...CLASSIC_VIEWS,
     ...overrides,
     // The three-way outcome follows the flags unless a test sets it.
     outcome: overrides.outcome ?? outcomeKindOf({ success: overrides.success ?? true, safetyViolation: overrides.safetyViolation ?? false }),

@@ -2,12 +2,16 @@ import { computed, reactive, watch } from 'vue'
 import {
   BYZANTINE_KINDS,
   DEFAULT_BYZANTINE_KIND,
+  DEFAULT_MAX_VIEWS,
+  DEFAULT_VIEW_TIMEOUT_MS,
   faultySeats,
   SESSION_LIMITS,
+  SESSION_PRESETS,
   sessionIssues,
   TOPOLOGIES,
   type CreateSessionBody,
   type FaultKind,
+  type PresetName,
   type QuorumRule,
   type SessionDraft,
   type SessionIssue,
@@ -51,6 +55,10 @@ export interface HostFormValues {
   /** A bot plays for a student who has not acted `idleBotSeconds` after a phase opened. */
   idleBot: boolean
   idleBotSeconds: number
+  /** Views a round may use (1: one attempt, no view change). */
+  maxViews: number
+  /** The view timer of view 0, in seconds (it doubles with every further view). */
+  viewTimeoutSeconds: number
 }
 
 export type HostFormField = Exclude<keyof HostFormValues, 'kinds'> | 'timing'
@@ -85,6 +93,8 @@ export function defaultHostForm(): HostFormValues {
     quorumRule: 'castro-liskov',
     idleBot: true,
     idleBotSeconds: CLASSROOM_IDLE_SECONDS,
+    maxViews: DEFAULT_MAX_VIEWS,
+    viewTimeoutSeconds: DEFAULT_VIEW_TIMEOUT_MS / 1000,
   }
 }
 
@@ -189,10 +199,33 @@ export function validateHostForm(values: HostFormValues): Partial<Record<HostFor
     })
     if (shown && !blocked && problems[shown.field] === undefined) problems[shown.field] = shown.problem
   }
+  set('maxViews', intProblem(values.maxViews, 1, SESSION_LIMITS.maxViews))
+  set('viewTimeoutSeconds', intProblem(values.viewTimeoutSeconds, Math.ceil(SESSION_LIMITS.minViewTimeoutMs / 1000), SESSION_LIMITS.maxViewTimeoutMs / 1000))
   return problems
 }
 
-/** What the form will create, explained before the server says it (f, 3f + 1). */
+/** The fields a one-click lesson takes from the form: how the class plays, not what the lesson shows. */
+const LESSON_FIELDS: readonly HostFormField[] = ['pacingMs', 'phaseTimeoutMs', 'phaseGapMs', 'timing', 'idleBotSeconds', 'viewTimeoutSeconds', 'proposalContent', 'proposalValue', 'branchCount']
+
+/** The problems that stop a one-click lesson (those of the fields it takes from the form). */
+export function lessonProblems(values: HostFormValues): Partial<Record<HostFormField, FormProblem>> {
+  const all = validateHostForm(values)
+  return Object.fromEntries(Object.entries(all).filter(([field]) => LESSON_FIELDS.includes(field as HostFormField)))
+}
+
+/**
+ * A one-click lesson's body: the preset sets the replicas, faults, rule, delivery rate and views
+ * (the server fills them in), the form the pace of the class: timing, the idle bot, the view
+ * timer, the proposal and the drawing. Fields sent here win over the preset's, so none of the
+ * preset's own is sent.
+ */
+export function toPresetBody(values: HostFormValues, preset: PresetName): CreateSessionBody {
+  const { nodeCount: _nodeCount, faultyNodes: _faulty, maliciousProposer: _malicious, faults: _faults, robotNodes: _robots, quorumRule: _rule, messageDeliveryRate: _p, maxViews: _views, ...rest } =
+    toCreateBody(values)
+  return { ...rest, nodeCount: SESSION_PRESETS[preset].nodeCount, preset }
+}
+
+/** What the form will create, explained before the server says it (f, 3f + 1, seats for bots). */
 export function formNotes(values: HostFormValues): FormProblem[] {
   const n = values.nodeCount
   if (!Number.isInteger(n) || n < SESSION_LIMITS.minNodes || n > SESSION_LIMITS.maxNodes) return []
@@ -234,6 +267,8 @@ export function toCreateBody(values: HostFormValues): CreateSessionBody {
     botTakeover: values.botTakeover,
     quorumRule: values.quorumRule,
     idleBotAfterMs: values.idleBot ? Math.round(values.idleBotSeconds * 1000) : null,
+    maxViews: values.maxViews,
+    viewTimeoutMs: Math.round(values.viewTimeoutSeconds * 1000),
   }
 }
 
@@ -254,5 +289,6 @@ export function useHostForm() {
     },
     { immediate: true, flush: 'sync' },
   )
-  return { values, problems, valid, seats, notes, body: () => toCreateBody(values) }
+  const lessonReady = computed(() => Object.keys(lessonProblems(values)).length === 0)
+  return { values, problems, valid, seats, notes, lessonReady, body: () => toCreateBody(values), presetBody: (preset: PresetName) => toPresetBody(values, preset) }
 }

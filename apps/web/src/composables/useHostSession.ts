@@ -59,6 +59,8 @@ export interface HostSession {
   onOutcome(listener: (outcome: RoundOutcome) => void): () => void
   startRound(seed?: number): Promise<boolean>
   nextPhase(): Promise<boolean>
+  /** Forces the next view now (the primary is replaced); in the last view allowed, the round ends. */
+  nextView(): Promise<boolean>
   resetRound(): Promise<boolean>
   setDeliveryRate(percent: number): Promise<boolean>
   setFault(nodeId: number, fault: FaultKind): Promise<boolean>
@@ -196,6 +198,7 @@ export function useHostSession(sessionId: string, hostToken: string, options: Ho
     },
     startRound: (seed) => run('start', () => command(socket, 'host:start-round', seed === undefined ? {} : { seed })),
     nextPhase: () => run('next', () => command(socket, 'host:next-phase', {})),
+    nextView: () => run('next-view', () => command(socket, 'host:next-view', {})),
     resetRound: () => run('reset', () => command(socket, 'host:reset-round', {})),
     setDeliveryRate: (percent) => run('rate', () => command(socket, 'host:set-delivery-rate', { messageDeliveryRate: percent })),
     setFault: (nodeId, fault) => run('fault', () => command(socket, 'host:set-fault', { nodeId, fault })),

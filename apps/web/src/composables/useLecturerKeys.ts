@@ -2,16 +2,17 @@ import { onScopeDispose } from 'vue'
 
 /**
  * Keys for a lecturer at the projector: Space or N starts a round (or closes the current
- * phase), R resets it, F toggles full screen, Q shows the join code, ? opens the help. They
+ * phase), V forces the next view (the primary is replaced), R resets it, F toggles full screen, Q shows the join code, ? opens the help. They
  * never fire while the lecturer types in a field, nor with Ctrl/Alt/⌘ (the browser's own
  * shortcuts), and Space is left to a focused button, link or tab, which it activates itself.
  */
 
-export type LecturerAction = 'advance' | 'reset' | 'fullscreen' | 'qr' | 'help'
+export type LecturerAction = 'advance' | 'nextView' | 'reset' | 'fullscreen' | 'qr' | 'help'
 
 /** The key (KeyboardEvent.key, lower-cased) → action table; also what the help overlay lists. */
 export const LECTURER_KEYS: readonly { keys: readonly string[]; action: LecturerAction }[] = [
   { keys: [' ', 'n'], action: 'advance' },
+  { keys: ['v'], action: 'nextView' },
   { keys: ['r'], action: 'reset' },
   { keys: ['f'], action: 'fullscreen' },
   { keys: ['q'], action: 'qr' },
@@ -42,7 +43,7 @@ export function useLecturerKeys(handlers: Record<LecturerAction, () => void>, op
   function onKey(event: KeyboardEvent): void {
     const action = actionFor(event)
     if (action === null) return
-    if (options.paused?.() && (action === 'advance' || action === 'reset')) return
+    if (options.paused?.() && (action === 'advance' || action === 'reset' || action === 'nextView')) return
     event.preventDefault()
     handlers[action]()
   }

@@ -98,6 +98,14 @@ export function useReplicaSession(options: UseReplicaSessionOptions) {
     return Math.max(0, seconds)
   })
 
+  /** This replica's view timer while it runs: whole seconds left (0 once it ran out) and the part left (0..1). */
+  const viewTimer = computed(() => {
+    const timer = view.value?.timer
+    if (!timer || !timer.running || view.value?.phase === 'done') return null
+    const left = Math.max(0, timer.deadline - clock.value)
+    return { secondsLeft: Math.ceil(left / 1000), fraction: timer.durationMs > 0 ? left / timer.durationMs : 0, expired: timer.expired || left === 0, view: timer.view }
+  })
+
   /** The outcome of the round this view shows: the view's own, else the broadcast one. */
   const outcome = computed(() => {
     const current = view.value
@@ -130,11 +138,18 @@ export function useReplicaSession(options: UseReplicaSessionOptions) {
     info,
     outcome,
     secondsLeft,
+    viewTimer,
     sending,
     commandError,
     /** Sends this phase's messages; `choice` only for Byzantine seats. */
     act: (choice: ByzantineChoice = {}) => run(() => command(socket, 'replica:act', choice)),
     /** A Byzantine seat stays silent this phase. */
     skip: () => run(() => command(socket, 'replica:skip', {})),
+    /** Asks for a new primary: this seat's VIEW-CHANGE (its view timer ran out). */
+    askNewPrimary: () => run(() => command(socket, 'replica:view-change', {})),
+    /** The new primary's NEW-VIEW; `choice` (another value) only for a Byzantine one. */
+    sendNewView: (choice: ByzantineChoice = {}) => run(() => command(socket, 'replica:new-view', choice)),
+    /** The client's REQUEST, from the seat that plays the client. */
+    sendRequest: () => run(() => command(socket, 'client:request', {})),
   }
 }

@@ -1,5 +1,5 @@
 import { computed, ref, watch } from 'vue'
-import type { LivePhase, Phase, RoundOutcome, SeatInfo, TracedMessage } from '@pbft/protocol'
+import type { LivePhase, MessageType, Phase, RoundOutcome, SeatInfo, TracedMessage } from '@pbft/protocol'
 import type { CounterRow } from '../components/host/counterRows'
 import { useI18n } from '../i18n'
 import { ValuePalette } from '../session/valueColours'
@@ -28,6 +28,10 @@ export interface RoundStageSource {
   /** The finished round's outcome (null while it runs). */
   outcome: () => RoundOutcome | null
   seats?: () => readonly SeatInfo[]
+  /** The primary of the view on show (0 in a classic round). */
+  primary?: () => number
+  /** The part of the view timer left (0..1), drawn on replicas whose timer runs; null: none. */
+  timerLeft?: () => number | null
 }
 
 /** Honest replicas that got through each phase, and how many must. */
@@ -53,7 +57,7 @@ export interface CountSpread {
 
 export function useRoundStage(source: RoundStageSource) {
   const palette = computed(() => registerValues(new ValuePalette(source.proposal()), source.trace()))
-  const picked = ref<Phase | null>(null)
+  const picked = ref<MessageType | null>(null)
   watch(source.round, () => (picked.value = null))
 
   const storyInput = computed(() => {
@@ -62,14 +66,14 @@ export function useRoundStage(source: RoundStageSource) {
   })
   const { story, sentences } = useOutcomeStory(storyInput, palette)
 
-  const followedPhase = computed<Phase | null>(() => {
+  const followedPhase = computed<MessageType | null>(() => {
     if (source.outcome()) return story.value?.failurePhase ?? 'commit'
     const live = source.livePhase()
     if (live && live !== 'done') return live
     return source.trace().at(-1)?.phase ?? null
   })
-  const shownPhase = computed<Phase | null>(() => picked.value ?? followedPhase.value)
-  function showPhase(phase: Phase | null): void {
+  const shownPhase = computed<MessageType | null>(() => picked.value ?? followedPhase.value)
+  function showPhase(phase: MessageType | null): void {
     picked.value = phase
   }
 
@@ -79,6 +83,7 @@ export function useRoundStage(source: RoundStageSource) {
     const seats = new Map((source.seats?.() ?? []).map((seat) => [seat.nodeId, seat]))
     const phase = shownPhase.value
     const rows = source.rows()
+    const timer = source.timerLeft?.() ?? null
     if (rows.length === 0) {
       return [...seats.values()].map((seat) => ({ id: seat.nodeId, byzantine: seat.isByzantine, prepared: false, committed: false, human: seat.holder === 'human', name: seat.name }))
     }
@@ -97,6 +102,7 @@ export function useRoundStage(source: RoundStageSource) {
         human: seat?.holder === 'human',
         name: seat?.name ?? null,
         count: row.honest && seen !== null ? { seen, quorum: phase === 'prepare' ? row.prepareQuorum : row.commitQuorum } : null,
+        timer: row.timerRunning && timer !== null ? timer : null,
       }
     })
   })
@@ -117,7 +123,10 @@ export function useRoundStage(source: RoundStageSource) {
   /** Values of this round, in letter order, for the legend. */
   const values = computed(() => {
     const seen = new Set<string>([source.proposal()])
-    for (const message of source.trace()) seen.add(message.status === 'dropped' ? message.value : (message.deliveredValue ?? message.value))
+    for (const message of source.trace()) {
+      const value = message.status === 'dropped' ? message.value : (message.deliveredValue ?? message.value)
+      if (message.phase !== 'view-change' && value !== '') seen.add(value)
+    }
     return [...seen].sort((a, b) => palette.value.styleOf(a).letter.localeCompare(palette.value.styleOf(b).letter))
   })
 
@@ -138,7 +147,7 @@ export function useRoundStage(source: RoundStageSource) {
   /** The drawing in words: its text alternative. */
   const description = computed(() => {
     const format = { t, locale: locale.value, palette: palette.value }
-    const sentences = [t('host.stage.describe.nodes', { nodes: source.nodeCount() })]
+    const sentences = [t('host.stage.describe.nodes', { nodes: source.nodeCount(), primary: source.primary?.() ?? 0 })]
     const phase = shownPhase.value
     if (phase) {
       const counts: Record<LinkStatus, number> = { delivered: 0, dropped: 0, rejected: 0, forged: 0 }

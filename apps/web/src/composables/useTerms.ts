@@ -1,5 +1,5 @@
 import { computed, type ComputedRef, type Ref } from 'vue'
-import type { LivePhase, Phase, ReplicaAction } from '@pbft/protocol'
+import type { LivePhase, MessageType, ReplicaAction } from '@pbft/protocol'
 import { useI18n, type MessageKey } from '../i18n'
 import { browserStorage, useStoredValue } from './useStoredValue'
 
@@ -22,7 +22,7 @@ export function termKeys(terms: Terms) {
     value: `${base}.value` as MessageKey,
     phase: (phase: LivePhase) => `${base}.phases.${phase}` as MessageKey,
     action: (action: ReplicaAction) => `${base}.actions.${action}` as MessageKey,
-    message: (phase: Phase) => `${base}.messages.${phase}` as MessageKey,
+    message: (phase: MessageType) => `${base}.messages.${phase}` as MessageKey,
     counter: (phase: 'prepare' | 'commit') => `${base}.counters.${phase}` as MessageKey,
     heading: (terms === 'plain' ? 'participant.node.heading' : 'participant.node.headingPbft') as MessageKey,
     word: (word: TermWord) => `${base}.words.${word}` as MessageKey,
@@ -30,7 +30,7 @@ export function termKeys(terms: Terms) {
 }
 
 /** The words sentences of the phone's story take from the current terms. */
-export const TERM_WORDS = ['replica', 'replicas', 'proposer', 'content', 'prepareOne', 'prepareMany', 'commitOne', 'commitMany', 'commitVerb'] as const
+export const TERM_WORDS = ['replica', 'replicas', 'proposer', 'content', 'prepareOne', 'prepareMany', 'commitOne', 'commitMany', 'commitVerb', 'leader'] as const
 export type TermWord = (typeof TERM_WORDS)[number]
 
 /** One choice for the whole app, remembered across reloads (and followed across tabs). */
@@ -50,12 +50,13 @@ export interface UseTerms {
   role: (role: 'primary' | 'backup') => string
   phase: (phase: LivePhase) => string
   action: (action: ReplicaAction) => string
-  message: (phase: Phase) => string
+  message: (phase: MessageType) => string
   /** "2 of 2 prepares needed": the count stops at the quorum (more than enough is enough). */
   counter: (phase: 'prepare' | 'commit', count: number, needed: number) => string
   /**
    * The placeholders of the story's sentences in the current terms: {replica}, {replicas},
-   * {proposer}, {content}, {commitVerb}, and {prepares}/{commits} agreeing with `count`.
+   * {proposer}, {content}, {commitVerb}, {leader} (the primary as a noun), and {prepares}/{commits}
+   * agreeing with `count`.
    */
   words: (count?: number) => Record<string, string>
 }
@@ -81,6 +82,7 @@ export function useTerms(): UseTerms {
         proposer: word('proposer'),
         content: word('content'),
         commitVerb: word('commitVerb'),
+        leader: word('leader'),
         prepares: word(one ? 'prepareOne' : 'prepareMany'),
         commits: word(one ? 'commitOne' : 'commitMany'),
       }

@@ -1,5 +1,5 @@
 import { onScopeDispose, ref, shallowRef } from 'vue'
-import type { Phase, TracedMessage } from '@pbft/protocol'
+import type { MessageType, TracedMessage } from '@pbft/protocol'
 
 /**
  * Messages in flight on the topology drawing: each trace message becomes a dot travelling from
@@ -11,7 +11,7 @@ export interface FlyingMessage {
   key: string
   from: number
   to: number
-  phase: Phase
+  phase: MessageType
   status: TracedMessage['status']
   /** The value that arrives (or was sent, if dropped): the dot takes its colour. */
   value: string

@@ -25,6 +25,8 @@ export interface TopologyNodeState {
   name?: string | null
   /** Matching messages of the shown phase it counted, and how many it needs. */
   count?: { seen: number; quorum: number } | null
+  /** Its view timer runs: the part left (0..1); null or absent: not running. */
+  timer?: number | null
 }
 
 export interface LayoutNode {

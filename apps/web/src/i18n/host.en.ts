@@ -1,8 +1,10 @@
 import { hostStageEn } from './host.stage.en'
+import { hostViewsEn } from './host.views.en'
 
 /** English texts of the host dashboard and the history/replay page (merged into `en.ts` as `host`). */
 export const hostEn = {
   ...hostStageEn,
+  ...hostViewsEn,
   title: 'Host a session',
   lead: 'Create a PBFT session, show its QR code on the projector, and let students take replica seats from their phones. Bots play every seat nobody takes.',
   form: {
@@ -32,6 +34,10 @@ export const hostEn = {
     idleBotHint: 'Seconds after a step opens; below the phase timeout.',
     quorumRule: 'How votes are counted (quorum rule)',
     advanced: 'Timing and network',
+    maxViews: 'Views per round',
+    maxViewsHint: '1: one attempt, no view change; up to {max}.',
+    viewTimeoutSeconds: 'View timer (s)',
+    viewTimeoutHint: 'How long the replicas wait for a decision before they ask for a new primary; it doubles with every further view.',
     create: 'Create session',
     creating: 'Creating…',
     refused: 'The server refused the session: {message}',
@@ -65,6 +71,7 @@ export const hostEn = {
     'wrong-value': 'Wrong value',
     equivocate: 'Equivocation',
     tamper: 'Tamper',
+    crash: 'Crash (as primary)',
   },
   warnings: {
     title: 'Not textbook PBFT (on purpose?)',
@@ -119,6 +126,10 @@ export const hostEn = {
     prepare: 'Prepare',
     commit: 'Commit',
     done: 'Done',
+    request: 'Request',
+    reply: 'Reply',
+    'view-change': 'View change',
+    'new-view': 'New view',
   },
   controls: {
     title: 'Controls',
@@ -201,6 +212,12 @@ export const hostEn = {
     empty: 'No messages in this phase yet.',
     truncated: 'Showing the last {shown} of {total} messages.',
     arrivedAs: 'arrived as',
+    says: 'What it says',
+    noValue: 'no value',
+    viewChangePrepared: 'asks for view {view}; had prepared value {value} in view {prepared}',
+    viewChangeNothing: 'asks for view {view}; had prepared nothing',
+    newView: 'starts view {view} with the view changes of {from}',
+    newViewRefused: 'refused: its value is not what the view changes of {from} call for',
     statuses: {
       delivered: 'delivered',
       dropped: 'dropped',
@@ -231,6 +248,7 @@ export const hostEn = {
     round: 'Round {round}',
     replay: 'Replay',
     p: 'p = {p}',
+    view: 'view {view}, primary: replica {primary}',
   },
   replay: {
     lead: 'Pick a finished round and play it back message by message on the same network view.',

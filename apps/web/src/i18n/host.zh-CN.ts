@@ -1,10 +1,12 @@
 import type { Dictionary } from './messages'
 import type { hostEn } from './host.en'
 import { hostStageZhCN } from './host.stage.zh-CN'
+import { hostViewsZhCN } from './host.views.zh-CN'
 
 /** 主持面板与历史回放页的文字（并入 `zh-CN.ts` 的 `host`）。 */
 export const hostZhCN: Dictionary<typeof hostEn> = {
   ...hostStageZhCN,
+  ...hostViewsZhCN,
   title: '主持会话',
   lead: '创建一个 PBFT 会话，把二维码投到投影上，学生用手机领取副本席位。没人领取的席位由机器人扮演。',
   form: {
@@ -34,6 +36,10 @@ export const hostZhCN: Dictionary<typeof hostEn> = {
     idleBotHint: '从一个步骤开始算起的秒数；须小于阶段超时。',
     quorumRule: '投票的计算方式（法定人数规则）',
     advanced: '时间与网络',
+    maxViews: '每轮的视图数',
+    maxViewsHint: '1：只尝试一次，不切换视图；最多 {max}。',
+    viewTimeoutSeconds: '视图计时器 (秒)',
+    viewTimeoutHint: '副本等待决定多久后要求更换主节点；之后每个视图翻倍。',
     create: '创建会话',
     creating: '正在创建…',
     refused: '服务器拒绝创建会话：{message}',
@@ -67,6 +73,7 @@ export const hostZhCN: Dictionary<typeof hostEn> = {
     'wrong-value': '错误值',
     equivocate: '双重发送',
     tamper: '篡改',
+    crash: '崩溃（当主节点时）',
   },
   warnings: {
     title: '非教科书 PBFT（是有意为之吗？）',
@@ -121,6 +128,10 @@ export const hostZhCN: Dictionary<typeof hostEn> = {
     prepare: '准备',
     commit: '提交',
     done: '完成',
+    request: '请求',
+    reply: '回复',
+    'view-change': '视图切换',
+    'new-view': '新视图',
   },
   controls: {
     title: '控制',
@@ -203,6 +214,12 @@ export const hostZhCN: Dictionary<typeof hostEn> = {
     empty: '这个阶段还没有消息。',
     truncated: '显示 {total} 条中的最后 {shown} 条。',
     arrivedAs: '到达时变成',
+    says: '内容',
+    noValue: '无值',
+    viewChangePrepared: '要求进入视图 {view}；在视图 {prepared} 中准备了值 {value}',
+    viewChangeNothing: '要求进入视图 {view}；没有准备任何值',
+    newView: '用 {from} 的视图切换消息开始视图 {view}',
+    newViewRefused: '被拒绝：它的值不是 {from} 的视图切换消息所要求的',
     statuses: {
       delivered: '已投递',
       dropped: '丢失',
@@ -233,6 +250,7 @@ export const hostZhCN: Dictionary<typeof hostEn> = {
     round: '第 {round} 轮',
     replay: '回放',
     p: 'p = {p}',
+    view: '视图 {view}，主节点：副本 {primary}',
   },
   replay: {
     lead: '选择一轮已结束的共识，在同一网络视图上逐条消息回放。',

@@ -1,5 +1,8 @@
+import { participantViewsEn } from './participant.views.en'
+
 /** English texts of the join and node (phone) pages (merged into `en.ts` as `participant`). */
 export const participantEn = {
+  views: participantViewsEn,
   title: 'Your replica',
   join: {
     lead: 'Scan the QR code on the projector, or type the short code your instructor shows.',
@@ -74,6 +77,7 @@ export const participantEn = {
       'wrong-value': 'wrong value',
       equivocate: 'equivocating (tells each one something else)',
       tamper: 'tampering with messages',
+      crash: 'crashing (stops after sending its proposal to a few)',
     },
     actions: {
       title: 'Your turn',
@@ -226,16 +230,26 @@ export const participantEn = {
         prepare: 'Prepare',
         commit: 'Confirm',
         done: 'Finished',
+        request: 'Request',
+        reply: 'Reply',
+        'view-change': 'Change proposer',
+        'new-view': 'New proposer',
       },
       actions: {
         propose: 'Propose',
         prepare: 'Prepare',
         commit: 'Confirm',
+        'view-change': 'Ask for a new proposer',
+        'new-view': 'Start as the new proposer',
       },
       messages: {
         'pre-prepare': 'proposal',
         prepare: 'prepare',
         commit: 'confirm',
+        request: 'request',
+        reply: 'reply',
+        'view-change': 'request for a new proposer',
+        'new-view': 'new proposer’s start',
       },
       counters: {
         prepare: '{count} of {needed} prepares needed',
@@ -251,6 +265,7 @@ export const participantEn = {
         commitOne: 'confirm',
         commitMany: 'confirms',
         commitVerb: 'confirm',
+        leader: 'proposer',
       },
     },
     pbft: {
@@ -264,16 +279,26 @@ export const participantEn = {
         prepare: 'Prepare',
         commit: 'Commit',
         done: 'Done',
+        request: 'Request',
+        reply: 'Reply',
+        'view-change': 'View change',
+        'new-view': 'New view',
       },
       actions: {
         propose: 'Pre-prepare',
         prepare: 'Prepare',
         commit: 'Commit',
+        'view-change': 'Ask for a new primary',
+        'new-view': 'Send NEW-VIEW',
       },
       messages: {
         'pre-prepare': 'pre-prepare',
         prepare: 'prepare',
         commit: 'commit',
+        request: 'request',
+        reply: 'reply',
+        'view-change': 'view-change',
+        'new-view': 'new-view',
       },
       counters: {
         prepare: '{count} of {needed} prepares needed',
@@ -289,6 +314,7 @@ export const participantEn = {
         commitOne: 'commit',
         commitMany: 'commits',
         commitVerb: 'commit',
+        leader: 'primary',
       },
     },
   },

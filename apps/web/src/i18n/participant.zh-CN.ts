@@ -1,8 +1,10 @@
 import type { Dictionary } from './messages'
 import type { participantEn } from './participant.en'
+import { participantViewsZhCN } from './participant.views.zh-CN'
 
 /** 加入页与节点（手机）页的文字（并入 `zh-CN.ts` 的 `participant`）。 */
 export const participantZhCN: Dictionary<typeof participantEn> = {
+  views: participantViewsZhCN,
   title: '你的副本',
   join: {
     lead: '扫描投影上的二维码，或输入老师给出的会话码。',
@@ -77,6 +79,7 @@ export const participantZhCN: Dictionary<typeof participantEn> = {
       'wrong-value': '发送错误的值',
       equivocate: '两面派（对不同的人说不同的话）',
       tamper: '篡改消息',
+      crash: '崩溃（只把提议发给少数人后就停下）',
     },
     actions: {
       title: '轮到你了',
@@ -229,16 +232,26 @@ export const participantZhCN: Dictionary<typeof participantEn> = {
         prepare: '准备',
         commit: '确认',
         done: '已结束',
+        request: '请求',
+        reply: '回复',
+        'view-change': '更换提议者',
+        'new-view': '新提议者',
       },
       actions: {
         propose: '提议',
         prepare: '准备',
         commit: '确认',
+        'view-change': '要求换一个提议者',
+        'new-view': '作为新提议者开始',
       },
       messages: {
         'pre-prepare': '提议',
         prepare: '准备',
         commit: '确认',
+        request: '请求',
+        reply: '回复',
+        'view-change': '换提议者的请求',
+        'new-view': '新提议者的开始消息',
       },
       counters: {
         prepare: '已收到 {count} 个准备，需要 {needed} 个',
@@ -254,6 +267,7 @@ export const participantZhCN: Dictionary<typeof participantEn> = {
         commitOne: '确认消息',
         commitMany: '确认消息',
         commitVerb: '确认',
+        leader: '提议者',
       },
     },
     pbft: {
@@ -267,16 +281,26 @@ export const participantZhCN: Dictionary<typeof participantEn> = {
         prepare: '准备',
         commit: '提交',
         done: '已完成',
+        request: '请求',
+        reply: '回复',
+        'view-change': '视图切换',
+        'new-view': '新视图',
       },
       actions: {
         propose: '预准备',
         prepare: '准备',
         commit: '提交',
+        'view-change': '要求更换主节点',
+        'new-view': '发送 NEW-VIEW',
       },
       messages: {
         'pre-prepare': '预准备',
         prepare: '准备',
         commit: '提交',
+        request: '请求',
+        reply: '回复',
+        'view-change': 'view-change',
+        'new-view': 'new-view',
       },
       counters: {
         prepare: '已收到 {count} 个 prepare，需要 {needed} 个',
@@ -292,6 +316,7 @@ export const participantZhCN: Dictionary<typeof participantEn> = {
         commitOne: ' commit 消息',
         commitMany: ' commit 消息',
         commitVerb: '提交',
+        leader: '主节点',
       },
     },
   },

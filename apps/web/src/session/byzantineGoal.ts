@@ -32,7 +32,8 @@ export interface GoalBrief {
   hint: Sentence
 }
 
-const HINTS: Record<Exclude<FaultKind, 'honest'>, Sentence['key']> = {
+/** A crashing seat is faulty but not Byzantine: it has no goal (goalOf says null). */
+const HINTS: Record<Exclude<FaultKind, 'honest' | 'crash'>, Sentence['key']> = {
   'wrong-value': 'participant.node.goal.hint.wrongValue',
   equivocate: 'participant.node.goal.hint.equivocate',
   silent: 'participant.node.goal.hint.silent',
@@ -42,7 +43,7 @@ const HINTS: Record<Exclude<FaultKind, 'honest'>, Sentence['key']> = {
 /** The goal of a Byzantine seat, or null for an honest one. */
 export function goalBrief(view: ReplicaView): GoalBrief | null {
   const goal = goalOf(view.fault)
-  if (goal === null || view.fault === 'honest') return null
+  if (goal === null || view.fault === 'honest' || view.fault === 'crash') return null
   return { goal, aim: { key: `participant.node.goal.aim.${goal}` }, hint: { key: HINTS[view.fault] } }
 }
 

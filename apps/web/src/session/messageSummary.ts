@@ -1,8 +1,8 @@
-import { PHASES, type Phase, type ReplicaView } from '@pbft/protocol'
+import { MESSAGE_TYPES, type MessageType, type ReplicaView } from '@pbft/protocol'
 
 /** One step's messages at this replica, counted: what a big class sees instead of long lists. */
 export interface PhaseTally {
-  phase: Phase
+  phase: MessageType
   received: number
   /** Received and counted towards this replica's quorum (or accepted, for the proposal). */
   counted: number
@@ -13,7 +13,7 @@ export interface PhaseTally {
 
 /** Per step, the received (counted, rejected) and sent messages of a view; steps with none left out. */
 export function tallyMessages(view: ReplicaView): PhaseTally[] {
-  const tallies = new Map<Phase, PhaseTally>(PHASES.map((phase) => [phase, { phase, received: 0, counted: 0, rejected: 0, sent: 0 }]))
+  const tallies = new Map<MessageType, PhaseTally>(MESSAGE_TYPES.map((phase) => [phase, { phase, received: 0, counted: 0, rejected: 0, sent: 0 }]))
   for (const message of view.received) {
     const tally = tallies.get(message.phase)
     if (!tally) continue

@@ -10,6 +10,18 @@ export interface SeenRound {
   acted: Phase[]
 }
 
+/**
+ * Where a phase of the round stands among the normal case's steps: the client's request comes
+ * before them, its replies after them, and a view change happens once the proposal step is over
+ * (a later view then plays prepare and commit again).
+ */
+function stepIndex(phase: Exclude<LivePhase, 'done'>): number {
+  if (phase === 'request') return 0
+  if (phase === 'reply') return PHASES.length
+  if (phase === 'view-change' || phase === 'new-view') return 1
+  return PHASES.indexOf(phase)
+}
+
 /** Whether this replica had something to send in a step, judging from where it stands now. */
 function hadTurn(view: ReplicaView, phase: Phase): boolean {
   const primary = view.role === 'primary'
@@ -23,8 +35,8 @@ function hadTurn(view: ReplicaView, phase: Phase): boolean {
 function stepsAway(seen: SeenRound, view: ReplicaView): { bot: Phase[]; silent: Phase[] } {
   const sameRound = seen.round === view.round
   const acted = sameRound ? seen.acted : []
-  const from = sameRound && seen.phase !== null && seen.phase !== 'done' ? PHASES.indexOf(seen.phase) : sameRound ? PHASES.length : 0
-  const current = view.phase === null || view.phase === 'done' ? PHASES.length : PHASES.indexOf(view.phase)
+  const from = sameRound && seen.phase !== null && seen.phase !== 'done' ? stepIndex(seen.phase) : sameRound ? PHASES.length : 0
+  const current = view.phase === null || view.phase === 'done' ? PHASES.length : stepIndex(view.phase)
   const bot: Phase[] = []
   const silent: Phase[] = []
   PHASES.forEach((phase, index) => {

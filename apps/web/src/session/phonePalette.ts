@@ -30,6 +30,7 @@ export function proposalOf(view: ReplicaView, sessionProposal: string | null = n
 export function phonePalette(view: ReplicaView, sessionProposal: string | null = null): ValuePalette {
   const palette = new ValuePalette(proposalOf(view, sessionProposal) ?? '')
   const messages = [...view.received, ...view.sent].sort((a, b) => a.index - b.index)
-  for (const message of messages) palette.styleOf(message.value)
+  // A VIEW-CHANGE carries no value of its own (its certificate's value is re-proposed in the NEW-VIEW).
+  for (const message of messages) if (message.value !== '') palette.styleOf(message.value)
   return palette
 }

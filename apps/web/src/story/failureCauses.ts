@@ -2,6 +2,7 @@ import type { Phase, TracedMessage } from '@pbft/protocol'
 import { quorumIn, type CounterRow } from '../components/host/counterRows'
 import type { StoryInput } from './storyInput'
 import { line, type StoryLine } from './storyLine'
+import { refusedNewView } from './viewStory'
 
 /**
  * Why a round did not decide, for the projector: the phase that fell short, who stayed silent,
@@ -71,11 +72,15 @@ function shortfall(phase: Exclude<Phase, 'pre-prepare'>, short: readonly Counter
   )
 }
 
+/** A later view's proposal is its NEW-VIEW: honest backups may refuse it (a lying new primary). */
 function tellPrePrepare(input: StoryInput): StoryLine {
-  const { rows, trace } = input
+  const { rows, trace, outcome } = input
   const primary = rows.find((row) => row.primary)
-  const proposals = trace.filter((message) => message.phase === 'pre-prepare')
-  if (!primary || proposals.length === 0) return line('primarySilent', { replicas: { replicas: [primary?.id ?? 0] } })
+  const type = outcome.view > 0 ? 'new-view' : 'pre-prepare'
+  const proposals = trace.filter((message) => message.phase === type)
+  if (!primary || proposals.length === 0) return line('primarySilent', { replicas: { replicas: [primary?.id ?? outcome.primary] } })
+  const refused = refusedNewView(proposals, new Set(rows.filter((row) => row.honest).map((row) => row.id)))
+  if (refused.length > 0) return line('effectOnly', { effect: { clauses: [line('causeRefusedNewView', { replicas: { replicas: refused } })] } })
   const missing = rows.filter((row) => row.honest && row.accepted === null)
   const targets = new Set(missing.map((row) => row.id))
   const toMissing = proposals.filter((message) => targets.has(message.to))

@@ -4,6 +4,7 @@ import type { Sentence } from '../session/sentence'
 import { tellFailure } from './failureCauses'
 import type { StoryInput } from './storyInput'
 import { line, type StoryLine } from './storyLine'
+import { lastViewTrace, tellClient, tellPhoneViews, tellViews } from './viewStory'
 
 /**
  * How a round ended, in plain words: one module for the projector and the phones. Both start
@@ -128,17 +129,29 @@ function tellSafety(input: StoryInput, facts: OutcomeFacts): StoryLine[] {
 }
 
 
-/** The projector's story of a finished round. */
+/**
+ * The projector's story of a finished round. With views, the why of a failure is read in the
+ * view the round ended in, after a line on the views tried; a success says in which view it was
+ * decided and which primaries were replaced (instead of who could not stop it); the client's
+ * replies close the story.
+ */
 export function tellOutcome(input: StoryInput): OutcomeStory {
   const facts = outcomeFacts(input.outcome, input.rows)
   const verdict = PROJECTOR_VERDICTS[facts.kind]
+  const views = tellViews(input.outcome)
+  const client = tellClient(input)
   if (verdict === 'safety') {
     const lines = tellSafety(input, facts)
     return { verdict, failurePhase: null, lines, shownFrom: Math.min(1, lines.length - 1), decided: facts.decided }
   }
-  if (verdict === 'success') return { verdict, failurePhase: null, lines: tellSuccess(input, facts), shownFrom: 0, decided: facts.decided }
+  if (verdict === 'success') {
+    const lines = views.length > 0 ? [...tellSuccess(input, facts).slice(0, 1), ...views] : tellSuccess(input, facts)
+    return { verdict, failurePhase: null, lines: [...lines, ...client], shownFrom: 0, decided: facts.decided }
+  }
   const phase = facts.shortPhase ?? 'commit'
-  return { verdict, failurePhase: phase, lines: tellFailure(input, phase), shownFrom: 0, decided: facts.decided }
+  const why = tellFailure({ ...input, trace: lastViewTrace(input) }, phase)
+  const lines = views.length > 0 ? [...views, ...why.slice(0, 1)] : why
+  return { verdict, failurePhase: phase, lines: [...lines, ...client], shownFrom: 0, decided: facts.decided }
 }
 
 // ---- a phone ----------------------------------------------------------------------------
@@ -151,6 +164,8 @@ export interface PhoneOutcomeStory {
   state: PhoneOutcomeState
   /** One or two plain sentences: why it ended so, with the numbers of this round. */
   reasons: Sentence[]
+  /** With views: in which view it was decided, the primaries replaced, the client's replies. */
+  views: Sentence[]
   /** What this replica decided. */
   mine: Sentence
 }
@@ -230,5 +245,5 @@ export function tellPhoneOutcome(outcome: RoundOutcome, view: ReplicaView): Phon
   if (view.isByzantine) mine = { key: 'participant.node.story.mineByzantine' }
   else if (decided !== null) mine = { key: 'participant.node.story.mine', values: [decided] }
   else mine = { key: 'participant.node.story.mineNone' }
-  return { state, reasons, mine }
+  return { state, reasons, mine, views: tellPhoneViews(outcome, view) }
 }

@@ -50,5 +50,10 @@ export type StoryKey =
   | 'effectShortMany'
   | 'effectShortRange'
   | 'conclusion'
+  | 'viewDecided'
+  | 'viewsTried'
+  | 'clientAccepted'
+  | 'clientWaiting'
+  | 'causeRefusedNewView'
 
 export const line = (key: StoryKey, params: Record<string, StoryParam> = {}): StoryLine => ({ key, params })

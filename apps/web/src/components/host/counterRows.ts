@@ -19,6 +19,8 @@ export interface CounterRow {
   /** The value it committed (honest replicas only). */
   decided: string | null
   pending: boolean
+  /** Its view timer runs: it knows of the client's request and has not decided (rounds with views). */
+  timerRunning?: boolean
 }
 
 export function rowsFromSnapshots(replicas: readonly ReplicaSnapshot[], pending: readonly number[] = []): CounterRow[] {
@@ -37,6 +39,7 @@ export function rowsFromSnapshots(replicas: readonly ReplicaSnapshot[], pending:
     committed: replica.committed,
     decided: replica.fault === 'honest' && replica.committed ? (replica.decidedValue ?? replica.acceptedValue) : null,
     pending: waiting.has(replica.id),
+    timerRunning: replica.timerRunning ?? false,
   }))
 }
 
@@ -54,7 +57,7 @@ export function rowsFromReplay(counters: readonly ReplicaCounters[], faults: rea
     commitQuorum: replica.commitQuorum,
     prepared: replica.prepared,
     committed: replica.committed,
-    decided: replica.honest && replica.committed ? replica.accepted : null,
+    decided: replica.decided,
     pending: false,
   }))
 }
