@@ -50,6 +50,10 @@ describe('the session rules in the server’s words', () => {
     expect(faultWarnings(5, ['honest', 'silent', 'silent', 'honest', 'honest'], 'castro-liskov')).toEqual([
       '2 Byzantine replicas exceed f = 1: PBFT no longer guarantees safety (colluding replicas can split the honest ones)',
     ])
+    // A crashing replica is faulty but not Byzantine: beyond f, liveness is what is lost.
+    expect(faultWarnings(4, ['crash', 'silent', 'honest', 'honest'], 'castro-liskov')).toEqual([
+      '2 faulty replicas (1 crashing) exceed f = 1: PBFT no longer guarantees that the honest ones decide',
+    ])
   })
 
   it('has words for every code', () => {
@@ -60,6 +64,7 @@ describe('the session rules in the server’s words', () => {
       ONE_HONEST_REQUIRED: { faults: { 0: 'silent', 1: 'silent', 2: 'silent', 3: 'silent' } },
       FAULTS_MAP_OVERRIDES: { faults: { 1: 'silent' }, faultyNodes: 2 },
       FAULTS_EXCEED_BOUND: { faultyNodes: 2 },
+      FAULTS_EXCEED_LIVENESS_BOUND: { faults: { 0: 'crash', 1: 'silent' } },
       NOT_3F_PLUS_1: { nodeCount: 5 },
       SEATS_KEPT_FOR_BOTS: { robotNodes: 1 },
     }
