@@ -123,8 +123,6 @@ export const hostStageEn = {
     conclusion: 'Only {count} of {nodes} replicas got through the {phase} phase, and {needed} were needed.',
     viewDecided: 'It was decided in view {view}, with {primary} as primary; {replaced} had been replaced.',
     viewsTried: 'No view decided it: {count} views were tried, and {replaced} had been replaced as primary.',
-    clientAccepted: 'The client got {count} of the {needed} matching replies it needs and accepted {value}.',
-    clientWaiting: 'The client got only {count} of the {needed} matching replies it needs, so it accepted nothing.',
     causeRefusedNewView: '{replicas} refused the new primary’s proposal, because it was not the value the view changes call for',
   },
 }

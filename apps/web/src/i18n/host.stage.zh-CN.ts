@@ -126,8 +126,6 @@ export const hostStageZhCN: Dictionary<typeof hostStageEn> = {
     conclusion: '{nodes} 个副本中只有 {count} 个通过了{phase}阶段，而需要 {needed} 个。',
     viewDecided: '在视图 {view} 中做出决定，主节点是{primary}；此前{replaced}已被替换。',
     viewsTried: '没有任何视图做出决定：共尝试了 {count} 个视图，{replaced}已被替换下主节点的位置。',
-    clientAccepted: '客户端收到了所需 {needed} 个一致回复中的 {count} 个，接受了 {value}。',
-    clientWaiting: '客户端只收到了所需 {needed} 个一致回复中的 {count} 个，所以没有接受任何结果。',
     causeRefusedNewView: '{replicas}拒绝了新主节点的提议，因为它不是视图切换消息所要求的值',
   },
 }

@@ -4,7 +4,7 @@ import type { Sentence } from '../session/sentence'
 import { tellFailure } from './failureCauses'
 import type { StoryInput } from './storyInput'
 import { line, type StoryLine } from './storyLine'
-import { lastViewTrace, tellClient, tellPhoneViews, tellViews } from './viewStory'
+import { lastViewTrace, tellPhoneViews, tellViews } from './viewStory'
 
 /**
  * How a round ended, in plain words: one module for the projector and the phones. Both start
@@ -132,26 +132,26 @@ function tellSafety(input: StoryInput, facts: OutcomeFacts): StoryLine[] {
 /**
  * The projector's story of a finished round. With views, the why of a failure is read in the
  * view the round ended in, after a line on the views tried; a success says in which view it was
- * decided and which primaries were replaced (instead of who could not stop it); the client's
- * replies close the story.
+ * decided and which primaries were replaced (instead of who could not stop it). The client's
+ * replies are on the stage already (its node and the view banner), so the story stays short
+ * enough for the first screen.
  */
 export function tellOutcome(input: StoryInput): OutcomeStory {
   const facts = outcomeFacts(input.outcome, input.rows)
   const verdict = PROJECTOR_VERDICTS[facts.kind]
   const views = tellViews(input.outcome)
-  const client = tellClient(input)
   if (verdict === 'safety') {
     const lines = tellSafety(input, facts)
     return { verdict, failurePhase: null, lines, shownFrom: Math.min(1, lines.length - 1), decided: facts.decided }
   }
   if (verdict === 'success') {
     const lines = views.length > 0 ? [...tellSuccess(input, facts).slice(0, 1), ...views] : tellSuccess(input, facts)
-    return { verdict, failurePhase: null, lines: [...lines, ...client], shownFrom: 0, decided: facts.decided }
+    return { verdict, failurePhase: null, lines, shownFrom: 0, decided: facts.decided }
   }
   const phase = facts.shortPhase ?? 'commit'
   const why = tellFailure({ ...input, trace: lastViewTrace(input) }, phase)
   const lines = views.length > 0 ? [...views, ...why.slice(0, 1)] : why
-  return { verdict, failurePhase: phase, lines: [...lines, ...client], shownFrom: 0, decided: facts.decided }
+  return { verdict, failurePhase: phase, lines, shownFrom: 0, decided: facts.decided }
 }
 
 // ---- a phone ----------------------------------------------------------------------------

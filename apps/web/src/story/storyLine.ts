@@ -52,8 +52,6 @@ export type StoryKey =
   | 'conclusion'
   | 'viewDecided'
   | 'viewsTried'
-  | 'clientAccepted'
-  | 'clientWaiting'
   | 'causeRefusedNewView'
 
 export const line = (key: StoryKey, params: Record<string, StoryParam> = {}): StoryLine => ({ key, params })

@@ -4,10 +4,9 @@ import type { StoryInput } from './storyInput'
 import { line, type StoryLine } from './storyLine'
 
 /**
- * The view change and the client in a finished round's story, for the projector: in which view
- * the value was decided and which primaries were replaced, or how many views were tried; and
- * whether the client got its f + 1 matching replies. Classic rounds (one view, no client) have
- * none of these sentences.
+ * The view change in a finished round's story: in which view the value was decided and which
+ * primaries were replaced, or how many views were tried (the projector); the same and the
+ * client's replies for a phone. Classic and one-view rounds have none of these sentences.
  */
 
 /**
@@ -30,17 +29,6 @@ export function tellViews(outcome: RoundOutcome): StoryLine[] {
   const replaced = { replicas: outcome.replacedPrimaries }
   if (outcome.outcome === 'success') return [line('viewDecided', { view: outcome.view, primary: { replicas: [outcome.primary] }, replaced })]
   return [line('viewsTried', { count: outcome.view + 1, replaced })]
-}
-
-/** The client's replies: "2 of the 2 matching replies it needs" (its need is f + 1). */
-export function tellClient(input: StoryInput): StoryLine[] {
-  const { outcome, trace } = input
-  if (!hasViews(outcome)) return []
-  const needed = outcome.f + 1
-  if (outcome.clientAccepted && outcome.clientValue !== null) {
-    return [line('clientAccepted', { count: needed, needed, value: { value: outcome.clientValue } })]
-  }
-  return [line('clientWaiting', { count: Math.min(matchingReplies(trace), needed), needed })]
 }
 
 /** The most distinct replicas whose counted REPLYs carry one value. */
