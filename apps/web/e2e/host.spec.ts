@@ -57,13 +57,12 @@ describe('the host dashboard', () => {
       await page.fill('#host-phaseTimeoutMs', '2000')
       await page.fill('#host-phaseGapMs', '50')
       await page.fill('#host-proposalContent', 'blue')
-      // All bots: no student to play for, and a 10 s idle bot would not fit a 2 s phase.
-      await page.click('[data-testid=idle-bot]')
       expect(await page.locator('[data-testid=problem-timing]').count()).toBe(0)
       // The classroom's idle bot (10 s) must act before a 2 s phase closes: the form says so.
       await expect.poll(() => page.locator('[data-testid=problem-idleBotSeconds]').textContent()).toMatch(/2 s/)
       expect(await page.isDisabled('[data-testid=create-session]')).toBe(true)
-      await page.fill('#host-idleBotSeconds', '1')
+      // All bots: no student to play for, so the idle bot goes off.
+      await page.click('[data-testid=idle-bot]')
       await expect.poll(() => page.locator('[data-testid=problem-idleBotSeconds]').count()).toBe(0)
       const created = page.waitForResponse((r) => r.url().endsWith('/api/sessions') && r.request().method() === 'POST')
       await page.click('[data-testid=create-session]')
