@@ -186,6 +186,23 @@ export function faultBoundIssues(
 }
 
 /**
+ * `faultBoundIssues` for the seats' kinds: Byzantine seats count against safety, crashing ones
+ * (faulty, not Byzantine) only against liveness. Session creation and the live seat changes
+ * both count through here.
+ */
+export function seatFaultIssues(
+  nodes: number,
+  faults: readonly FaultKind[],
+  rule: QuorumRule,
+  faultBound: FaultBoundOf,
+  faultFields: IssueFields = COUNTED_FAULT_FIELDS,
+): SessionIssue[] {
+  const byzantine = faults.filter(isByzantineKind).length
+  const crashing = faults.filter((kind) => kind === 'crash').length
+  return faultBoundIssues(nodes, byzantine, rule, faultBound, faultFields, crashing)
+}
+
+/**
  * Every issue of a draft: errors first, in the order the server reports the first of them
  * (timing, idle bot, faults), then warnings in the order it lists them.
  */
@@ -207,8 +224,7 @@ export function sessionIssues(draft: SessionDraft, faultBound: FaultBoundOf): Se
   if (faultMap !== undefined && ((faultyNodes !== undefined && faultyNodes !== byzantine) || (maliciousProposer && faults[0] === 'honest'))) {
     push(issue('FAULTS_MAP_OVERRIDES', ['faults', 'faultyNodes', 'maliciousProposer'], { count: byzantine }))
   }
-  const crashing = faults.filter((kind) => kind === 'crash').length
-  issues.push(...faultBoundIssues(nodeCount, faults.filter(isByzantineKind).length, draft.quorumRule, faultBound, faultFields, crashing))
+  issues.push(...seatFaultIssues(nodeCount, faults, draft.quorumRule, faultBound, faultFields))
   const robotNodes = draft.robotNodes ?? 0
   if (robotNodes > 0) push(issue('SEATS_KEPT_FOR_BOTS', ['robotNodes', 'nodeCount'], { first: nodeCount - robotNodes, last: nodeCount - 1, robotNodes }))
   return issues

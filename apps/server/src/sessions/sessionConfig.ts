@@ -1,10 +1,10 @@
 import { defaultFaultBound } from '@pbft/engine'
 import {
   DEFAULT_BYZANTINE_KIND,
-  faultBoundIssues,
   idleBotIssue,
   isByzantineKind,
   maxBotStaggerMs,
+  seatFaultIssues,
   seatFaults,
   sessionIssues,
   timingIssue,
@@ -52,12 +52,10 @@ export function newSessionConfig(input: CreateSessionInput): NewSessionConfig {
 
 /**
  * Why this configuration is not textbook PBFT, for the host to read (not errors: demos do this
- * on purpose); see the protocol's `faultBoundIssues`.
+ * on purpose); see the protocol's `seatFaultIssues`.
  */
 export function faultWarnings(nodes: number, faults: readonly FaultKind[], rule: QuorumRule = 'original'): string[] {
-  const byzantine = faults.filter(isByzantineKind).length
-  const crashing = faults.filter((kind) => kind === 'crash').length
-  return faultBoundIssues(nodes, byzantine, rule, defaultFaultBound, undefined, crashing).map(sessionIssueText)
+  return seatFaultIssues(nodes, faults, rule, defaultFaultBound).map(sessionIssueText)
 }
 
 /**
